@@ -1,0 +1,37 @@
+/**
+ * The panel's window on its host. Inside DevTools the inspected tab and the theme come from
+ * `devtools.*`; opened as a standalone page (`panel/index.html?tabId=N`) they come from the URL
+ * and the system theme. Nothing else in the panel touches `devtools`.
+ */
+import browser from 'webextension-polyfill';
+
+export type Theme = 'light' | 'dark';
+
+function devtools(): typeof browser.devtools | undefined {
+  try {
+    return browser.devtools?.inspectedWindow ? browser.devtools : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tab this panel inspects, or null when it cannot know (standalone without ?tabId). */
+export function inspectedTabId(): number | null {
+  const dt = devtools();
+  if (dt) return dt.inspectedWindow.tabId;
+  const raw = new URLSearchParams(location.search).get('tabId');
+  const id = raw === null ? NaN : Number(raw);
+  return Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+export function hostTheme(): Theme {
+  const forced = new URLSearchParams(location.search).get('theme');
+  if (forced === 'dark' || forced === 'light') return forced;
+  const dt = devtools();
+  if (dt?.panels && 'themeName' in dt.panels) return (dt.panels as { themeName?: string }).themeName === 'dark' ? 'dark' : 'light';
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export function isInDevTools(): boolean {
+  return devtools() !== undefined;
+}

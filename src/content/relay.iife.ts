@@ -1,0 +1,40 @@
+/**
+ * The relay: ISOLATED-world content script between the page hook and the background. It
+ * forwards capture data only, after rebuilding every record from known fields (the page can
+ * post anything on the hook's channel), and passes commands from the extension to the hook.
+ */
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isCommandToHook, isHookCaptureBatch, message, type CommandToHook, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground } from '../messages';
+import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
+import { createReconnectingPort } from '../adapters/port';
+
+declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
+
+const docId = crypto.randomUUID();
+
+const port = createReconnectingPort<CommandToHook, RelayToBackground>({
+  name: RELAY_PORT,
+  isIncoming: isCommandToHook,
+  onMessage(cmd) {
+    // Firefox hands page scripts only objects cloned into the page's compartment.
+    const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
+    window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
+  },
+  onConnect(first) {
+    port.post(message<RelayHelloMessage>({ type: 'hello', url: location.href, docId, firstConnect: first }));
+  },
+});
+
+window.addEventListener(HOOK_TO_RELAY_EVENT, (e) => {
+  const batch: unknown = (e as CustomEvent<unknown>).detail;
+  if (!isHookCaptureBatch(batch)) return;
+  const records: CaptureRecord[] = [];
+  for (const raw of batch.records.slice(0, LIMITS.recordsPerBatch)) {
+    const r = sanitizeRecord(raw, LIMITS);
+    if (r) records.push(r);
+  }
+  if (records.length > 0) port.post(message<RelayCaptureMessage>({ type: 'capture', records }));
+});
+
+// Connect at once so the background knows about this document (and a navigation) before any
+// capture arrives, and can send commands to the hook.
+port.connect();

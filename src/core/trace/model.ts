@@ -1,0 +1,168 @@
+/**
+ * The trace model as the background and the panel hold it: connections of one tab with their
+ * events, folded from capture records by one pure function (`applyRecord`), so the background
+ * and the panel (and later the trace importer) compute the same thing.
+ */
+import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header } from './records';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
+
+export interface ConnectionSummary {
+  /** Unique within the tab: the hook's id, namespaced by the document it came from. */
+  id: string;
+  kind: ConnectionKind;
+  url: string;
+  method: string;
+  startedAt: number;
+  status: number | null;
+  contentType: string | null;
+  /** Whether this connection is a stream (SSE, NDJSON, WebSocket, EventSource…). */
+  streaming: boolean;
+  state: ConnectionState;
+  endedAt: number | null;
+  end: EndCause | null;
+  endDetail: string | null;
+  events: number;
+  bytesIn: number;
+  bytesOut: number;
+  reconnects: number;
+  requestHeaders: Header[];
+  responseHeaders: Header[];
+}
+
+export interface TraceEvent {
+  /** Position of the event in its connection, from 0. */
+  seq: number;
+  time: number;
+  dir: DataRecord['dir'];
+  text: string | null;
+  base64: string | null;
+  size: number;
+  event: string | null;
+  id: string | null;
+}
+
+export interface TabSnapshot {
+  connections: ConnectionCapture[];
+}
+
+export interface ConnectionCapture {
+  summary: ConnectionSummary;
+  events: TraceEvent[];
+}
+
+export type TabCapture = Map<string, ConnectionCapture>;
+
+const STREAMING_TYPES = ['text/event-stream', 'application/x-ndjson', 'application/jsonl', 'application/json-seq', 'application/stream+json', 'application/x-jsonlines'];
+
+export function contentTypeOf(headers: Header[]): string | null {
+  const h = headers.find(([name]) => name.toLowerCase() === 'content-type');
+  return h ? h[1] : null;
+}
+
+/** Whether a response with this content type is worth teeing as a stream. */
+export function isStreamingContentType(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const base = contentType.split(';')[0]!.trim().toLowerCase();
+  return STREAMING_TYPES.includes(base);
+}
+
+/** The label users see for the transport, e.g. "fetch-SSE" or "WebSocket". */
+export function transportLabel(c: Pick<ConnectionSummary, 'kind' | 'contentType'>): string {
+  switch (c.kind) {
+    case 'websocket':
+      return 'WebSocket';
+    case 'eventsource':
+      return 'EventSource';
+    case 'xhr':
+    case 'fetch': {
+      const base = (c.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+      const prefix = c.kind === 'xhr' ? 'XHR' : 'fetch';
+      if (base === 'text/event-stream') return `${prefix}-SSE`;
+      if (base.includes('ndjson') || base.includes('jsonl') || base.includes('json-seq') || base.includes('stream+json')) return `${prefix}-NDJSON`;
+      return prefix;
+    }
+  }
+}
+
+function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): ConnectionSummary {
+  return {
+    id,
+    kind: r.kind,
+    url: r.url,
+    method: r.method,
+    startedAt: r.time,
+    status: null,
+    contentType: null,
+    streaming: r.kind === 'websocket' || r.kind === 'eventsource',
+    state: 'connecting',
+    endedAt: null,
+    end: null,
+    endDetail: null,
+    events: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    reconnects: 0,
+    requestHeaders: r.requestHeaders,
+    responseHeaders: [],
+  };
+}
+
+/**
+ * Folds one record into the tab's capture. `docId` namespaces the hook's connection ids by the
+ * document (relay port) they came from, so two frames, or a forging page, cannot collide with
+ * another document's connections. Returns the summary that changed, or null when the record
+ * was ignored (e.g. data for a connection that was never opened).
+ */
+export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): ConnectionSummary | null {
+  const id = `${docId}:${r.conn}`;
+  if (r.type === 'open') {
+    if (tab.has(id)) return null;
+    const summary = newSummary(id, r);
+    tab.set(id, { summary, events: [] });
+    return summary;
+  }
+  const c = tab.get(id);
+  if (!c) return null;
+  const s = c.summary;
+  switch (r.type) {
+    case 'response':
+      s.status = r.status;
+      s.responseHeaders = r.headers;
+      s.contentType = contentTypeOf(r.headers);
+      s.streaming = s.streaming || r.streaming;
+      if (s.state === 'connecting') s.state = 'open';
+      break;
+    case 'state':
+      if (s.state === 'ended') break;
+      if (r.state === 'reconnecting') s.state = 'reconnecting';
+      else if (r.state === 'open') {
+        if (s.state === 'reconnecting') s.reconnects += 1;
+        s.state = 'open';
+      }
+      break;
+    case 'data':
+      c.events.push({ seq: c.events.length, time: r.time, dir: r.dir, text: r.text, base64: r.base64, size: r.size, event: r.event, id: r.id });
+      s.events = c.events.length;
+      if (r.dir === 'in') s.bytesIn += r.size;
+      else s.bytesOut += r.size;
+      if (s.state === 'connecting') s.state = 'open';
+      break;
+    case 'end':
+      if (s.state === 'ended') return null;
+      s.state = 'ended';
+      s.end = r.cause;
+      s.endedAt = r.time;
+      s.endDetail = r.error ?? (r.code !== null ? `${r.code}${r.reason ? ` ${r.reason}` : ''}` : null);
+      break;
+  }
+  return s;
+}
+
+export function tabFromSnapshot(snapshot: TabSnapshot): TabCapture {
+  return new Map(snapshot.connections.map((c) => [c.summary.id, c]));
+}
+
+export function snapshotOf(tab: TabCapture): TabSnapshot {
+  return { connections: [...tab.values()] };
+}

@@ -1,0 +1,181 @@
+/**
+ * Capture records: what the page hook observes, one record per lifecycle step or chunk.
+ * The hook does the least work that keeps timestamps honest (architecture.md): it stamps and
+ * posts raw observations; parsing and analysis happen outside the page.
+ *
+ * Everything here is browser-free and is also the validation of untrusted input: a page can
+ * post anything on the hook's channel, so `sanitizeRecord` rebuilds each record from known
+ * fields only (no prototype keys, no extra properties, bounded strings).
+ */
+
+export type ConnectionKind = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
+export type Direction = 'in' | 'out';
+/** Who or what ended a connection. */
+export type EndCause =
+  | 'clean' // the server ended the stream normally / WebSocket closed cleanly
+  | 'network-error' // the transport failed (reset, DNS, offline…)
+  | 'client-abort' // the app aborted it (AbortSignal, reader.cancel, ws.close(), es.close())
+  | 'server-close'; // WebSocket closed by the peer with a close frame
+
+export type Header = [name: string, value: string];
+
+export interface OpenRecord {
+  type: 'open';
+  conn: string;
+  time: number;
+  kind: ConnectionKind;
+  url: string;
+  method: string;
+  requestHeaders: Header[];
+  /** Size in bytes of the request body when it could be measured without consuming it. */
+  requestBodySize: number | null;
+  requestBodyPreview: string | null;
+  /** WebSocket subprotocols asked for, EventSource withCredentials, etc. */
+  detail: string | null;
+}
+
+export interface ResponseRecord {
+  type: 'response';
+  conn: string;
+  time: number;
+  status: number;
+  statusText: string;
+  headers: Header[];
+  /** Whether the hook tees this response's body (a streaming content type). */
+  streaming: boolean;
+}
+
+export interface DataRecord {
+  type: 'data';
+  conn: string;
+  time: number;
+  dir: Direction;
+  /** Text payload (decoded UTF-8 chunk, WebSocket text frame, EventSource message data). */
+  text: string | null;
+  /** Binary payload as base64 when it is not text. */
+  base64: string | null;
+  /** Size of the original payload in bytes. */
+  size: number;
+  /** EventSource: the event type and lastEventId as the browser dispatched them. */
+  event: string | null;
+  id: string | null;
+}
+
+export interface StateRecord {
+  type: 'state';
+  conn: string;
+  time: number;
+  /** open / reconnecting (EventSource) / closing; with the readyState the app saw. */
+  state: 'open' | 'reconnecting' | 'closing';
+  readyState: number | null;
+  /** For an EventSource reconnect: the Last-Event-ID the browser will send. */
+  lastEventId: string | null;
+}
+
+export interface EndRecord {
+  type: 'end';
+  conn: string;
+  time: number;
+  cause: EndCause;
+  /** Error name and message as the app saw them, close code and reason for WebSocket. */
+  error: string | null;
+  code: number | null;
+  reason: string | null;
+}
+
+export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord;
+
+const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
+const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
+const STATES: readonly StateRecord['state'][] = ['open', 'reconnecting', 'closing'];
+
+export interface SanitizeLimits {
+  stringBytes: number;
+  urlLength: number;
+  headers: number;
+}
+
+function str(x: unknown, max: number): string | null {
+  if (typeof x !== 'string') return null;
+  return x.length > max ? x.slice(0, max) : x;
+}
+
+function num(x: unknown): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+function headers(x: unknown, limits: SanitizeLimits): Header[] {
+  if (!Array.isArray(x)) return [];
+  const out: Header[] = [];
+  for (const h of x.slice(0, limits.headers)) {
+    if (Array.isArray(h) && typeof h[0] === 'string' && typeof h[1] === 'string') {
+      out.push([h[0].slice(0, 256), h[1].slice(0, 8192)]);
+    }
+  }
+  return out;
+}
+
+function oneOf<T extends string>(x: unknown, allowed: readonly T[]): T | null {
+  return typeof x === 'string' && (allowed as readonly string[]).includes(x) ? (x as T) : null;
+}
+
+/**
+ * Rebuilds a record from an untrusted value, or returns null when it is not a record we know.
+ * Strings are cut to the limits rather than rejected, so an oversized frame is still visible.
+ */
+export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecord | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const r = x as Record<string, unknown>;
+  const conn = str(r.conn, 128);
+  const time = num(r.time);
+  if (!conn || time === null) return null;
+  switch (r.type) {
+    case 'open': {
+      const kind = oneOf(r.kind, KINDS);
+      const url = str(r.url, limits.urlLength);
+      if (!kind || url === null) return null;
+      return {
+        type: 'open', conn, time, kind, url,
+        method: str(r.method, 32) ?? 'GET',
+        requestHeaders: headers(r.requestHeaders, limits),
+        requestBodySize: num(r.requestBodySize),
+        requestBodyPreview: str(r.requestBodyPreview, 64 * 1024),
+        detail: str(r.detail, 1024),
+      };
+    }
+    case 'response': {
+      const status = num(r.status);
+      if (status === null) return null;
+      return {
+        type: 'response', conn, time, status,
+        statusText: str(r.statusText, 256) ?? '',
+        headers: headers(r.headers, limits),
+        streaming: r.streaming === true,
+      };
+    }
+    case 'data': {
+      const dir = oneOf(r.dir, ['in', 'out'] as const);
+      if (!dir) return null;
+      return {
+        type: 'data', conn, time, dir,
+        text: str(r.text, limits.stringBytes),
+        base64: str(r.base64, limits.stringBytes),
+        size: num(r.size) ?? 0,
+        event: str(r.event, 256),
+        id: str(r.id, 1024),
+      };
+    }
+    case 'state': {
+      const state = oneOf(r.state, STATES);
+      if (!state) return null;
+      return { type: 'state', conn, time, state, readyState: num(r.readyState), lastEventId: str(r.lastEventId, 1024) };
+    }
+    case 'end': {
+      const cause = oneOf(r.cause, CAUSES);
+      if (!cause) return null;
+      return { type: 'end', conn, time, cause, error: str(r.error, 1024), code: num(r.code), reason: str(r.reason, 1024) };
+    }
+    default:
+      return null;
+  }
+}

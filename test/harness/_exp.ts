@@ -1,0 +1,18 @@
+import { launchBrowser } from './browser';
+import { openPanel, tableRows } from './devtools';
+import http from 'node:http';
+const srv = http.createServer((q,r)=>{ if (q.url==='/sse'){r.setHeader('content-type','text/event-stream'); let i=0; const t=setInterval(()=>{r.write(`data: ${i++}\n\n`); if(i>20){clearInterval(t);r.end();}},100); return;} r.setHeader('content-type','text/html');r.end('<html><body>hi<button onclick="go()">go</button><script>function go(){fetch("/sse").then(async r=>{const rd=r.body.getReader(); let n=0; for(;;){const x=await rd.read(); if(x.done)break; n++;} document.title="done "+n+" "+r.url;})}</script></body></html>')}).listen(0);
+await new Promise(r=>srv.on('listening',r));
+const t0=Date.now();
+const b = await launchBrowser({devtools:true});
+const page = b.context.pages()[0] ?? await b.context.newPage();
+const url = 'http://127.0.0.1:'+(srv.address() as any).port+'/';
+await page.goto(url);
+const panel = await openPanel(b.cdp, b.extensionId!, url);
+console.log('panel open', Date.now()-t0);
+await page.click('button');
+await panel.waitFor(`document.body.innerText.includes('ended')`, 'ended');
+console.log(await tableRows(panel, 'Streaming connections'));
+console.log(await page.title());
+(await import('node:fs')).writeFileSync('/tmp/panel.png', await panel.screenshot());
+await b.close(); srv.close();

@@ -1,0 +1,90 @@
+/**
+ * Launches Debian's Chromium with the built extension, headless, and hands tests the pieces:
+ * the Playwright context (pages), the extension id, and a raw CDP client for what Playwright
+ * cannot reach (DevTools windows and our panel inside them). See ../shared/browser-testing.md.
+ */
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CdpClient } from './cdp';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
+
+export interface LaunchOptions {
+  /** Open DevTools for every tab (needed to test the real panel). */
+  devtools?: boolean;
+  /** Load the extension (false gives the "no extension" arm of transparency tests). */
+  extension?: boolean;
+  /** Reuse a profile directory (browser-restart tests); a fresh one otherwise. */
+  userDataDir?: string;
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  extensionId: string | null;
+  serviceWorker: Worker | null;
+  cdp: CdpClient;
+  userDataDir: string;
+  close(opts?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-quic',
+];
+
+async function readDevToolsPort(dir: string): Promise<string> {
+  const file = join(dir, 'DevToolsActivePort');
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(file)) {
+      const [port, path] = readFileSync(file, 'utf8').split('\n');
+      if (port && path) return `ws://127.0.0.1:${port}${path}`;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('Chromium did not write DevToolsActivePort');
+}
+
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  const withExtension = opts.extension ?? true;
+  if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`No build at ${EXTENSION_DIR}: run "npm run build"`);
+  const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dsi-profile-'));
+  const args = [...BASE_ARGS, '--remote-debugging-port=0'];
+  if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1200, height: 800 },
+  });
+  let serviceWorker: Worker | null = null;
+  let extensionId: string | null = null;
+  if (withExtension) {
+    serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    extensionId = new URL(serviceWorker.url()).host;
+  }
+  const cdp = await CdpClient.connect(await readDevToolsPort(userDataDir));
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    cdp,
+    userDataDir,
+    async close(closeOpts = {}) {
+      cdp.close();
+      await context.close();
+      if (!closeOpts.keepProfile && !opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
