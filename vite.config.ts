@@ -17,7 +17,7 @@ export function manifestFor(target: Target): ManifestV3Export {
     browser_specific_settings: {
       gecko: {
         id: 'durable-sessions-inspector@example.org',
-        strict_min_version: '128.0',
+        strict_min_version: '140.0',
         data_collection_permissions: { required: ['none'] },
       },
     },

@@ -22,7 +22,7 @@ export function App({ store, connection }: Props) {
   }
   return (
     <main class="layout">
-      <header class="toolbar" role="toolbar" aria-label="Capture">
+      <div class="toolbar" role="toolbar" aria-label="Capture">
         <h1 class="title">Durable Sessions</h1>
         <span class="recording" title="Capturing streams of the inspected tab">● Recording</span>
         <button type="button" onClick={() => connection?.clear()} title="Clear the capture of this tab">
@@ -38,7 +38,7 @@ export function App({ store, connection }: Props) {
         </label>
         <span class="spacer" />
         <span class="summary">{connections.length} connections</span>
-      </header>
+      </div>
       {connections.length === 0 ? (
         <p class="empty">No streaming connections yet. Start a generation in the page.</p>
       ) : (

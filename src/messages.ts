@@ -117,7 +117,7 @@ export type CommandToHook = HookSetRecording;
 type Body<M> = M extends unknown ? Omit<M, 'source' | 'v'> : never;
 
 export function message<M extends { source: typeof SOURCE; v: typeof PROTOCOL_VERSION }>(body: Body<M>): M {
-  return { source: SOURCE, v: PROTOCOL_VERSION, ...body } as M;
+  return { source: SOURCE, v: PROTOCOL_VERSION, ...body } as unknown as M;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

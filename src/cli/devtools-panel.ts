@@ -4,7 +4,7 @@
  * Chromium: it lives here only.
  */
 import type { CdpClient, TargetInfo } from './cdp';
-import { PANEL_TITLE } from '../../src/devtools/title';
+import { PANEL_TITLE } from '../devtools/title';
 
 export interface PanelHandle {
   targetId: string;

@@ -1,5 +1,6 @@
 /**
- * Launches Debian's Chromium with the built extension, headless, and hands tests the pieces:
+ * Launches Debian's Chromium with the built extension and hands callers (tests, `npm start`,
+ * the check runner) the pieces:
  * the Playwright context (pages), the extension id, and a raw CDP client for what Playwright
  * cannot reach (DevTools windows and our panel inside them). See ../shared/browser-testing.md.
  */
@@ -17,6 +18,8 @@ export interface LaunchOptions {
   devtools?: boolean;
   /** Load the extension (false gives the "no extension" arm of transparency tests). */
   extension?: boolean;
+  /** Headless unless a caller with a display wants to show the browser. Default true. */
+  headless?: boolean;
   /** Reuse a profile directory (browser-restart tests); a fresh one otherwise. */
   userDataDir?: string;
 }
@@ -63,7 +66,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless: opts.headless ?? true,
     args,
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1200, height: 800 },

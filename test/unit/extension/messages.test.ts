@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, SOURCE, isBackgroundToPanel, isCommandToHook, isHookCaptureBatch, isPanelToBackground, isRelayToBackground, message } from '../../../src/messages';
+
+describe('message protocol guards', () => {
+  it('accept messages built with message()', () => {
+    expect(isHookCaptureBatch(message({ type: 'capture', records: [] }))).toBe(true);
+    expect(isRelayToBackground(message({ type: 'hello', url: 'http://x/', docId: 'd', firstConnect: true }))).toBe(true);
+    expect(isPanelToBackground(message({ type: 'subscribe', tabId: 3 }))).toBe(true);
+    expect(isBackgroundToPanel(message({ type: 'reset', tabId: 3, reason: 'cleared' }))).toBe(true);
+    expect(isCommandToHook(message({ type: 'set-recording', recording: false }))).toBe(true);
+  });
+
+  it('reject other sources, other versions and ad-hoc shapes', () => {
+    expect(isHookCaptureBatch({ source: 'someone-else', v: PROTOCOL_VERSION, type: 'capture', records: [] })).toBe(false);
+    expect(isHookCaptureBatch({ source: SOURCE, v: PROTOCOL_VERSION + 1, type: 'capture', records: [] })).toBe(false);
+    expect(isPanelToBackground({ source: SOURCE, v: PROTOCOL_VERSION, type: 'subscribe', tabId: '3' })).toBe(false);
+    expect(isPanelToBackground({ source: SOURCE, v: PROTOCOL_VERSION, type: 'open-tab', url: 'http://evil/' })).toBe(false);
+    expect(isRelayToBackground([SOURCE])).toBe(false);
+    expect(isCommandToHook(null)).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { applyRecord, isStreamingContentType, snapshotOf, tabFromSnapshot, transportLabel, type TabCapture } from '../../../src/core/trace/model';
+import type { CaptureRecord } from '../../../src/core/trace/records';
+
+const rec = {
+  open: (conn: string, kind: 'fetch' | 'websocket' | 'eventsource' = 'fetch'): CaptureRecord => ({ type: 'open', conn, time: 100, kind, url: 'http://127.0.0.1/api/chat', method: 'POST', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null }),
+  response: (conn: string, contentType: string, streaming = true): CaptureRecord => ({ type: 'response', conn, time: 110, status: 200, statusText: 'OK', headers: [['Content-Type', contentType]], streaming }),
+  data: (conn: string, text: string, time = 120): CaptureRecord => ({ type: 'data', conn, time, dir: 'in', text, base64: null, size: text.length, event: null, id: null }),
+  end: (conn: string, cause: 'clean' | 'network-error' | 'client-abort'): CaptureRecord => ({ type: 'end', conn, time: 200, cause, error: cause === 'network-error' ? 'TypeError: network error' : null, code: null, reason: null }),
+};
+
+describe('applyRecord: folding capture records into connections', () => {
+  it('follows a fetch-SSE stream from open to a clean end', () => {
+    const tab: TabCapture = new Map();
+    for (const r of [rec.open('1'), rec.response('1', 'text/event-stream; charset=utf-8'), rec.data('1', 'data: a\n\n'), rec.data('1', 'data: b\n\n'), rec.end('1', 'clean')]) applyRecord(tab, 'doc', r);
+    const s = tab.get('doc:1')!.summary;
+    expect(s).toMatchObject({ kind: 'fetch', status: 200, streaming: true, state: 'ended', end: 'clean', events: 2, bytesIn: 18 });
+    expect(transportLabel(s)).toBe('fetch-SSE');
+  });
+
+  it('namespaces connection ids by document so two frames cannot collide', () => {
+    const tab: TabCapture = new Map();
+    applyRecord(tab, 'top', rec.open('1'));
+    applyRecord(tab, 'iframe', rec.open('1'));
+    applyRecord(tab, 'iframe', rec.data('1', 'x'));
+    expect(tab.size).toBe(2);
+    expect(tab.get('top:1')!.summary.events).toBe(0);
+    expect(tab.get('iframe:1')!.summary.events).toBe(1);
+  });
+
+  it('ignores records for connections never opened, and a second open of the same id', () => {
+    const tab: TabCapture = new Map();
+    expect(applyRecord(tab, 'd', rec.data('ghost', 'x'))).toBeNull();
+    applyRecord(tab, 'd', rec.open('1'));
+    expect(applyRecord(tab, 'd', rec.open('1'))).toBeNull();
+  });
+
+  it('keeps the first end: a late network error does not rewrite a client abort', () => {
+    const tab: TabCapture = new Map();
+    applyRecord(tab, 'd', rec.open('1'));
+    applyRecord(tab, 'd', rec.end('1', 'client-abort'));
+    applyRecord(tab, 'd', rec.end('1', 'network-error'));
+    expect(tab.get('d:1')!.summary.end).toBe('client-abort');
+  });
+
+  it('counts EventSource reconnections', () => {
+    const tab: TabCapture = new Map();
+    applyRecord(tab, 'd', rec.open('1', 'eventsource'));
+    applyRecord(tab, 'd', { type: 'state', conn: '1', time: 150, state: 'reconnecting', readyState: 0, lastEventId: '7' });
+    expect(tab.get('d:1')!.summary.state).toBe('reconnecting');
+    applyRecord(tab, 'd', { type: 'state', conn: '1', time: 160, state: 'open', readyState: 1, lastEventId: null });
+    expect(tab.get('d:1')!.summary).toMatchObject({ state: 'open', reconnects: 1 });
+  });
+
+  it('survives a snapshot round trip (what a panel receives when it opens late)', () => {
+    const tab: TabCapture = new Map();
+    applyRecord(tab, 'd', rec.open('1', 'websocket'));
+    applyRecord(tab, 'd', rec.data('1', '{"type":"delta"}'));
+    const copy = tabFromSnapshot(structuredClone(snapshotOf(tab)));
+    applyRecord(copy, 'd', rec.data('1', '{"type":"done"}'));
+    expect(copy.get('d:1')!.events.map((e) => e.seq)).toEqual([0, 1]);
+  });
+});
+
+describe('isStreamingContentType', () => {
+  it.each([
+    ['text/event-stream', true],
+    ['text/event-stream;charset=UTF-8', true],
+    ['application/x-ndjson', true],
+    ['application/jsonl', true],
+    ['application/json', false],
+    ['text/html', false],
+    [null, false],
+  ])('%s → %s', (ct, expected) => {
+    expect(isStreamingContentType(ct)).toBe(expected);
+  });
+});
