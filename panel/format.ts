@@ -28,7 +28,8 @@ export function statusLabel(c: ConnectionSummary): string {
     case 'server-close':
       return `closed by server${c.endDetail ? ` (${c.endDetail})` : ''}`;
     case 'client-abort':
-      return 'aborted by app';
+      // fetch is aborted; sockets and EventSources are closed (often normally, after "done").
+      return c.kind === 'fetch' || c.kind === 'xhr' ? 'aborted by app' : `closed by app${c.endDetail ? ` (${c.endDetail})` : ''}`;
     case 'network-error':
       return `network error${c.endDetail ? `: ${c.endDetail}` : ''}`;
     default:

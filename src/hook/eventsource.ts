@@ -30,7 +30,8 @@ export function installEventSource(g: G, emitter: Emitter): void {
   const sources = new WeakMap<EventSource, Tracked>();
 
   const listen = (es: EventSource, t: Tracked, type: string): void => {
-    if (t.types.has(type)) return;
+    // `open` and `error` are lifecycle events, not messages: they are tracked in `track`.
+    if (type === 'open' || type === 'error' || t.types.has(type)) return;
     t.types.add(type);
     Reflect.apply(addEventListener, es, [
       type,
