@@ -52,9 +52,16 @@ if (!headless) {
       await page.getByLabel('Prompt').fill('Explain durable sessions');
       await page.getByRole('button', { name: 'Send' }).click();
       await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
-      await panel.waitFor(`[...document.querySelectorAll('table[aria-label="Streaming connections"] tbody tr')].some((tr) => Number(tr.querySelector('.events')?.textContent) > 0)`, 'the stream in the panel');
+      // The panel trails the page by a batch or two: print it once it has settled.
+      let rows = await tableRows(panel, 'Streaming connections');
+      for (let settled = 0; settled < 3; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        const next = await tableRows(panel, 'Streaming connections');
+        settled = JSON.stringify(next) === JSON.stringify(rows) && rows.length > 0 ? settled + 1 : 0;
+        rows = next;
+      }
       console.log(`\n${mode}: the panel shows`);
-      for (const row of await tableRows(panel, 'Streaming connections')) console.log(`  ${row.join('  |  ')}`);
+      for (const row of rows) console.log(`  ${row.join('  |  ')}`);
       const shot = `artifacts/start-${mode}.png`;
       writeFileSync(shot, await panel.screenshot());
       console.log(`  screenshot: ${shot}`);
