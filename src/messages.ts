@@ -11,6 +11,7 @@
  */
 import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
+import type { SessionInfo, StorageStatus } from './core/trace/session';
 
 export const PROTOCOL_VERSION = 1;
 export const SOURCE = 'durable-sessions-inspector';
@@ -35,88 +36,64 @@ export const LIMITS = {
   headers: 200,
 } as const;
 
-// ── hook → relay ────────────────────────────────────────────────────────────────────────
-export interface HookCaptureBatch {
+interface Envelope {
   source: typeof SOURCE;
   v: typeof PROTOCOL_VERSION;
-  type: 'capture';
-  records: CaptureRecord[];
 }
 
+// ── hook → relay ────────────────────────────────────────────────────────────────────────
+export type HookCaptureBatch = Envelope & { type: 'capture'; records: CaptureRecord[] };
+
 // ── relay → background ──────────────────────────────────────────────────────────────────
-export interface RelayCaptureMessage {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'capture';
-  records: CaptureRecord[];
-}
-export interface RelayHelloMessage {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
+export type RelayCaptureMessage = Envelope & { type: 'capture'; records: CaptureRecord[] };
+export type RelayHelloMessage = Envelope & {
   type: 'hello';
-  /** The document's URL as the relay sees it (used for display only, never trusted for routing). */
+  /** The document's URL as the relay sees it (display only: routing uses the port's sender). */
   url: string;
   /** Random id the relay picks per document; stable across port reconnects (worker restarts, bfcache). */
   docId: string;
   /** False when the relay reconnects after losing its port: the document is not new. */
   firstConnect: boolean;
-}
+};
 export type RelayToBackground = RelayCaptureMessage | RelayHelloMessage;
 
 // ── panel → background ──────────────────────────────────────────────────────────────────
-export interface PanelSubscribe {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'subscribe';
-  tabId: number;
-}
-export interface PanelClear {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'clear';
-  tabId: number;
-}
-export type PanelToBackground = PanelSubscribe | PanelClear;
+export type PanelSubscribe = Envelope & { type: 'subscribe'; tabId: number };
+export type PanelClear = Envelope & { type: 'clear'; tabId: number };
+/** Keep recording this tab's origin from page load on, even with no panel open. */
+export type PanelSetRecordOnLoad = Envelope & { type: 'set-record-on-load'; tabId: number; enabled: boolean };
+export type PanelListSessions = Envelope & { type: 'list-sessions'; tabId: number };
+/** Opens a stored session (e.g. from before a browser restart) read-only. */
+export type PanelLoadSession = Envelope & { type: 'load-session'; tabId: number; sessionId: string };
+export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession;
 
 // ── background → panel ──────────────────────────────────────────────────────────────────
-export interface BackgroundSnapshot {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'snapshot';
-  tabId: number;
-  snapshot: TabSnapshot;
-}
+export type BackgroundSnapshot = Envelope & { type: 'snapshot'; tabId: number; sessionId: string | null; snapshot: TabSnapshot };
 /** Newly captured records of one document of the tab; the panel folds them with `applyRecord`. */
-export interface BackgroundRecords {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'records';
+export type BackgroundRecords = Envelope & { type: 'records'; tabId: number; docId: string; records: CaptureRecord[] };
+export type BackgroundTabReset = Envelope & { type: 'reset'; tabId: number; sessionId: string | null; reason: 'navigated' | 'cleared' };
+/** Whether the tab is captured, and the health of storage: the panel shows both. */
+export type BackgroundCaptureState = Envelope & {
+  type: 'capture-state';
   tabId: number;
-  docId: string;
-  records: CaptureRecord[];
-}
-export interface BackgroundTabReset {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'reset';
-  tabId: number;
-  reason: 'navigated' | 'cleared';
-}
-export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset;
+  recording: boolean;
+  recordOnLoad: boolean;
+  /** Origin of the tab's page, or null when it cannot be captured (e.g. chrome:// pages). */
+  origin: string | null;
+  storage: StorageStatus;
+};
+export type BackgroundSessions = Envelope & { type: 'sessions'; tabId: number; sessions: SessionInfo[] };
+export type BackgroundStoredSession = Envelope & { type: 'stored-session'; tabId: number; session: SessionInfo; snapshot: TabSnapshot };
+export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset | BackgroundCaptureState | BackgroundSessions | BackgroundStoredSession;
 
 // ── background/relay → hook (commands) ──────────────────────────────────────────────────
-export interface HookSetRecording {
-  source: typeof SOURCE;
-  v: typeof PROTOCOL_VERSION;
-  type: 'set-recording';
-  recording: boolean;
-}
+export type HookSetRecording = Envelope & { type: 'set-recording'; recording: boolean };
 export type CommandToHook = HookSetRecording;
 
 // ── construction and guards ─────────────────────────────────────────────────────────────
 type Body<M> = M extends unknown ? Omit<M, 'source' | 'v'> : never;
 
-export function message<M extends { source: typeof SOURCE; v: typeof PROTOCOL_VERSION }>(body: Body<M>): M {
+export function message<M extends Envelope>(body: Body<M>): M {
   return { source: SOURCE, v: PROTOCOL_VERSION, ...body } as unknown as M;
 }
 
@@ -140,13 +117,25 @@ export function isRelayToBackground(x: unknown): x is RelayToBackground {
 }
 
 export function isPanelToBackground(x: unknown): x is PanelToBackground {
-  if (!isOurs(x)) return false;
-  return (x.type === 'subscribe' || x.type === 'clear') && Number.isInteger(x.tabId);
+  if (!isOurs(x) || !Number.isInteger(x.tabId)) return false;
+  switch (x.type) {
+    case 'subscribe':
+    case 'clear':
+    case 'list-sessions':
+      return true;
+    case 'set-record-on-load':
+      return typeof x.enabled === 'boolean';
+    case 'load-session':
+      return typeof x.sessionId === 'string';
+    default:
+      return false;
+  }
 }
 
+const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session']);
+
 export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
-  if (!isOurs(x) || !Number.isInteger(x.tabId)) return false;
-  return x.type === 'snapshot' || x.type === 'records' || x.type === 'reset';
+  return isOurs(x) && Number.isInteger(x.tabId) && typeof x.type === 'string' && BACKGROUND_TO_PANEL.has(x.type);
 }
 
 export function isCommandToHook(x: unknown): x is CommandToHook {

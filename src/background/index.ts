@@ -1,51 +1,169 @@
 /**
- * The background routes: relays' capture goes into the tab registry and out to the panels
- * subscribed to that tab; panels' requests come back. The tab a record belongs to is always
- * taken from the port's sender, never from anything the page sent.
+ * The background routes: relays' capture goes into the capture service (memory + IndexedDB)
+ * and out to the panels subscribed to that tab; panels' requests come back. The tab a record
+ * belongs to is always taken from the port's sender, never from anything the page sent.
+ *
+ * It also decides whether a tab records at all: only while a panel watches it, or when the
+ * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundToPanel, type BackgroundRecords, type BackgroundSnapshot, type BackgroundTabReset } from '../messages';
-import { createTabRegistry } from './tabs';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundToPanel, type CommandToHook, type HookSetRecording, type PanelToBackground } from '../messages';
+import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
+import { createPersister, type Persister } from './persist';
+import { createCaptureService, type CaptureService } from './capture';
+import { createRecordingSettings } from './settings';
+import { browserRunId } from './browser-run';
 
-const registry = createTabRegistry();
+interface Relay {
+  port: Runtime.Port;
+  origin: string | null;
+  isTop: boolean;
+}
+
 const panels = new Map<number, Set<Runtime.Port>>();
+const relays = new Map<number, Set<Relay>>();
+const settings = createRecordingSettings(browser.storage.local);
+
+interface Services {
+  capture: CaptureService;
+  store: CaptureStore;
+  persister: Persister;
+}
+
+// Every handler awaits this: a worker woken by a message must open storage before using it.
+const ready: Promise<Services> = (async () => {
+  const store = await openCaptureStore();
+  let capture: CaptureService | null = null;
+  const persister = createPersister(store, {
+    flushDelayMs: 100,
+    maxPendingEvents: 200_000,
+    retention: DEFAULT_RETENTION,
+    liveSessions: () => capture?.liveSessions() ?? new Set(),
+    onStatus: () => {
+      for (const tabId of panels.keys()) void sendCaptureState(tabId);
+    },
+  });
+  capture = createCaptureService({ store, persister, browserRun: await browserRunId(browser.storage), now: Date.now, newId: () => crypto.randomUUID() });
+  return { capture, store, persister };
+})();
+
+function post(port: Runtime.Port, msg: BackgroundToPanel | CommandToHook): void {
+  try {
+    port.postMessage(msg);
+  } catch {
+    // The other side went away; its onDisconnect cleans up.
+  }
+}
 
 function toPanels(tabId: number, msg: BackgroundToPanel): void {
-  for (const p of panels.get(tabId) ?? []) {
-    try {
-      p.postMessage(msg);
-    } catch {
-      panels.get(tabId)?.delete(p);
-    }
+  for (const p of panels.get(tabId) ?? []) post(p, msg);
+}
+
+function topOrigin(tabId: number): string | null {
+  for (const r of relays.get(tabId) ?? []) if (r.isTop) return r.origin;
+  return null;
+}
+
+async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
+  if ((panels.get(tabId)?.size ?? 0) > 0) return true;
+  return origin !== null && (await settings.recordsOnLoad(origin));
+}
+
+/** Tells every hook of the tab whether to record, and the tab's panels what is going on. */
+async function updateRecording(tabId: number): Promise<void> {
+  for (const r of relays.get(tabId) ?? []) {
+    post(r.port, message<HookSetRecording>({ type: 'set-recording', recording: await isRecording(tabId, r.origin) }));
+  }
+  await sendCaptureState(tabId);
+}
+
+async function sendCaptureState(tabId: number): Promise<void> {
+  const origin = topOrigin(tabId);
+  toPanels(tabId, message<BackgroundCaptureState>({
+    type: 'capture-state',
+    tabId,
+    recording: await isRecording(tabId, origin),
+    recordOnLoad: origin !== null && (await settings.recordsOnLoad(origin)),
+    origin,
+    storage: (await ready).persister.status(),
+  }));
+}
+
+function originOf(sender: Runtime.MessageSender | undefined): string | null {
+  try {
+    return new URL(sender?.url ?? '').origin;
+  } catch {
+    return null;
   }
 }
 
 function handleRelay(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
-  const frameId = port.sender?.frameId ?? 0;
   if (tabId === undefined || tabId < 0) {
     port.disconnect();
     return;
   }
+  const relay: Relay = { port, origin: originOf(port.sender), isTop: (port.sender?.frameId ?? 0) === 0 };
+  let set = relays.get(tabId);
+  if (!set) relays.set(tabId, (set = new Set()));
+  set.add(relay);
   let docId: string | null = null;
-  port.onMessage.addListener((m: unknown) => {
+  port.onDisconnect.addListener(() => relays.get(tabId)?.delete(relay));
+  port.onMessage.addListener(async (m: unknown) => {
     if (!isRelayToBackground(m)) return;
+    const { capture } = await ready;
     if (m.type === 'hello') {
       docId = m.docId;
-      if (registry.hello(tabId, m.docId, frameId === 0, m.firstConnect)) {
-        toPanels(tabId, message<BackgroundTabReset>({ type: 'reset', tabId, reason: 'navigated' }));
+      const url = port.sender?.url ?? m.url;
+      if (await capture.hello(tabId, m.docId, url, relay.isTop, m.firstConnect)) {
+        const { sessionId } = await capture.snapshot(tabId);
+        toPanels(tabId, message<BackgroundTabReset>({ type: 'reset', tabId, sessionId, reason: 'navigated' }));
       }
+      post(port, message<HookSetRecording>({ type: 'set-recording', recording: await isRecording(tabId, relay.origin) }));
+      if (relay.isTop) await sendCaptureState(tabId);
       return;
     }
-    if (!docId) return;
-    const accepted = registry.apply(tabId, docId, m.records);
+    // A hook only sends while told to record; anything else is a page posting on our channel.
+    if (!docId || !(await isRecording(tabId, relay.origin))) return;
+    const accepted = await capture.apply(tabId, docId, m.records);
     if (accepted.length > 0) toPanels(tabId, message<BackgroundRecords>({ type: 'records', tabId, docId, records: accepted }));
   });
 }
 
 function isExtensionPage(port: Runtime.Port): boolean {
-  const url = port.sender?.url ?? '';
-  return url.startsWith(browser.runtime.getURL(''));
+  return (port.sender?.url ?? '').startsWith(browser.runtime.getURL(''));
+}
+
+async function handlePanelMessage(port: Runtime.Port, m: PanelToBackground, subscribe: (tabId: number) => void): Promise<void> {
+  const { capture, store } = await ready;
+  switch (m.type) {
+    case 'subscribe': {
+      subscribe(m.tabId);
+      const { sessionId, snapshot } = await capture.snapshot(m.tabId);
+      post(port, message<BackgroundSnapshot>({ type: 'snapshot', tabId: m.tabId, sessionId, snapshot }));
+      await updateRecording(m.tabId);
+      return;
+    }
+    case 'clear': {
+      const sessionId = await capture.clear(m.tabId);
+      toPanels(m.tabId, message<BackgroundTabReset>({ type: 'reset', tabId: m.tabId, sessionId, reason: 'cleared' }));
+      return;
+    }
+    case 'set-record-on-load': {
+      const origin = topOrigin(m.tabId);
+      if (origin) await settings.setRecordOnLoad(origin, m.enabled);
+      await updateRecording(m.tabId);
+      return;
+    }
+    case 'list-sessions':
+      post(port, message<BackgroundSessions>({ type: 'sessions', tabId: m.tabId, sessions: await store.list() }));
+      return;
+    case 'load-session': {
+      const loaded = await store.load(m.sessionId);
+      if (loaded) post(port, message<BackgroundStoredSession>({ type: 'stored-session', tabId: m.tabId, session: loaded.session, snapshot: loaded.snapshot }));
+      return;
+    }
+  }
 }
 
 function handlePanel(port: Runtime.Port): void {
@@ -55,22 +173,21 @@ function handlePanel(port: Runtime.Port): void {
     return;
   }
   let subscribed: number | null = null;
+  const subscribe = (tabId: number) => {
+    if (subscribed !== null) panels.get(subscribed)?.delete(port);
+    subscribed = tabId;
+    let set = panels.get(tabId);
+    if (!set) panels.set(tabId, (set = new Set()));
+    set.add(port);
+  };
   port.onMessage.addListener((m: unknown) => {
-    if (!isPanelToBackground(m)) return;
-    if (m.type === 'subscribe') {
-      if (subscribed !== null) panels.get(subscribed)?.delete(port);
-      subscribed = m.tabId;
-      let set = panels.get(m.tabId);
-      if (!set) panels.set(m.tabId, (set = new Set()));
-      set.add(port);
-      port.postMessage(message<BackgroundSnapshot>({ type: 'snapshot', tabId: m.tabId, snapshot: registry.snapshot(m.tabId) }));
-    } else if (m.type === 'clear') {
-      registry.clear(m.tabId);
-      toPanels(m.tabId, message<BackgroundTabReset>({ type: 'reset', tabId: m.tabId, reason: 'cleared' }));
-    }
+    if (isPanelToBackground(m)) void handlePanelMessage(port, m, subscribe);
   });
   port.onDisconnect.addListener(() => {
-    if (subscribed !== null) panels.get(subscribed)?.delete(port);
+    if (subscribed === null) return;
+    panels.get(subscribed)?.delete(port);
+    // The last panel of a tab closed: its hooks go dormant unless the origin records on load.
+    void updateRecording(subscribed);
   });
 }
 
@@ -81,5 +198,7 @@ browser.runtime.onConnect.addListener((port) => {
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
-  registry.remove(tabId);
+  void ready.then(({ capture }) => capture.forgetTab(tabId));
+  relays.delete(tabId);
+  panels.delete(tabId);
 });

@@ -10,11 +10,18 @@ import { createReconnectingPort } from '../adapters/port';
 declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
 
 const docId = crypto.randomUUID();
+/**
+ * What the extension last told this document. Until it answers, the hook buffers on its own
+ * side; captures that arrive while the tab is not recording (e.g. forged by the page) are
+ * dropped here instead of being carried to the background.
+ */
+let recording = false;
 
 const port = createReconnectingPort<CommandToHook, RelayToBackground>({
   name: RELAY_PORT,
   isIncoming: isCommandToHook,
   onMessage(cmd) {
+    recording = cmd.recording;
     // Firefox hands page scripts only objects cloned into the page's compartment.
     const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
     window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
@@ -25,6 +32,7 @@ const port = createReconnectingPort<CommandToHook, RelayToBackground>({
 });
 
 window.addEventListener(HOOK_TO_RELAY_EVENT, (e) => {
+  if (!recording) return;
   const batch: unknown = (e as CustomEvent<unknown>).detail;
   if (!isHookCaptureBatch(batch)) return;
   const records: CaptureRecord[] = [];

@@ -22,6 +22,16 @@ export interface Emitter {
 }
 
 const FLUSH_DELAY_MS = 10;
+/**
+ * Until the extension says whether this tab records, the hook keeps what it captures in a
+ * bounded buffer: a page's first stream often starts before the answer arrives, and a panel
+ * that is open across a reload must not miss it. No answer in time means nobody is listening
+ * (e.g. the extension was reloaded): the hook goes dormant and drops the buffer.
+ */
+const PENDING_LIMIT = 5000;
+const PENDING_TIMEOUT_MS = 3000;
+
+type Mode = 'pending' | 'recording' | 'dormant';
 
 export function createEmitter(win: Window & typeof globalThis): Emitter {
   const dispatchEvent = win.EventTarget.prototype.dispatchEvent;
@@ -36,12 +46,11 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   let queue: CaptureRecord[] = [];
   let scheduled = false;
   let counter = 0;
-  // Until issue "dormant when unwatched" lands the hook records from page load on.
-  let recording = true;
+  let mode: Mode = 'pending';
 
   const flush = (): void => {
     scheduled = false;
-    if (queue.length === 0) return;
+    if (queue.length === 0 || mode !== 'recording') return;
     const records = queue;
     queue = [];
     const detail: HookCaptureBatch = message<HookCaptureBatch>({ type: 'capture', records });
@@ -54,20 +63,35 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       (e: Event) =>
         safely(() => {
           const cmd = (e as CustomEvent<unknown>).detail;
-          if (isCommandToHook(cmd)) recording = cmd.recording;
+          if (!isCommandToHook(cmd)) return;
+          mode = cmd.recording ? 'recording' : 'dormant';
+          if (mode === 'recording') flush();
+          else queue = [];
         }),
     ]),
   );
+  Reflect.apply(setTimeoutFn, win, [
+    () => {
+      if (mode !== 'pending') return;
+      mode = 'dormant';
+      queue = [];
+    },
+    PENDING_TIMEOUT_MS,
+  ]);
 
   const now = (): number => origin + Reflect.apply(perfNow, perf, []);
 
   return {
-    recording: () => recording,
+    // While pending, new connections are still wrapped so that their start is not missed.
+    recording: () => mode !== 'dormant',
     newConnId: () => `${prefix}-${(counter += 1)}`,
     now,
     emit(conn, body, time = now()) {
-      if (!recording) return;
-      queue.push({ ...body, conn, time } as CaptureRecord);
+      if (mode === 'dormant') return;
+      if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
+      // Index assignment, not push: the page may have replaced Array.prototype.push.
+      queue[queue.length] = { ...body, conn, time } as CaptureRecord;
+      if (mode === 'pending') return;
       if (queue.length >= LIMITS.recordsPerBatch) flush();
       else if (!scheduled) {
         scheduled = true;

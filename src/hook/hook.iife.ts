@@ -8,6 +8,8 @@ import { createEmitter } from './emit';
 import { installFetch } from './fetch';
 import { installWebSocket } from './websocket';
 import { installEventSource } from './eventsource';
+import { installXhr } from './xhr';
+import { installPageSignals } from './page-signals';
 import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
@@ -16,4 +18,6 @@ if (emitter) {
   safely(() => installFetch(g, emitter));
   safely(() => installWebSocket(g, emitter));
   safely(() => installEventSource(g, emitter));
+  safely(() => installXhr(g, emitter));
+  safely(() => installPageSignals(g, emitter));
 }

@@ -3,7 +3,7 @@
  * events, folded from capture records by one pure function (`applyRecord`), so the background
  * and the panel (and later the trace importer) compute the same thing.
  */
-import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header } from './records';
+import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
 
@@ -28,6 +28,10 @@ export interface ConnectionSummary {
   reconnects: number;
   requestHeaders: Header[];
   responseHeaders: Header[];
+  requestBodySize: number | null;
+  requestBodyPreview: string | null;
+  /** WebSocket subprotocols, EventSource withCredentials… as the hook described them. */
+  detail: string | null;
 }
 
 export interface TraceEvent {
@@ -42,8 +46,16 @@ export interface TraceEvent {
   id: string | null;
 }
 
+export interface PageSignalEvent {
+  time: number;
+  signal: PageSignal;
+  detail: string | null;
+  docId: string;
+}
+
 export interface TabSnapshot {
   connections: ConnectionCapture[];
+  signals: PageSignalEvent[];
 }
 
 export interface ConnectionCapture {
@@ -105,6 +117,9 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
     reconnects: 0,
     requestHeaders: r.requestHeaders,
     responseHeaders: [],
+    requestBodySize: r.requestBodySize,
+    requestBodyPreview: r.requestBodyPreview,
+    detail: r.detail,
   };
 }
 
@@ -115,6 +130,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
  * was ignored (e.g. data for a connection that was never opened).
  */
 export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): ConnectionSummary | null {
+  if (r.type === 'page') return null;
   const id = `${docId}:${r.conn}`;
   if (r.type === 'open') {
     if (tab.has(id)) return null;
@@ -163,6 +179,11 @@ export function tabFromSnapshot(snapshot: TabSnapshot): TabCapture {
   return new Map(snapshot.connections.map((c) => [c.summary.id, c]));
 }
 
-export function snapshotOf(tab: TabCapture): TabSnapshot {
-  return { connections: [...tab.values()] };
+export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = []): TabSnapshot {
+  return { connections: [...tab.values()], signals };
+}
+
+/** Page records fold into the tab's signal list; other records are not signals (null). */
+export function pageSignalOf(docId: string, r: CaptureRecord): PageSignalEvent | null {
+  return r.type === 'page' ? { time: r.time, signal: r.signal, detail: r.detail, docId } : null;
 }

@@ -83,11 +83,25 @@ export interface EndRecord {
   reason: string | null;
 }
 
-export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord;
+/** Page-level signals the diagnosis needs: connectivity, visibility, unload, workers. */
+export type PageSignal = 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker';
+
+export interface PageRecord {
+  type: 'page';
+  /** Always 'page': page records belong to the document, not to a connection. */
+  conn: string;
+  time: number;
+  signal: PageSignal;
+  /** For 'worker': the kind and URL of a worker whose own streams are not captured. */
+  detail: string | null;
+}
+
+export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord;
 
 const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
 const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
 const STATES: readonly StateRecord['state'][] = ['open', 'reconnecting', 'closing'];
+const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker'];
 
 export interface SanitizeLimits {
   stringBytes: number;
@@ -174,6 +188,11 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
       const cause = oneOf(r.cause, CAUSES);
       if (!cause) return null;
       return { type: 'end', conn, time, cause, error: str(r.error, 1024), code: num(r.code), reason: str(r.reason, 1024) };
+    }
+    case 'page': {
+      const signal = oneOf(r.signal, SIGNALS);
+      if (!signal) return null;
+      return { type: 'page', conn, time, signal, detail: str(r.detail, 2048) };
     }
     default:
       return null;

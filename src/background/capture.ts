@@ -1,0 +1,152 @@
+/**
+ * The background's capture of every tab: the live session of each tab (one page load), folded
+ * with the core's `applyRecord`, written through to IndexedDB in batches, and brought back
+ * from IndexedDB when the service worker restarts. Browser-free apart from the store, so it is
+ * tested in Node against fake-indexeddb.
+ *
+ * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
+ * after a worker restart, completes before that tab's next records are folded.
+ */
+import { applyRecord, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
+import { correlationIds } from '../core/trace/correlation';
+import type { CaptureRecord } from '../core/trace/records';
+import type { SessionInfo } from '../core/trace/session';
+import { tabFromSnapshot } from '../core/trace/model';
+import type { CaptureStore } from './store';
+import type { Persister } from './persist';
+
+interface LiveTab {
+  session: SessionInfo;
+  capture: TabCapture;
+  topDocId: string | null;
+}
+
+export interface CaptureService {
+  /** A document's relay said hello. Resolves true when this starts a new page load (session). */
+  hello(tabId: number, docId: string, url: string, isTopFrame: boolean, firstConnect: boolean): Promise<boolean>;
+  /** Folds records; resolves with those accepted (forwarded to panels as they are). */
+  apply(tabId: number, docId: string, records: CaptureRecord[]): Promise<CaptureRecord[]>;
+  snapshot(tabId: number): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
+  /** Starts an empty session for the tab (the panel's Clear). */
+  clear(tabId: number): Promise<string | null>;
+  /** Ids of the sessions being written to (retention must keep them). */
+  liveSessions(): ReadonlySet<string>;
+  forgetTab(tabId: number): void;
+}
+
+export interface CaptureServiceDeps {
+  store: CaptureStore;
+  persister: Persister;
+  browserRun: string;
+  now(): number;
+  newId(): string;
+}
+
+export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
+  const live = new Map<number, LiveTab>();
+  const queues = new Map<number, Promise<unknown>>();
+
+  const serialize = <T>(tabId: number, fn: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(tabId) ?? Promise.resolve()).then(fn, fn);
+    queues.set(tabId, next.catch(() => undefined));
+    return next;
+  };
+
+  const newSession = (tabId: number, url: string): LiveTab => {
+    const t = deps.now();
+    const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [] };
+    const tab: LiveTab = { session, capture: new Map(), topDocId: null };
+    live.set(tabId, tab);
+    deps.persister.enqueue(session, [], []);
+    return tab;
+  };
+
+  /** The tab's live session: in memory, else the newest stored one of this browser run. */
+  const current = async (tabId: number): Promise<LiveTab | null> => {
+    const inMemory = live.get(tabId);
+    if (inMemory) return inMemory;
+    await deps.persister.flush();
+    const stored = await deps.store.latestOfTab(tabId, deps.browserRun);
+    if (!stored) return null;
+    const loaded = await deps.store.load(stored.id);
+    if (!loaded) return null;
+    const tab: LiveTab = { session: loaded.session, capture: tabFromSnapshot(loaded.snapshot), topDocId: null };
+    live.set(tabId, tab);
+    return tab;
+  };
+
+  return {
+    hello(tabId, docId, url, isTopFrame, firstConnect) {
+      return serialize(tabId, async () => {
+        if (isTopFrame && firstConnect) {
+          const tab = live.get(tabId);
+          if (tab?.topDocId === docId) return false;
+          newSession(tabId, url).topDocId = docId;
+          return true;
+        }
+        if (!(await current(tabId))) newSession(tabId, url);
+        return false;
+      });
+    },
+
+    apply(tabId, docId, records) {
+      return serialize(tabId, async () => {
+        const tab = (await current(tabId)) ?? newSession(tabId, '');
+        const accepted: CaptureRecord[] = [];
+        const changed = new Map<string, ConnectionSummary>();
+        const events: { connId: string; event: TraceEvent }[] = [];
+        const s = tab.session;
+        for (const r of records) {
+          const signal = pageSignalOf(docId, r);
+          if (signal) {
+            s.signals.push(signal);
+            accepted.push(r);
+            continue;
+          }
+          const isNew = r.type === 'open' && !tab.capture.has(`${docId}:${r.conn}`);
+          const summary = applyRecord(tab.capture, docId, r);
+          if (!summary) continue;
+          accepted.push(r);
+          changed.set(summary.id, summary);
+          if (isNew) s.connections += 1;
+          if (r.type === 'data') {
+            events.push({ connId: summary.id, event: tab.capture.get(summary.id)!.events.at(-1)! });
+            s.events += 1;
+            s.bytes += r.size;
+          }
+          if (r.type === 'open' || r.type === 'response') {
+            for (const id of correlationIds(summary)) if (!s.correlationIds.includes(id)) s.correlationIds.push(id);
+          }
+        }
+        if (accepted.length > 0) {
+          s.updatedAt = deps.now();
+          deps.persister.enqueue(s, changed.values(), events);
+        }
+        return accepted;
+      });
+    },
+
+    snapshot(tabId) {
+      return serialize(tabId, async () => {
+        const tab = await current(tabId);
+        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+      });
+    },
+
+    clear(tabId) {
+      return serialize(tabId, async () => {
+        const prev = live.get(tabId);
+        const tab = newSession(tabId, prev?.session.url ?? '');
+        tab.topDocId = prev?.topDocId ?? null;
+        return tab.session.id;
+      });
+    },
+
+    liveSessions: () => new Set([...live.values()].map((t) => t.session.id)),
+
+    forgetTab(tabId) {
+      live.delete(tabId);
+      queues.delete(tabId);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * IndexedDB storage of captures (with `idb`): sessions, their connections and events, so a
+ * capture survives closing DevTools, a service-worker restart and a browser restart.
+ *
+ * One session is one page load of a tab. Events are keyed [connection key, seq] so a session's
+ * events come back in order with one index scan, and a session is deleted as a unit.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../core/trace/model';
+import type { SessionInfo } from '../core/trace/session';
+
+export const DB_NAME = 'durable-sessions-captures';
+const DB_VERSION = 1;
+
+export type StoredSession = SessionInfo;
+
+interface StoredConnection {
+  key: string;
+  sessionId: string;
+  summary: ConnectionSummary;
+}
+
+interface StoredEvent extends TraceEvent {
+  connKey: string;
+  sessionId: string;
+}
+
+interface CaptureDB extends DBSchema {
+  sessions: { key: string; value: StoredSession; indexes: { byTab: number; byUpdated: number } };
+  connections: { key: string; value: StoredConnection; indexes: { bySession: string } };
+  events: { key: [string, number]; value: StoredEvent; indexes: { bySession: string } };
+}
+
+export interface WriteBatch {
+  session: StoredSession;
+  connections: ConnectionSummary[];
+  events: { connId: string; event: TraceEvent }[];
+}
+
+export interface RetentionPolicy {
+  maxSessions: number;
+  maxEvents: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { maxSessions: 100, maxEvents: 2_000_000 };
+
+const connKey = (sessionId: string, connId: string): string => `${sessionId}|${connId}`;
+
+export interface CaptureStore {
+  write(batch: WriteBatch): Promise<void>;
+  load(sessionId: string): Promise<{ session: StoredSession; snapshot: TabSnapshot } | null>;
+  /** The newest session of a tab in this run of the browser (tab ids are reused after a restart). */
+  latestOfTab(tabId: number, browserRun: string): Promise<StoredSession | null>;
+  list(): Promise<StoredSession[]>;
+  remove(sessionId: string): Promise<void>;
+  /** Deletes oldest sessions (never `keep`) until the policy holds; returns the deleted ids. */
+  enforce(policy: RetentionPolicy, keep?: ReadonlySet<string>): Promise<string[]>;
+  close(): void;
+}
+
+export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
+  const db: IDBPDatabase<CaptureDB> = await openDB<CaptureDB>(name, DB_VERSION, {
+    upgrade(d) {
+      const sessions = d.createObjectStore('sessions', { keyPath: 'id' });
+      sessions.createIndex('byTab', 'tabId');
+      sessions.createIndex('byUpdated', 'updatedAt');
+      d.createObjectStore('connections', { keyPath: 'key' }).createIndex('bySession', 'sessionId');
+      d.createObjectStore('events', { keyPath: ['connKey', 'seq'] }).createIndex('bySession', 'sessionId');
+    },
+  });
+
+  const remove = async (sessionId: string): Promise<void> => {
+    const tx = db.transaction(['sessions', 'connections', 'events'], 'readwrite');
+    const range = IDBKeyRange.only(sessionId);
+    const deletions: Promise<unknown>[] = [tx.objectStore('sessions').delete(sessionId)];
+    for (const store of ['connections', 'events'] as const) {
+      let cursor = await tx.objectStore(store).index('bySession').openKeyCursor(range);
+      while (cursor) {
+        deletions.push(tx.objectStore(store).delete(cursor.primaryKey));
+        cursor = await cursor.continue();
+      }
+    }
+    await Promise.all([...deletions, tx.done]);
+  };
+
+  return {
+    async write({ session, connections, events }) {
+      const tx = db.transaction(['sessions', 'connections', 'events'], 'readwrite');
+      const puts: Promise<unknown>[] = [tx.objectStore('sessions').put(session)];
+      for (const summary of connections) puts.push(tx.objectStore('connections').put({ key: connKey(session.id, summary.id), sessionId: session.id, summary }));
+      for (const { connId, event } of events) puts.push(tx.objectStore('events').put({ ...event, connKey: connKey(session.id, connId), sessionId: session.id }));
+      await Promise.all([...puts, tx.done]);
+    },
+
+    async load(sessionId) {
+      const tx = db.transaction(['sessions', 'connections', 'events'], 'readonly');
+      const session = await tx.objectStore('sessions').get(sessionId);
+      if (!session) return null;
+      const conns = await tx.objectStore('connections').index('bySession').getAll(sessionId);
+      const connections: ConnectionCapture[] = [];
+      for (const c of conns) {
+        const range = IDBKeyRange.bound([c.key, 0], [c.key, Number.MAX_SAFE_INTEGER]);
+        const stored = await tx.objectStore('events').getAll(range);
+        const events: TraceEvent[] = stored.map(({ connKey: _k, sessionId: _s, ...e }) => e);
+        // The stored events are the truth: a summary and its events may have been flushed apart.
+        connections.push({ summary: { ...c.summary, events: events.length }, events });
+      }
+      connections.sort((a, b) => a.summary.startedAt - b.summary.startedAt);
+      await tx.done;
+      return { session, snapshot: { connections, signals: session.signals } };
+    },
+
+    async latestOfTab(tabId, browserRun) {
+      const sessions = (await db.getAllFromIndex('sessions', 'byTab', tabId)).filter((s) => s.browserRun === browserRun);
+      return sessions.sort((a, b) => b.startedAt - a.startedAt)[0] ?? null;
+    },
+
+    async list() {
+      return (await db.getAllFromIndex('sessions', 'byUpdated')).reverse();
+    },
+
+    remove,
+
+    async enforce(policy, keep = new Set()) {
+      const sessions = await db.getAllFromIndex('sessions', 'byUpdated'); // oldest first
+      let count = sessions.length;
+      let events = sessions.reduce((n, s) => n + s.events, 0);
+      const deleted: string[] = [];
+      for (const s of sessions) {
+        if (count <= policy.maxSessions && events <= policy.maxEvents) break;
+        if (keep.has(s.id)) continue;
+        await remove(s.id);
+        deleted.push(s.id);
+        count -= 1;
+        events -= s.events;
+      }
+      return deleted;
+    },
+
+    close() {
+      db.close();
+    },
+  };
+}

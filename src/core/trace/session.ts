@@ -1,0 +1,32 @@
+/**
+ * A session as stored and listed: one page load of a tab with what ties its connections
+ * together. Shared by the background (which stores it) and the panel (which lists it).
+ */
+import type { PageSignalEvent } from './model';
+
+export interface SessionInfo {
+  id: string;
+  tabId: number;
+  /** Identifies one run of the browser: tab ids are reused after a restart, sessions are not. */
+  browserRun: string;
+  /** URL of the page load (top document) as the browser reported it. */
+  url: string;
+  startedAt: number;
+  updatedAt: number;
+  connections: number;
+  events: number;
+  bytes: number;
+  correlationIds: string[];
+  signals: PageSignalEvent[];
+}
+
+/** Health of capture storage, shown by the panel whenever it is not ok. */
+export interface StorageStatus {
+  ok: boolean;
+  /** Human-readable reason of the last failure, e.g. "QuotaExceededError: …". */
+  error: string | null;
+  /** Events that could not be stored and were dropped from the pending queue. */
+  lostEvents: number;
+  /** Events waiting to be written. */
+  pendingEvents: number;
+}

@@ -1,0 +1,25 @@
+/**
+ * Replaces a page constructor (WebSocket, EventSource, Worker…) with a Proxy of the native one
+ * that calls `onConstruct` with each new instance. `new`, subclassing, `instanceof`, statics and
+ * `prototype` all reach the native class, and each instance is the native object itself.
+ */
+import { replaceValue } from './define';
+import { safely } from './safely';
+
+type G = Window & typeof globalThis;
+
+export function wrapConstructor<T extends object>(g: G, name: string, onConstruct: (instance: T, args: unknown[]) => void): boolean {
+  const Native = (g as unknown as Record<string, unknown>)[name];
+  if (typeof Native !== 'function') return false;
+  const proxy = new Proxy(Native as new (...args: unknown[]) => T, {
+    construct(target, args: unknown[], newTarget) {
+      const instance = Reflect.construct(target, args, newTarget) as T;
+      safely(() => onConstruct(instance, args));
+      return instance;
+    },
+  });
+  // `instance.constructor === Name` must stay true for the page.
+  replaceValue((Native as { prototype: object }).prototype, 'constructor', proxy);
+  replaceValue(g, name, proxy);
+  return true;
+}

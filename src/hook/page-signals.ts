@@ -1,0 +1,33 @@
+/**
+ * Page-level signals the diagnosis needs next to the streams: connectivity changes (an app may
+ * reconnect on `online`), visibility and unload (a stream that ends on `pagehide` was not a
+ * network drop), and workers, whose own streams the hook cannot see (it runs in the page, not
+ * in worker scopes), so the panel can say so instead of showing nothing.
+ */
+import type { Emitter } from './emit';
+import { wrapConstructor } from './constructor';
+import { safely } from './safely';
+
+type G = Window & typeof globalThis;
+
+const PAGE = 'page';
+
+export function installPageSignals(g: G, emitter: Emitter): void {
+  const addEventListener = g.EventTarget.prototype.addEventListener;
+  const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker', detail: string | null = null) =>
+    emitter.emit(PAGE, { type: 'page', signal: name, detail });
+  const on = (target: EventTarget, type: string, fn: () => void) => Reflect.apply(addEventListener, target, [type, () => safely(fn)]);
+
+  on(g, 'online', () => signal('online'));
+  on(g, 'offline', () => signal('offline'));
+  on(g, 'pagehide', () => signal('pagehide'));
+  on(g, 'pageshow', () => signal('pageshow'));
+  on(g.document, 'visibilitychange', () => signal(g.document.visibilityState === 'hidden' ? 'hidden' : 'visible'));
+
+  const workerUrl = (args: unknown[]) => {
+    const spec = args[0];
+    return typeof spec === 'string' || spec instanceof g.URL ? new g.URL(String(spec), g.location.href).href : '(script)';
+  };
+  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`));
+  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`));
+}

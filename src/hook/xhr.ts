@@ -1,0 +1,129 @@
+/**
+ * XMLHttpRequest capture, for apps that stream by reading a growing `responseText` on
+ * `progress`. Each progress step becomes a data record with the text added since the last one.
+ * The request object is the app's own: we only wrap `open`, `setRequestHeader` and `send` on
+ * the prototype and listen on the instance (never on `xhr.upload`, whose listeners would turn a
+ * simple CORS request into a preflighted one).
+ */
+import type { Header } from '../core/trace/records';
+import { isStreamingContentType } from '../core/trace/model';
+import type { Emitter } from './emit';
+import { mimic, replaceValue } from './define';
+import { safely } from './safely';
+import { utf8Length } from './encode';
+
+type G = Window & typeof globalThis;
+
+interface Pending {
+  method: string;
+  url: string;
+  headers: Header[];
+}
+
+interface Tracked {
+  conn: string;
+  seen: number;
+  ended: boolean;
+  responded: boolean;
+}
+
+const HEADERS_RECEIVED = 2;
+
+function parseHeaders(raw: string): Header[] {
+  return raw
+    .trim()
+    .split(/[\r\n]+/)
+    .filter(Boolean)
+    .map((line) => {
+      const i = line.indexOf(':');
+      return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as Header;
+    });
+}
+
+export function installXhr(g: G, emitter: Emitter): void {
+  const Native = g.XMLHttpRequest;
+  if (typeof Native !== 'function') return;
+  const proto = Native.prototype;
+  const addEventListener = g.EventTarget.prototype.addEventListener;
+  const opened = new WeakMap<XMLHttpRequest, Pending>();
+  const origOpen = proto.open;
+  const origSetHeader = proto.setRequestHeader;
+  const origSend = proto.send;
+
+  const readNew = (xhr: XMLHttpRequest, t: Tracked): void => {
+    if (xhr.responseType !== '' && xhr.responseType !== 'text') return;
+    const text = xhr.responseText;
+    if (text.length <= t.seen) return;
+    const chunk = text.slice(t.seen);
+    t.seen = text.length;
+    emitter.emit(t.conn, { type: 'data', dir: 'in', text: chunk, base64: null, size: utf8Length(chunk), event: null, id: null });
+  };
+
+  const respond = (xhr: XMLHttpRequest, t: Tracked): void => {
+    if (t.responded || xhr.readyState < HEADERS_RECEIVED) return;
+    t.responded = true;
+    const headers = parseHeaders(xhr.getAllResponseHeaders());
+    const ct = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+    emitter.emit(t.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: isStreamingContentType(ct) || (ct ?? '').startsWith('text/plain') });
+  };
+
+  // An XHR object can be opened and sent again: listeners are added once per object and act
+  // on its current request.
+  const current = new WeakMap<XMLHttpRequest, Tracked>();
+
+  const end = (t: Tracked, cause: 'clean' | 'client-abort' | 'network-error', error: string | null) => {
+    if (t.ended) return;
+    t.ended = true;
+    emitter.emit(t.conn, { type: 'end', cause, error, code: null, reason: null });
+  };
+
+  const listen = (xhr: XMLHttpRequest): void => {
+    const on = (type: string, fn: (t: Tracked) => void) =>
+      Reflect.apply(addEventListener, xhr, [type, () => safely(() => {
+        const t = current.get(xhr);
+        if (t && !t.ended) fn(t);
+      })]);
+    on('readystatechange', (t) => respond(xhr, t));
+    on('progress', (t) => {
+      respond(xhr, t);
+      readNew(xhr, t);
+    });
+    on('load', (t) => {
+      respond(xhr, t);
+      readNew(xhr, t);
+      end(t, 'clean', null);
+    });
+    on('abort', (t) => end(t, 'client-abort', null));
+    on('error', (t) => end(t, 'network-error', 'XMLHttpRequest error'));
+    on('timeout', (t) => end(t, 'network-error', 'timeout'));
+  };
+
+  const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
+    if (!current.has(xhr)) listen(xhr);
+    const t: Tracked = { conn: emitter.newConnId(), seen: 0, ended: false, responded: false };
+    current.set(xhr, t);
+    emitter.emit(t.conn, {
+      type: 'open', kind: 'xhr', url: new g.URL(p.url, g.location.href).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
+      requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? body.slice(0, 2048) : null, detail: null,
+    });
+  };
+
+  replaceValue(proto, 'open', mimic(function open(this: XMLHttpRequest, ...args: unknown[]) {
+    const result = Reflect.apply(origOpen, this, args);
+    safely(() => opened.set(this, { method: String(args[0]), url: String(args[1]), headers: [] }));
+    return result;
+  }, origOpen));
+  replaceValue(proto, 'setRequestHeader', mimic(function setRequestHeader(this: XMLHttpRequest, ...args: unknown[]) {
+    const result = Reflect.apply(origSetHeader, this, args);
+    safely(() => {
+      const headers = opened.get(this)?.headers;
+      if (headers) headers[headers.length] = [String(args[0]), String(args[1])];
+    });
+    return result;
+  }, origSetHeader));
+  replaceValue(proto, 'send', mimic(function send(this: XMLHttpRequest, ...args: unknown[]) {
+    const p = opened.get(this);
+    if (p && emitter.recording()) safely(() => track(this, p, args[0]));
+    return Reflect.apply(origSend, this, args);
+  }, origSend));
+}

@@ -1,0 +1,130 @@
+/**
+ * The background's capture service against a real IndexedDB implementation (fake-indexeddb):
+ * what the user sees after closing DevTools, after the service worker restarts, and after a
+ * browser restart, and what happens when the disk is full.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openCaptureStore, type CaptureStore } from '../../../src/background/store';
+import { createPersister, type StorageStatus } from '../../../src/background/persist';
+import { createCaptureService } from '../../../src/background/capture';
+import type { CaptureRecord } from '../../../src/core/trace/records';
+
+let dbCount = 0;
+const stores: CaptureStore[] = [];
+
+async function setup(opts: { name?: string; browserRun?: string; store?: CaptureStore; maxPendingEvents?: number } = {}) {
+  const store = opts.store ?? (await openCaptureStore(opts.name ?? `test-${++dbCount}`));
+  stores.push(store);
+  const statuses: StorageStatus[] = [];
+  let ids = 0;
+  let capture: ReturnType<typeof createCaptureService> | null = null;
+  const persister = createPersister(store, {
+    flushDelayMs: 5,
+    maxPendingEvents: opts.maxPendingEvents ?? 10_000,
+    retention: { maxSessions: 10, maxEvents: 100_000 },
+    liveSessions: () => capture?.liveSessions() ?? new Set(),
+    onStatus: (s) => statuses.push(s),
+  });
+  capture = createCaptureService({ store, persister, browserRun: opts.browserRun ?? 'run-1', now: () => 1000, newId: () => `s${++ids}-${dbCount}` });
+  return { store, persister, capture, statuses };
+}
+
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+const open = (conn: string, url = 'http://app/durable-sse/api/conversations/c_abc123/runs'): CaptureRecord => ({ type: 'open', conn, time: 1, kind: 'fetch', url, method: 'POST', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
+const data = (conn: string, text: string): CaptureRecord => ({ type: 'data', conn, time: 2, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
+
+describe('capture service', () => {
+  it('starts a session per page load and keeps connections of the load together', async () => {
+    const { capture } = await setup();
+    expect(await capture.hello(7, 'docA', 'http://app/', true, true)).toBe(true);
+    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')]);
+    const first = await capture.snapshot(7);
+    expect(first.snapshot.connections[0]!.events.map((e) => e.text)).toEqual(['a', 'b']);
+    expect(await capture.hello(7, 'docB', 'http://app/', true, true)).toBe(true);
+    const second = await capture.snapshot(7);
+    expect(second.sessionId).not.toBe(first.sessionId);
+    expect(second.snapshot.connections).toEqual([]);
+  });
+
+  it('brings the live session back after a service-worker restart, and continues it', async () => {
+    const name = `restart-${++dbCount}`;
+    const before = await setup({ name });
+    await before.capture.hello(7, 'docA', 'http://app/', true, true);
+    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')]);
+    await before.persister.flush();
+    const { sessionId } = await before.capture.snapshot(7);
+
+    // A new worker: nothing in memory, same database, same browser run.
+    const after = await setup({ name });
+    await after.capture.hello(7, 'docA', 'http://app/', true, false); // the relay reconnects
+    await after.capture.apply(7, 'docA', [data('1', 'b')]);
+    const snap = await after.capture.snapshot(7);
+    expect(snap.sessionId).toBe(sessionId);
+    expect(snap.snapshot.connections[0]!.events.map((e) => [e.seq, e.text])).toEqual([[0, 'a'], [1, 'b']]);
+  });
+
+  it('does not mistake an old session for a new tab that reuses its id after a browser restart', async () => {
+    const name = `browser-restart-${++dbCount}`;
+    const before = await setup({ name, browserRun: 'run-1' });
+    await before.capture.hello(7, 'docA', 'http://app/', true, true);
+    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')]);
+    await before.persister.flush();
+
+    const after = await setup({ name, browserRun: 'run-2' });
+    expect((await after.capture.snapshot(7)).snapshot.connections).toEqual([]);
+    // …but the capture itself is still stored and listed.
+    const listed = await after.store.list();
+    expect(listed).toHaveLength(1);
+    const loaded = await after.store.load(listed[0]!.id);
+    expect(loaded!.snapshot.connections[0]!.events[0]!.text).toBe('a');
+  });
+
+  it('records the correlation ids that link a session to other tabs', async () => {
+    const { capture, persister, store } = await setup();
+    await capture.hello(7, 'docA', 'http://app/durable-sse/?c=c_abc123', true, true);
+    await capture.apply(7, 'docA', [open('1')]);
+    await persister.flush();
+    const [session] = await store.list();
+    expect(session!.correlationIds).toEqual(['conversation:c_abc123']);
+  });
+
+  it('reports a full disk and keeps the pending capture, bounded, instead of losing it silently', async () => {
+    const real = await openCaptureStore(`quota-${++dbCount}`);
+    let full = true;
+    const quotaError = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+    const flaky: CaptureStore = { ...real, write: async (b) => (full ? Promise.reject(quotaError) : real.write(b)) };
+    const { capture, persister, statuses } = await setup({ store: flaky, maxPendingEvents: 3 });
+    await capture.hello(7, 'docA', 'http://app/', true, true);
+    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')]);
+    await persister.flush();
+    expect(statuses.at(-1)).toMatchObject({ ok: false, error: 'QuotaExceededError: The quota has been exceeded.', lostEvents: 0 });
+    expect(persister.status().pendingEvents).toBe(2);
+
+    await capture.apply(7, 'docA', [data('1', 'c'), data('1', 'd')]);
+    await persister.flush();
+    expect(persister.status()).toMatchObject({ ok: false, lostEvents: 1, pendingEvents: 3 });
+
+    full = false;
+    await persister.flush();
+    expect(statuses.at(-1)).toMatchObject({ ok: true, error: null, lostEvents: 1 });
+    const { sessionId } = await capture.snapshot(7);
+    const stored = await real.load(sessionId!);
+    expect(stored!.snapshot.connections[0]!.events.map((e) => e.text)).toEqual(['b', 'c', 'd']);
+    real.close();
+  });
+});
+
+describe('retention', () => {
+  it('deletes the oldest sessions first, never a live one', async () => {
+    const { store } = await setup();
+    const base = { tabId: 1, browserRun: 'r', url: 'http://app/', connections: 0, bytes: 0, correlationIds: [], signals: [] };
+    for (let i = 1; i <= 4; i++) await store.write({ session: { ...base, id: `s${i}`, startedAt: i, updatedAt: i, events: 10 }, connections: [], events: [] });
+    const deleted = await store.enforce({ maxSessions: 2, maxEvents: 1000 }, new Set(['s1']));
+    expect(deleted).toEqual(['s2', 's3']);
+    expect((await store.list()).map((s) => s.id)).toEqual(['s4', 's1']);
+  });
+});
