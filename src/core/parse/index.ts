@@ -1,0 +1,5 @@
+/** Framing of captured connections into messages; see frames.ts. */
+export { framesOf, bodyChunks, bodyFraming, type BodyFraming } from './frames';
+export { sseFrames } from './sse';
+export { jsonLineFrames, jsonValueFrames } from './ndjson';
+export { tryJson, type Frame, type FrameKind, type FramePart, type Chunk } from './types';

@@ -1,0 +1,86 @@
+/**
+ * The recognizer registry and `recognize`, which frames a connection, asks every recognizer
+ * and keeps the most confident (ties go to the earlier, more specific entry). Recognizers are
+ * pure and must not throw; a throw is still contained and reported as a parse-error event.
+ */
+import { framesOf } from '../parse/frames';
+import type { ConnectionCapture } from '../trace/model';
+import { anthropic } from './anthropic';
+import { genericNdjson, genericSse, genericWsJson } from './generic';
+import { gemini } from './gemini';
+import { langgraph } from './langgraph';
+import { mcp } from './mcp';
+import { openaiChat } from './openai-chat';
+import { openaiResponses } from './openai-responses';
+import { socketio } from './socketio';
+import type { AiEvent, DetectResult, Frame, Recognition, Recognizer, ResumeHandle } from './types';
+import { vercelData } from './vercel-data';
+import { vercelUi } from './vercel-ui';
+
+export type * from './types';
+export { resumeRequestOf } from './resume-request';
+export { socketIoPacket } from './socketio';
+
+export const recognizers: readonly Recognizer[] = [
+  vercelUi, vercelData, openaiResponses, openaiChat, anthropic, gemini, langgraph, mcp, socketio, genericSse, genericNdjson, genericWsJson,
+];
+
+export function recognizerById(id: string): Recognizer | undefined {
+  return recognizers.find((r) => r.id === id);
+}
+
+function safeDetect(r: Recognizer, conn: ConnectionCapture, frames: Frame[]): DetectResult | null {
+  try {
+    const d = r.detect(conn, frames);
+    return d && Number.isFinite(d.confidence) && d.confidence > 0 ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+function safeParse(r: Recognizer, conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
+  try {
+    return r.parse(conn, frames);
+  } catch (err) {
+    return [{ type: 'parse-error', message: `${r.name} recognizer failed: ${String(err)}`, raw: '', frame: frames.length ? frames.length - 1 : 0 }];
+  }
+}
+
+/** Distinct handles in order of first appearance: events' handles plus every SSE `id:`. */
+export function collectHandles(frames: Frame[], events: AiEvent[]): ResumeHandle[] {
+  const byFrame = new Map<number, ResumeHandle[]>();
+  for (const e of events) for (const h of e.handles ?? []) byFrame.set(e.frame, [...(byFrame.get(e.frame) ?? []), h]);
+  const seen = new Set<string>();
+  const out: ResumeHandle[] = [];
+  const add = (h: ResumeHandle): void => {
+    const k = `${h.kind}\0${h.value}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(h);
+    }
+  };
+  for (const f of frames) {
+    if (f.id !== undefined && f.id !== '') add({ kind: 'event-id', value: f.id });
+    for (const h of byFrame.get(f.index) ?? []) add(h);
+    byFrame.delete(f.index);
+  }
+  for (const hs of byFrame.values()) hs.forEach(add);
+  return out;
+}
+
+/** Runs one recognizer regardless of detection (e.g. when the user picks the protocol). */
+export function recognizeAs(conn: ConnectionCapture, r: Recognizer, frames: Frame[] = framesOf(conn), detected?: DetectResult): Recognition {
+  const events = safeParse(r, conn, frames);
+  return { protocol: r.id, name: r.name, guess: detected?.guess ?? true, confidence: detected?.confidence ?? 0, frames, events, handles: collectHandles(frames, events) };
+}
+
+export function recognize(conn: ConnectionCapture): Recognition {
+  const frames = framesOf(conn);
+  let best: { r: Recognizer; d: DetectResult } | null = null;
+  for (const r of recognizers) {
+    const d = safeDetect(r, conn, frames);
+    if (d && (!best || d.confidence > best.d.confidence)) best = { r, d };
+  }
+  if (!best) return { protocol: null, name: 'Unrecognized', guess: false, confidence: 0, frames, events: [], handles: collectHandles(frames, []) };
+  return recognizeAs(conn, best.r, frames, { confidence: Math.min(1, best.d.confidence), guess: best.d.guess });
+}

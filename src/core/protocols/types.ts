@@ -1,0 +1,78 @@
+/**
+ * What a recognizer says about a connection: which AI protocol it speaks and the protocol's
+ * messages as protocol-neutral `AiEvent`s, each pointing at the frame that carried it.
+ */
+import type { Frame } from '../parse/types';
+import type { ConnectionCapture } from '../trace/model';
+
+export type { Frame } from '../parse/types';
+
+export type ProtocolId =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic'
+  | 'gemini'
+  | 'vercel-ui'
+  | 'vercel-data'
+  | 'langgraph'
+  | 'mcp'
+  | 'socketio'
+  | 'generic-sse'
+  | 'generic-ndjson'
+  | 'generic-ws-json';
+
+export interface ResumeHandle {
+  kind: 'event-id' | 'sequence' | 'offset' | 'cursor' | 'run-id' | 'stream-id' | 'session-id' | 'message-id' | 'response-id' | 'conversation-id';
+  value: string;
+}
+
+export type AiEventBody =
+  | { type: 'message-start'; role?: string }
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string }
+  | { type: 'tool-call-delta'; toolCallId?: string; name?: string; argsDelta: string }
+  | { type: 'step'; boundary: 'start' | 'end'; name?: string }
+  | { type: 'usage'; inputTokens?: number; outputTokens?: number }
+  | { type: 'finish'; reason?: string }
+  | { type: 'error'; message: string }
+  | { type: 'cancel'; reason?: string }
+  | { type: 'heartbeat' }
+  /** Something the client SENT: resume, cancel, subscribe, ack… */
+  | { type: 'control'; name: string }
+  | { type: 'parse-error'; message: string; raw: string };
+
+export interface AiEventMeta {
+  /** Frame.index of the frame that carried the event. */
+  frame: number;
+  messageId?: string;
+  agent?: string;
+  handles?: ResumeHandle[];
+}
+
+export type AiEvent = AiEventBody & AiEventMeta;
+
+export interface DetectResult {
+  confidence: number;
+  /** True for heuristic fallbacks. */
+  guess: boolean;
+}
+
+export interface Recognizer {
+  id: ProtocolId;
+  /** Shown in the UI, e.g. "OpenAI Chat Completions". */
+  name: string;
+  detect(conn: ConnectionCapture, frames: Frame[]): DetectResult | null;
+  parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[];
+}
+
+export interface Recognition {
+  protocol: ProtocolId | null;
+  /** 'Unrecognized' when protocol is null. */
+  name: string;
+  guess: boolean;
+  confidence: number;
+  frames: Frame[];
+  events: AiEvent[];
+  /** Distinct, in order of first appearance. */
+  handles: ResumeHandle[];
+}

@@ -1,0 +1,87 @@
+/**
+ * Vercel AI SDK UI message stream (AI SDK 5+, header `x-vercel-ai-ui-message-stream: v1`): SSE
+ * whose data are typed JSON parts (`start`, `text-delta`, `tool-input-delta`, `finish`,
+ * `abort`…) ended by `[DONE]`. The `start` part's messageId keys the message; resumable streams
+ * (resumable-stream) replay it from the start, which is why alignment matters here.
+ */
+import type { ConnectionCapture } from '../trace/model';
+import type { AiEvent, Frame, Recognizer } from './types';
+import { Emitter, get, header, isObj, num, share, str } from './util';
+
+const TYPES = /^(start|finish|abort|error|start-step|finish-step|message-metadata|(text|reasoning)-(start|delta|end)|tool-(input|output)-[a-z-]+|source-[a-z]+|file|data-.+)$/;
+
+function detect(conn: ConnectionCapture, frames: Frame[]) {
+  const byHeader = header(conn, 'x-vercel-ai-ui-message-stream', 'response') !== undefined;
+  if (conn.summary.kind === 'websocket') return null;
+  const s = share(frames, (f) => TYPES.test(str(get(f.json, 'type')) ?? '') || f.data.trim() === '[DONE]');
+  // `error`/`finish` alone are too common in home-grown streams to mean this protocol.
+  const distinctive = frames.some((f) => /^(start|start-step|text-(start|delta)|tool-input-.+)$/.test(str(get(f.json, 'type')) ?? ''));
+  if (!byHeader && (s < 0.5 || !distinctive)) return null;
+  return { confidence: byHeader ? 0.95 : 0.4 + s * 0.4, guess: false };
+}
+
+function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
+  const em = new Emitter();
+  const tools = new Map<string, string>();
+  for (const f of frames) {
+    em.begin(f);
+    if (f.dir === 'out') continue;
+    if (f.kind === 'sse-comment') {
+      em.emit({ type: 'heartbeat' });
+      continue;
+    }
+    if (f.data.trim() === '[DONE]') {
+      em.step('[DONE]');
+      continue;
+    }
+    const j = f.json;
+    const type = str(get(j, 'type'));
+    if (!isObj(j) || type === undefined) {
+      if (f.data.trim() !== '') em.parseError(f, f.error ?? 'not a UI message stream part');
+      continue;
+    }
+    switch (type) {
+      case 'start':
+        em.messageId = str(j.messageId) ?? em.messageId;
+        em.handle('message-id', j.messageId);
+        em.emit({ type: 'message-start', role: 'assistant' });
+        break;
+      case 'text-delta':
+        em.emit({ type: 'text-delta', text: str(j.delta) ?? str(j.textDelta) ?? '' });
+        break;
+      case 'reasoning-delta':
+        em.emit({ type: 'reasoning-delta', text: str(j.delta) ?? '' });
+        break;
+      case 'tool-input-start':
+        if (str(j.toolCallId)) tools.set(str(j.toolCallId)!, str(j.toolName) ?? '');
+        em.emit({ type: 'tool-call-delta', toolCallId: str(j.toolCallId), name: str(j.toolName), argsDelta: '' });
+        break;
+      case 'tool-input-delta':
+        em.emit({ type: 'tool-call-delta', toolCallId: str(j.toolCallId), name: tools.get(str(j.toolCallId) ?? ''), argsDelta: str(j.inputTextDelta) ?? '' });
+        break;
+      case 'start-step':
+        em.emit({ type: 'step', boundary: 'start' });
+        break;
+      case 'finish-step':
+        em.emit({ type: 'step', boundary: 'end' });
+        break;
+      case 'finish': {
+        const usage = get(j, 'messageMetadata', 'usage');
+        if (isObj(usage)) em.emit({ type: 'usage', inputTokens: num(get(usage, 'inputTokens')), outputTokens: num(get(usage, 'outputTokens')) });
+        em.emit({ type: 'finish', reason: str(j.finishReason) });
+        break;
+      }
+      case 'abort':
+        em.emit({ type: 'cancel', reason: str(j.reason) });
+        break;
+      case 'error':
+        em.emit({ type: 'error', message: str(j.errorText) ?? 'error' });
+        break;
+      default:
+        em.step(type, /-start$/.test(type) ? 'start' : 'end');
+    }
+  }
+  return em.events;
+}
+
+export const vercelUi: Recognizer = { id: 'vercel-ui', name: 'Vercel AI SDK UI message stream', detect, parse };
