@@ -12,6 +12,7 @@
 import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
 import type { SessionInfo, StorageStatus } from './core/trace/session';
+import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 
 export const PROTOCOL_VERSION = 1;
 export const SOURCE = 'durable-sessions-inspector';
@@ -65,7 +66,12 @@ export type PanelSetRecordOnLoad = Envelope & { type: 'set-record-on-load'; tabI
 export type PanelListSessions = Envelope & { type: 'list-sessions'; tabId: number };
 /** Opens a stored session (e.g. from before a browser restart) read-only. */
 export type PanelLoadSession = Envelope & { type: 'load-session'; tabId: number; sessionId: string };
-export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession;
+/** Arm a fault in the tab (scope 'session' reaches every tab linked to the tab's session). */
+export type PanelArmFault = Envelope & { type: 'arm-fault'; tabId: number; fault: FaultSpec };
+export type PanelDisarmFault = Envelope & { type: 'disarm-fault'; tabId: number; faultId: string };
+/** End a stall that holds until released: deliver what was held, or drop. */
+export type PanelReleaseFault = Envelope & { type: 'release-fault'; tabId: number; faultId: string; deliver: boolean };
+export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault;
 
 // ── background → panel ──────────────────────────────────────────────────────────────────
 export type BackgroundSnapshot = Envelope & { type: 'snapshot'; tabId: number; sessionId: string | null; snapshot: TabSnapshot };
@@ -88,7 +94,11 @@ export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | Backgro
 
 // ── background/relay → hook (commands) ──────────────────────────────────────────────────
 export type HookSetRecording = Envelope & { type: 'set-recording'; recording: boolean };
-export type CommandToHook = HookSetRecording;
+/** Connection-scoped faults name the hook's own connection id (the relay strips its docId). */
+export type HookArmFault = Envelope & { type: 'arm-fault'; fault: FaultSpec };
+export type HookDisarmFault = Envelope & { type: 'disarm-fault'; faultId: string };
+export type HookReleaseFault = Envelope & { type: 'release-fault'; faultId: string; deliver: boolean };
+export type CommandToHook = HookSetRecording | HookArmFault | HookDisarmFault | HookReleaseFault;
 
 // ── construction and guards ─────────────────────────────────────────────────────────────
 type Body<M> = M extends unknown ? Omit<M, 'source' | 'v'> : never;
@@ -127,6 +137,12 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return typeof x.enabled === 'boolean';
     case 'load-session':
       return typeof x.sessionId === 'string';
+    case 'arm-fault':
+      return parseFaultSpec(x.fault).ok;
+    case 'disarm-fault':
+      return typeof x.faultId === 'string';
+    case 'release-fault':
+      return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
     default:
       return false;
   }
@@ -139,5 +155,17 @@ export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
 }
 
 export function isCommandToHook(x: unknown): x is CommandToHook {
-  return isOurs(x) && x.type === 'set-recording' && typeof x.recording === 'boolean';
+  if (!isOurs(x)) return false;
+  switch (x.type) {
+    case 'set-recording':
+      return typeof x.recording === 'boolean';
+    case 'arm-fault':
+      return parseFaultSpec(x.fault).ok;
+    case 'disarm-fault':
+      return typeof x.faultId === 'string';
+    case 'release-fault':
+      return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
+    default:
+      return false;
+  }
 }

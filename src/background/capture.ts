@@ -7,8 +7,8 @@
  * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
  * after a worker restart, completes before that tab's next records are folded.
  */
-import { applyRecord, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
-import { correlationIds } from '../core/trace/correlation';
+import { applyRecord, firedFaultOf, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
+import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
 import type { SessionInfo } from '../core/trace/session';
 import { tabFromSnapshot } from '../core/trace/model';
@@ -31,6 +31,8 @@ export interface CaptureService {
   clear(tabId: number): Promise<string | null>;
   /** Ids of the sessions being written to (retention must keep them). */
   liveSessions(): ReadonlySet<string>;
+  /** Other tabs whose live session shares a conversation/run/session id with this tab's. */
+  linkedTabs(tabId: number): number[];
   forgetTab(tabId: number): void;
 }
 
@@ -54,7 +56,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
 
   const newSession = (tabId: number, url: string): LiveTab => {
     const t = deps.now();
-    const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [] };
+    const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [] };
     const tab: LiveTab = { session, capture: new Map(), topDocId: null };
     live.set(tabId, tab);
     deps.persister.enqueue(session, [], []);
@@ -103,10 +105,16 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
             accepted.push(r);
             continue;
           }
+          const fault = firedFaultOf(docId, r);
+          if (fault) {
+            s.faults.push(fault);
+            accepted.push(r);
+            if (!fault.connectionId) continue;
+          }
           const isNew = r.type === 'open' && !tab.capture.has(`${docId}:${r.conn}`);
           const summary = applyRecord(tab.capture, docId, r);
           if (!summary) continue;
-          accepted.push(r);
+          if (!fault) accepted.push(r);
           changed.set(summary.id, summary);
           if (isNew) s.connections += 1;
           if (r.type === 'data') {
@@ -129,7 +137,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     snapshot(tabId) {
       return serialize(tabId, async () => {
         const tab = await current(tabId);
-        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals, tab.session.faults) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
       });
     },
 
@@ -143,6 +151,11 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     },
 
     liveSessions: () => new Set([...live.values()].map((t) => t.session.id)),
+
+    linkedTabs(tabId) {
+      const mine = live.get(tabId)?.session.correlationIds ?? [];
+      return [...live.entries()].filter(([id, t]) => id !== tabId && sharesCorrelation(mine, t.session.correlationIds)).map(([id]) => id);
+    },
 
     forgetTab(tabId) {
       live.delete(tabId);

@@ -7,12 +7,13 @@
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundToPanel, type CommandToHook, type HookSetRecording, type PanelToBackground } from '../messages';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundToPanel, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
 import { createRecordingSettings } from './settings';
 import { browserRunId } from './browser-run';
+import { parseFaultSpec } from '../core/faults/spec';
 
 interface Relay {
   port: Runtime.Port;
@@ -57,6 +58,13 @@ function post(port: Runtime.Port, msg: BackgroundToPanel | CommandToHook): void 
 
 function toPanels(tabId: number, msg: BackgroundToPanel): void {
   for (const p of panels.get(tabId) ?? []) post(p, msg);
+}
+
+/** The tabs each armed fault was sent to, so disarming reaches the same tabs. */
+const armedFaults = new Map<string, number[]>();
+
+function toRelays(tabId: number, cmd: CommandToHook): void {
+  for (const r of relays.get(tabId) ?? []) post(r.port, cmd);
 }
 
 function topOrigin(tabId: number): string | null {
@@ -158,6 +166,22 @@ async function handlePanelMessage(port: Runtime.Port, m: PanelToBackground, subs
     case 'list-sessions':
       post(port, message<BackgroundSessions>({ type: 'sessions', tabId: m.tabId, sessions: await store.list() }));
       return;
+    case 'arm-fault': {
+      const parsed = parseFaultSpec(m.fault);
+      if (!parsed.ok) return;
+      const fault = parsed.spec;
+      const tabs = fault.scope.kind === 'session' ? [m.tabId, ...capture.linkedTabs(m.tabId)] : [m.tabId];
+      armedFaults.set(fault.id, tabs);
+      for (const t of tabs) toRelays(t, message<HookArmFault>({ type: 'arm-fault', fault }));
+      return;
+    }
+    case 'disarm-fault':
+    case 'release-fault': {
+      const cmd = m.type === 'disarm-fault' ? message<HookDisarmFault>({ type: 'disarm-fault', faultId: m.faultId }) : message<HookReleaseFault>({ type: 'release-fault', faultId: m.faultId, deliver: m.deliver });
+      for (const t of armedFaults.get(m.faultId) ?? [m.tabId]) toRelays(t, cmd);
+      if (m.type === 'disarm-fault') armedFaults.delete(m.faultId);
+      return;
+    }
     case 'load-session': {
       const loaded = await store.load(m.sessionId);
       if (loaded) post(port, message<BackgroundStoredSession>({ type: 'stored-session', tabId: m.tabId, session: loaded.session, snapshot: loaded.snapshot }));

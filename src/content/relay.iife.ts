@@ -17,11 +17,25 @@ const docId = crypto.randomUUID();
  */
 let recording = false;
 
+/**
+ * The background names connections as the panel does, `<docId>:<hook id>`. A fault aimed at
+ * one connection reaches the hook of that document only, with the hook's own id.
+ */
+function forThisDocument(cmd: CommandToHook): CommandToHook | null {
+  if (cmd.type !== 'arm-fault' || cmd.fault.scope.kind !== 'connection') return cmd;
+  const prefix = `${docId}:`;
+  const id = cmd.fault.scope.connectionId;
+  if (!id.startsWith(prefix)) return null;
+  return { ...cmd, fault: { ...cmd.fault, scope: { kind: 'connection', connectionId: id.slice(prefix.length) } } };
+}
+
 const port = createReconnectingPort<CommandToHook, RelayToBackground>({
   name: RELAY_PORT,
   isIncoming: isCommandToHook,
-  onMessage(cmd) {
-    recording = cmd.recording;
+  onMessage(received) {
+    const cmd = forThisDocument(received);
+    if (!cmd) return;
+    if (cmd.type === 'set-recording') recording = cmd.recording;
     // Firefox hands page scripts only objects cloned into the page's compartment.
     const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
     window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));

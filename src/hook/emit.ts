@@ -5,7 +5,7 @@
  * document_start, before any page script runs: a page that later replaces `dispatchEvent`,
  * `CustomEvent` or `setTimeout` cannot intercept or break our channel.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, isCommandToHook, message, type HookCaptureBatch } from '../messages';
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, isCommandToHook, message, type CommandToHook, type HookCaptureBatch } from '../messages';
 import type { CaptureRecord } from '../core/trace/records';
 import { safely } from './safely';
 
@@ -19,6 +19,8 @@ export interface Emitter {
   newConnId(): string;
   now(): number;
   emit(conn: string, body: RecordBody, time?: number): void;
+  /** Other commands from the extension (faults) go to this listener. */
+  onCommand(listener: (cmd: Exclude<CommandToHook, { type: 'set-recording' }>) => void): void;
 }
 
 const FLUSH_DELAY_MS = 10;
@@ -47,6 +49,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   let scheduled = false;
   let counter = 0;
   let mode: Mode = 'pending';
+  let commandListener: ((cmd: Exclude<CommandToHook, { type: 'set-recording' }>) => void) | null = null;
 
   const flush = (): void => {
     scheduled = false;
@@ -64,6 +67,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
         safely(() => {
           const cmd = (e as CustomEvent<unknown>).detail;
           if (!isCommandToHook(cmd)) return;
+          if (cmd.type !== 'set-recording') {
+            commandListener?.(cmd);
+            return;
+          }
           mode = cmd.recording ? 'recording' : 'dormant';
           if (mode === 'recording') flush();
           else queue = [];
@@ -85,6 +92,9 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     // While pending, new connections are still wrapped so that their start is not missed.
     recording: () => mode !== 'dormant',
     newConnId: () => `${prefix}-${(counter += 1)}`,
+    onCommand(listener) {
+      commandListener = listener;
+    },
     now,
     emit(conn, body, time = now()) {
       if (mode === 'dormant') return;

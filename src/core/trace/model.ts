@@ -4,6 +4,7 @@
  * and the panel (and later the trace importer) compute the same thing.
  */
 import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
+import type { FaultKind } from '../faults/spec';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
 
@@ -32,6 +33,19 @@ export interface ConnectionSummary {
   requestBodyPreview: string | null;
   /** WebSocket subprotocols, EventSource withCredentials… as the hook described them. */
   detail: string | null;
+  /** Faults injected into this connection, in firing order. */
+  faults: FiredFault[];
+  /** The connection ended because of an injected drop or truncation, not by itself. */
+  endInjected: boolean;
+}
+
+export interface FiredFault {
+  id: string;
+  kind: FaultKind;
+  time: number;
+  /** Null for page-wide faults (an offline window). */
+  connectionId: string | null;
+  detail: string | null;
 }
 
 export interface TraceEvent {
@@ -56,7 +70,12 @@ export interface PageSignalEvent {
 export interface TabSnapshot {
   connections: ConnectionCapture[];
   signals: PageSignalEvent[];
+  /** Every fault that fired in the tab, connection faults and page-wide ones alike. */
+  faults: FiredFault[];
 }
+
+/** The pseudo connection id of page-level records. */
+export const PAGE_CONN = 'page';
 
 export interface ConnectionCapture {
   summary: ConnectionSummary;
@@ -120,6 +139,8 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
     requestBodySize: r.requestBodySize,
     requestBodyPreview: r.requestBodyPreview,
     detail: r.detail,
+    faults: [],
+    endInjected: false,
   };
 }
 
@@ -130,7 +151,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
  * was ignored (e.g. data for a connection that was never opened).
  */
 export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): ConnectionSummary | null {
-  if (r.type === 'page') return null;
+  if (r.type === 'page' || (r.type === 'fault' && r.conn === PAGE_CONN)) return null;
   const id = `${docId}:${r.conn}`;
   if (r.type === 'open') {
     if (tab.has(id)) return null;
@@ -164,8 +185,12 @@ export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): C
       else s.bytesOut += r.size;
       if (s.state === 'connecting') s.state = 'open';
       break;
+    case 'fault':
+      s.faults.push({ id: r.faultId, kind: r.fault, time: r.time, connectionId: id, detail: r.detail });
+      break;
     case 'end':
       if (s.state === 'ended') return null;
+      s.endInjected = s.faults.some((f) => f.kind === 'drop' || f.kind === 'truncate' || f.kind === 'offline');
       s.state = 'ended';
       s.end = r.cause;
       s.endedAt = r.time;
@@ -179,8 +204,14 @@ export function tabFromSnapshot(snapshot: TabSnapshot): TabCapture {
   return new Map(snapshot.connections.map((c) => [c.summary.id, c]));
 }
 
-export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = []): TabSnapshot {
-  return { connections: [...tab.values()], signals };
+export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = [], faults: FiredFault[] = []): TabSnapshot {
+  return { connections: [...tab.values()], signals, faults };
+}
+
+/** A fault record as the tab-level list keeps it, or null for other records. */
+export function firedFaultOf(docId: string, r: CaptureRecord): FiredFault | null {
+  if (r.type !== 'fault') return null;
+  return { id: r.faultId, kind: r.fault, time: r.time, connectionId: r.conn === PAGE_CONN ? null : `${docId}:${r.conn}`, detail: r.detail };
 }
 
 /** Page records fold into the tab's signal list; other records are not signals (null). */

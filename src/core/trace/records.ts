@@ -8,6 +8,8 @@
  * fields only (no prototype keys, no extra properties, bounded strings).
  */
 
+import type { FaultKind } from '../faults/spec';
+
 export type ConnectionKind = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
 export type Direction = 'in' | 'out';
 /** Who or what ended a connection. */
@@ -96,11 +98,23 @@ export interface PageRecord {
   detail: string | null;
 }
 
-export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord;
+/** An injected fault fired: on a connection, or on the page ('page') for an offline window. */
+export interface FaultRecord {
+  type: 'fault';
+  conn: string;
+  time: number;
+  faultId: string;
+  fault: FaultKind;
+  /** What happened, for people: "dropped after 12 events", "offline for 5 s"… */
+  detail: string | null;
+}
+
+export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord | FaultRecord;
 
 const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
 const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
 const STATES: readonly StateRecord['state'][] = ['open', 'reconnecting', 'closing'];
+const FAULTS: readonly FaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'];
 const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker'];
 
 export interface SanitizeLimits {
@@ -193,6 +207,12 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
       const signal = oneOf(r.signal, SIGNALS);
       if (!signal) return null;
       return { type: 'page', conn, time, signal, detail: str(r.detail, 2048) };
+    }
+    case 'fault': {
+      const fault = oneOf(r.fault, FAULTS);
+      const faultId = str(r.faultId, 100);
+      if (!fault || !faultId) return null;
+      return { type: 'fault', conn, time, faultId, fault, detail: str(r.detail, 1024) };
     }
     default:
       return null;

@@ -2,7 +2,7 @@
  * A session as stored and listed: one page load of a tab with what ties its connections
  * together. Shared by the background (which stores it) and the panel (which lists it).
  */
-import type { PageSignalEvent } from './model';
+import type { FiredFault, PageSignalEvent } from './model';
 
 export interface SessionInfo {
   id: string;
@@ -18,6 +18,7 @@ export interface SessionInfo {
   bytes: number;
   correlationIds: string[];
   signals: PageSignalEvent[];
+  faults: FiredFault[];
 }
 
 /** Health of capture storage, shown by the panel whenever it is not ok. */

@@ -91,6 +91,8 @@ export function summaryOf(meta: Meta, kind: ConnectionSummary['kind']): Connecti
     streaming: true, state: 'ended', endedAt: 1000, end: meta.end ?? 'clean', endDetail: null, events: 0, bytesIn: 0, bytesOut: 0, reconnects: 0,
     requestHeaders: meta.requestHeaders ?? [], responseHeaders,
     requestBodySize: null, requestBodyPreview: null, detail: null,
+    faults: [],
+    endInjected: false,
   };
 }
 

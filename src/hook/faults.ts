@@ -1,0 +1,183 @@
+/**
+ * The hook's fault engine: holds the armed faults, watches every live stream's progress, and
+ * fires a fault on a stream through that stream's `StreamControl`, which each transport
+ * wrapper implements so that the app sees what a real network would do to that transport.
+ * Offline windows are page-wide: `navigator.onLine`, `offline`/`online` events, live streams
+ * dropped, and new connections failing while the window lasts.
+ */
+import { coin, triggerFires, type FaultSpec } from '../core/faults/spec';
+import type { ConnectionKind } from '../core/trace/records';
+import type { Emitter } from './emit';
+import { replaceGetter } from './define';
+import { safely } from './safely';
+
+/** What a fault can do to one stream; each transport wrapper implements it. */
+export interface StreamControl {
+  readonly kind: ConnectionKind;
+  /** Fail the stream the way a network failure does in this browser. */
+  drop(): void;
+  /** Stop delivering (half-open); `release` later delivers what was held, or drops. */
+  hold(): void;
+  release(deliver: boolean): void;
+  /** End cleanly before the protocol's own end, as when a server crashes. */
+  truncate(): void;
+  /** Delay, throttle or re-chunk deliveries from now on (transports that can). */
+  shape(spec: FaultSpec): void;
+}
+
+export interface StreamHandle {
+  /** Call for every event delivered to the app; may fire faults synchronously. */
+  onEvent(text: string | null): void;
+  /** The stream ended: no more faults for it. */
+  closed(): void;
+}
+
+export interface FaultEngine {
+  register(conn: string, control: StreamControl): StreamHandle;
+  arm(spec: FaultSpec): void;
+  disarm(id: string): void;
+  /** Releases the streams a stall fault holds until released. */
+  release(id: string, deliver: boolean): void;
+  offline(): boolean;
+}
+
+interface LiveStream {
+  conn: string;
+  control: StreamControl;
+  events: number;
+  openedAt: number;
+  fired: Set<string>;
+  held: Set<string>;
+}
+
+type G = Window & typeof globalThis;
+
+export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
+  const armed = new Map<string, FaultSpec>();
+  const streams = new Map<string, LiveStream>();
+  const setTimeoutFn = g.setTimeout;
+  const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
+  const EventCtor = g.Event;
+  let offlineUntil = 0;
+
+  // navigator.onLine answers false during an injected offline window, the real value otherwise.
+  const onLineDesc = Object.getOwnPropertyDescriptor(g.Navigator.prototype, 'onLine');
+  if (onLineDesc?.get) {
+    const realOnLine = onLineDesc.get;
+    replaceGetter(g.Navigator.prototype, 'onLine', function (this: unknown) {
+      const real = Reflect.apply(realOnLine, this, []) as boolean;
+      return offlineUntil > 0 ? false : real;
+    });
+  }
+
+  const later = (fn: () => void, ms: number) => Reflect.apply(setTimeoutFn, g, [() => safely(fn), ms]);
+
+  const record = (conn: string, spec: FaultSpec, detail: string) =>
+    emitter.emit(conn, { type: 'fault', faultId: spec.id, fault: spec.kind, detail });
+
+  const goOffline = (spec: FaultSpec): void => {
+    const ms = spec.offlineMs ?? 5000;
+    const wasOnline = offlineUntil === 0;
+    offlineUntil = emitter.now() + ms;
+    record('page', spec, `offline for ${ms} ms`);
+    if (wasOnline) Reflect.apply(dispatchEvent, g, [new EventCtor('offline')]);
+    for (const s of streams.values()) s.control.drop();
+    later(() => {
+      if (emitter.now() < offlineUntil - 1) return;
+      offlineUntil = 0;
+      Reflect.apply(dispatchEvent, g, [new EventCtor('online')]);
+    }, ms);
+  };
+
+  const applies = (spec: FaultSpec, s: LiveStream): boolean => {
+    if (s.fired.has(spec.id)) return false;
+    if (spec.scope.kind === 'connection' && spec.scope.connectionId !== s.conn) return false;
+    return spec.probability >= 1 || coin(`${spec.id}/${s.conn}`) < spec.probability;
+  };
+
+  const fire = (spec: FaultSpec, s: LiveStream): void => {
+    s.fired.add(spec.id);
+    if (spec.once) armed.delete(spec.id);
+    switch (spec.kind) {
+      case 'offline':
+        goOffline(spec);
+        return;
+      case 'drop':
+        record(s.conn, spec, `dropped after ${s.events} events`);
+        s.control.drop();
+        return;
+      case 'truncate':
+        record(s.conn, spec, `truncated after ${s.events} events`);
+        s.control.truncate();
+        return;
+      case 'stall': {
+        const ms = spec.stallMs ?? 0;
+        record(s.conn, spec, ms > 0 ? `stalled for ${ms} ms, then ${spec.stallThen ?? 'deliver'}` : 'stalled until released');
+        s.control.hold();
+        s.held.add(spec.id);
+        if (ms > 0) later(() => releaseStream(s, spec.id, (spec.stallThen ?? 'deliver') === 'deliver'), ms);
+        return;
+      }
+      default:
+        record(s.conn, spec, `${spec.kind} from event ${s.events}`);
+        s.control.shape(spec);
+    }
+  };
+
+  const releaseStream = (s: LiveStream, id: string, deliver: boolean): void => {
+    if (!s.held.delete(id)) return;
+    s.control.release(deliver);
+  };
+
+  const check = (s: LiveStream, text: string | null): void => {
+    for (const spec of [...armed.values()]) {
+      if (!applies(spec, s)) continue;
+      if (triggerFires(spec.trigger, { events: s.events, openedAt: s.openedAt, now: emitter.now(), text })) fire(spec, s);
+    }
+  };
+
+  const scheduleTimed = (spec: FaultSpec, s: LiveStream): void => {
+    if (spec.trigger.kind !== 'after-ms') return;
+    const wait = Math.max(0, s.openedAt + spec.trigger.ms - emitter.now());
+    later(() => {
+      if (streams.get(s.conn) === s && armed.get(spec.id) === spec && applies(spec, s)) fire(spec, s);
+    }, wait);
+  };
+
+  return {
+    register(conn, control) {
+      const s: LiveStream = { conn, control, events: 0, openedAt: emitter.now(), fired: new Set(), held: new Set() };
+      streams.set(conn, s);
+      for (const spec of armed.values()) scheduleTimed(spec, s);
+      // A fault armed "now" for every stream also hits streams that open while it is armed.
+      later(() => check(s, null), 0);
+      return {
+        onEvent(text) {
+          s.events += 1;
+          check(s, text);
+        },
+        closed() {
+          streams.delete(conn);
+        },
+      };
+    },
+    arm(spec) {
+      armed.set(spec.id, spec);
+      for (const s of [...streams.values()]) {
+        scheduleTimed(spec, s);
+        if (armed.has(spec.id) && applies(spec, s) && triggerFires(spec.trigger, { events: s.events, openedAt: s.openedAt, now: emitter.now(), text: null })) fire(spec, s);
+      }
+      if (spec.kind === 'offline' && spec.trigger.kind === 'now' && armed.has(spec.id)) {
+        armed.delete(spec.id);
+        goOffline(spec);
+      }
+    },
+    disarm(id) {
+      armed.delete(id);
+    },
+    release(id, deliver) {
+      for (const s of streams.values()) releaseStream(s, id, deliver);
+    },
+    offline: () => offlineUntil > 0,
+  };
+}
