@@ -40,6 +40,9 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       if (f.data.trim() !== '') em.parseError(f, f.error ?? 'not a UI message stream part');
       continue;
     }
+    // Not part of the SDK's protocol, but multi-agent apps built on its part shapes tag each
+    // part with the agent that produced it; keeping it is what exposes a funnelled orchestrator.
+    em.agent = str(j.agent);
     switch (type) {
       case 'start':
         em.messageId = str(j.messageId) ?? em.messageId;

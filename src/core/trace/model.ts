@@ -37,6 +37,17 @@ export interface ConnectionSummary {
   faults: FiredFault[];
   /** The connection ended because of an injected drop or truncation, not by itself. */
   endInjected: boolean;
+  /** EventSource reconnections: when the browser lost the stream, after which event, and the
+   *  Last-Event-ID it sends back. */
+  reconnectMarks: ReconnectMark[];
+}
+
+export interface ReconnectMark {
+  time: number;
+  /** Number of events received before the reconnect (events[afterEvents] is the first after). */
+  afterEvents: number;
+  lastEventId: string | null;
+  reopenedAt: number | null;
 }
 
 export interface FiredFault {
@@ -141,6 +152,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
     detail: r.detail,
     faults: [],
     endInjected: false,
+    reconnectMarks: [],
   };
 }
 
@@ -172,9 +184,15 @@ export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): C
       break;
     case 'state':
       if (s.state === 'ended') break;
-      if (r.state === 'reconnecting') s.state = 'reconnecting';
-      else if (r.state === 'open') {
-        if (s.state === 'reconnecting') s.reconnects += 1;
+      if (r.state === 'reconnecting') {
+        if (s.state !== 'reconnecting') s.reconnectMarks.push({ time: r.time, afterEvents: c.events.length, lastEventId: r.lastEventId, reopenedAt: null });
+        s.state = 'reconnecting';
+      } else if (r.state === 'open') {
+        if (s.state === 'reconnecting') {
+          s.reconnects += 1;
+          const mark = s.reconnectMarks.at(-1);
+          if (mark) mark.reopenedAt = r.time;
+        }
         s.state = 'open';
       }
       break;

@@ -93,6 +93,7 @@ export function summaryOf(meta: Meta, kind: ConnectionSummary['kind']): Connecti
     requestBodySize: null, requestBodyPreview: null, detail: null,
     faults: [],
     endInjected: false,
+    reconnectMarks: [],
   };
 }
 

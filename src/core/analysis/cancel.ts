@@ -1,0 +1,39 @@
+/**
+ * Explicit cancel signals: a request whose URL says cancel/stop/abort/interrupt, or a message a
+ * client sent over a socket that a recognizer (or its shape) marks as a cancel. The SSE
+ * Resume-Cancel Conflict is a stop that sends none of these and only closes the stream.
+ */
+import type { AnalyzedConnection } from './connection';
+
+const CANCEL_URL = /(^|[/_.-])(cancel|stop|abort|interrupt|halt|terminate)([/_.?-]|$)/i;
+const CANCEL_FRAME = /"(type|action|op|method|kind)"\s*:\s*"[^"]*(cancel|stop|abort|interrupt)[^"]*"/i;
+
+export interface CancelSignal {
+  connectionId: string;
+  time: number;
+  eventSeq: number | null;
+  label: string;
+}
+
+export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
+  const out: CancelSignal[] = [];
+  for (const c of conns) {
+    const s = c.conn.summary;
+    if ((s.kind === 'fetch' || s.kind === 'xhr') && s.method !== 'GET' && CANCEL_URL.test(new URL(s.url, 'http://x').pathname)) {
+      out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url}` });
+      continue;
+    }
+    if (s.kind !== 'websocket') continue;
+    for (const e of c.conn.events) {
+      if (e.dir !== 'out' || e.text === null) continue;
+      if (CANCEL_FRAME.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: `sent ${e.text.slice(0, 120)}` });
+    }
+    for (const ev of c.recognition.events) {
+      if (ev.type !== 'control' || !/cancel|stop|abort|interrupt/i.test(ev.name)) continue;
+      const frame = c.recognition.frames[ev.frame];
+      const seq = frame ? frame.at.first : null;
+      if (frame && !out.some((o) => o.connectionId === s.id && o.eventSeq === seq)) out.push({ connectionId: s.id, time: frame.time, eventSeq: seq, label: `sent ${ev.name}` });
+    }
+  }
+  return out.sort((a, b) => a.time - b.time);
+}

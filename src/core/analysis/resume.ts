@@ -1,0 +1,107 @@
+/**
+ * Resume observations: each time a stream broke and the client connected again, what the new
+ * connection asked for (Last-Event-ID, offset, cursor) and how its output lines up with what
+ * the client had (continuation, duplicate, gap, restart). The reconnect-resume verdict and the
+ * "reconnect replays" flag are both read from these.
+ *
+ * A reconnect is either an EventSource reconnecting within one connection (the browser does it),
+ * or a new connection of the same kind to the same path (method and path equal, query ignored)
+ * opened after an earlier one broke (network error or an injected drop).
+ */
+import { alignResume, reassemble, resumeSide, type Alignment, type ResumeSide } from '../reassembly';
+import { resumeRequestOf, type Recognition, type ResumeHandle } from '../protocols';
+import type { AnalyzedConnection } from './connection';
+import type { AssembledMessage } from '../reassembly';
+
+export interface ResumeObservation {
+  before: { connectionId: string; brokeAt: number; lastEventSeq: number | null };
+  after: { connectionId: string; openedAt: number; firstEventSeq: number | null };
+  /** What the client asked to resume from (empty: it asked for nothing). */
+  request: ResumeHandle[];
+  sameConnection: boolean;
+  alignment: Alignment | null;
+  beforeText: string;
+  afterText: string;
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
+/** The message the client was receiving when the stream broke: the last one with text. */
+function activeMessage(messages: AssembledMessage[]): AssembledMessage | null {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.text.length > 0) return messages[i]!;
+  return messages.at(-1) ?? null;
+}
+
+function sideOf(rec: Pick<Recognition, 'events' | 'frames'>, m: AssembledMessage | null): ResumeSide {
+  return m ? resumeSide(rec, m) : { text: '', spans: [] };
+}
+
+/** Client-sent resume requests inside a WebSocket (subscribe with an offset, resume…). */
+function controlHandles(rec: Recognition): ResumeHandle[] {
+  return rec.events.filter((e) => e.type === 'control').flatMap((e) => (e.handles ?? []).filter((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor' || h.kind === 'event-id'));
+}
+
+function splitRecognition(rec: Recognition, firstEventAfter: number): { before: Recognition; after: Recognition } {
+  const isBefore = (frameIndex: number) => (rec.frames[frameIndex]?.at.first ?? 0) < firstEventAfter;
+  return {
+    before: { ...rec, events: rec.events.filter((e) => isBefore(e.frame)) },
+    after: { ...rec, events: rec.events.filter((e) => !isBefore(e.frame)) },
+  };
+}
+
+function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: AssembledMessage[], afterMsgs: AssembledMessage[]): { alignment: Alignment | null; beforeText: string; afterText: string } {
+  const b = activeMessage(beforeMsgs);
+  // Prefer the same message on the new stream; otherwise the first one with text.
+  const a = (b && afterMsgs.find((m) => m.key === b.key && m.text.length > 0)) ?? afterMsgs.find((m) => m.text.length > 0) ?? null;
+  const before = sideOf(beforeRec, b);
+  const after = sideOf(afterRec, a);
+  if (!b || !a) return { alignment: null, beforeText: before.text, afterText: after.text };
+  return { alignment: alignResume(before, after), beforeText: before.text, afterText: after.text };
+}
+
+export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
+  const out: ResumeObservation[] = [];
+  // EventSource: the browser reconnects within the same object.
+  for (const c of conns) {
+    const s = c.conn.summary;
+    for (const mark of s.reconnectMarks) {
+      if (mark.reopenedAt === null) continue;
+      const { before, after } = splitRecognition(c.recognition, mark.afterEvents);
+      const aligned = align(before, after, reassemble(before).messages, reassemble(after).messages);
+      out.push({
+        before: { connectionId: s.id, brokeAt: mark.time, lastEventSeq: mark.afterEvents > 0 ? mark.afterEvents - 1 : null },
+        after: { connectionId: s.id, openedAt: mark.reopenedAt, firstEventSeq: c.conn.events.length > mark.afterEvents ? mark.afterEvents : null },
+        request: mark.lastEventId ? [{ kind: 'event-id', value: mark.lastEventId }] : [],
+        sameConnection: true,
+        ...aligned,
+      });
+    }
+  }
+  // A new connection to the same place after one broke.
+  const sorted = [...conns].filter((c) => c.conn.summary.streaming).sort((x, y) => x.conn.summary.startedAt - y.conn.summary.startedAt);
+  for (const prev of sorted) {
+    const p = prev.conn.summary;
+    if (p.state !== 'ended' || p.end !== 'network-error' || p.endedAt === null) continue;
+    const next = sorted.find((c) => {
+      const n = c.conn.summary;
+      return n.id !== p.id && n.kind === p.kind && n.method === p.method && pathOf(n.url) === pathOf(p.url) && n.startedAt >= p.endedAt! - 50;
+    });
+    if (!next) continue;
+    const aligned = align(prev.recognition, next.recognition, prev.output.messages, next.output.messages);
+    out.push({
+      before: { connectionId: p.id, brokeAt: p.endedAt, lastEventSeq: prev.conn.events.length > 0 ? prev.conn.events.length - 1 : null },
+      after: { connectionId: next.conn.summary.id, openedAt: next.conn.summary.startedAt, firstEventSeq: next.conn.events.length > 0 ? 0 : null },
+      request: [...resumeRequestOf(next.conn), ...controlHandles(next.recognition)],
+      sameConnection: false,
+      ...aligned,
+    });
+  }
+  return out.sort((x, y) => x.before.brokeAt - y.before.brokeAt);
+}
