@@ -11,7 +11,8 @@
  */
 import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
-import type { SessionInfo, StorageStatus } from './core/trace/session';
+import type { SessionInfo, StorageStatus, TestRunRecord } from './core/trace/session';
+import type { TestId } from './core/analysis/types';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 
 export const PROTOCOL_VERSION = 1;
@@ -71,7 +72,37 @@ export type PanelArmFault = Envelope & { type: 'arm-fault'; tabId: number; fault
 export type PanelDisarmFault = Envelope & { type: 'disarm-fault'; tabId: number; faultId: string };
 /** End a stall that holds until released: deliver what was held, or drop. */
 export type PanelReleaseFault = Envelope & { type: 'release-fault'; tabId: number; faultId: string; deliver: boolean };
-export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault;
+/** Run a validation test against the tab. Options are partial; the background fills defaults. */
+export type PanelRunTest = Envelope & { type: 'run-test'; tabId: number; test: TestId; options: Partial<RunTestOptions> };
+export type PanelCancelTest = Envelope & { type: 'cancel-test'; tabId: number };
+export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault | PanelRunTest | PanelCancelTest;
+
+export interface RunTestOptions {
+  waitForGenerationMs: number;
+  dropAfterEvents: number;
+  timeoutMs: number;
+  secondTabUrl: string | null;
+  stopSelector: string | null;
+}
+
+const TEST_IDS: readonly TestId[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
+
+/** Rebuilds test options from a message: numbers bounded, URLs http(s) only. */
+export function parseRunTestOptions(x: unknown): Partial<RunTestOptions> {
+  if (typeof x !== 'object' || x === null) return {};
+  const o = x as Record<string, unknown>;
+  const out: Partial<RunTestOptions> = {};
+  const num = (k: 'waitForGenerationMs' | 'dropAfterEvents' | 'timeoutMs', max: number) => {
+    const v = o[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max) out[k] = v;
+  };
+  num('waitForGenerationMs', 600_000);
+  num('dropAfterEvents', 1e6);
+  num('timeoutMs', 600_000);
+  if (typeof o.secondTabUrl === 'string' && /^https?:\/\//i.test(o.secondTabUrl) && o.secondTabUrl.length < 8192) out.secondTabUrl = o.secondTabUrl;
+  if (typeof o.stopSelector === 'string' && o.stopSelector.length > 0 && o.stopSelector.length < 500) out.stopSelector = o.stopSelector;
+  return out;
+}
 
 // ── background → panel ──────────────────────────────────────────────────────────────────
 export type BackgroundSnapshot = Envelope & { type: 'snapshot'; tabId: number; sessionId: string | null; snapshot: TabSnapshot };
@@ -90,7 +121,9 @@ export type BackgroundCaptureState = Envelope & {
 };
 export type BackgroundSessions = Envelope & { type: 'sessions'; tabId: number; sessions: SessionInfo[] };
 export type BackgroundStoredSession = Envelope & { type: 'stored-session'; tabId: number; session: SessionInfo; snapshot: TabSnapshot };
-export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset | BackgroundCaptureState | BackgroundSessions | BackgroundStoredSession;
+export type BackgroundTestProgress = Envelope & { type: 'test-progress'; tabId: number; runId: string; test: TestId; step: string; elapsedMs: number };
+export type BackgroundTestResult = Envelope & { type: 'test-result'; tabId: number; run: TestRunRecord };
+export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset | BackgroundCaptureState | BackgroundSessions | BackgroundStoredSession | BackgroundTestProgress | BackgroundTestResult;
 
 // ── background/relay → hook (commands) ──────────────────────────────────────────────────
 export type HookSetRecording = Envelope & { type: 'set-recording'; recording: boolean };
@@ -143,12 +176,16 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return typeof x.faultId === 'string';
     case 'release-fault':
       return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
+    case 'run-test':
+      return TEST_IDS.includes(x.test as TestId);
+    case 'cancel-test':
+      return true;
     default:
       return false;
   }
 }
 
-const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session']);
+const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session', 'test-progress', 'test-result']);
 
 export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
   return isOurs(x) && Number.isInteger(x.tabId) && typeof x.type === 'string' && BACKGROUND_TO_PANEL.has(x.type);

@@ -10,7 +10,7 @@
 import { applyRecord, firedFaultOf, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
 import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
-import type { SessionInfo } from '../core/trace/session';
+import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import { tabFromSnapshot } from '../core/trace/model';
 import type { CaptureStore } from './store';
 import type { Persister } from './persist';
@@ -27,6 +27,8 @@ export interface CaptureService {
   /** Folds records; resolves with those accepted (forwarded to panels as they are). */
   apply(tabId: number, docId: string, records: CaptureRecord[]): Promise<CaptureRecord[]>;
   snapshot(tabId: number): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
+  /** Keeps a test run with the tab's live session (and so in its trace). */
+  addTestRun(tabId: number, run: TestRunRecord): Promise<void>;
   /** Starts an empty session for the tab (the panel's Clear). */
   clear(tabId: number): Promise<string | null>;
   /** Ids of the sessions being written to (retention must keep them). */
@@ -56,7 +58,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
 
   const newSession = (tabId: number, url: string): LiveTab => {
     const t = deps.now();
-    const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [] };
+    const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [], testRuns: [] };
     const tab: LiveTab = { session, capture: new Map(), topDocId: null };
     live.set(tabId, tab);
     deps.persister.enqueue(session, [], []);
@@ -137,7 +139,17 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     snapshot(tabId) {
       return serialize(tabId, async () => {
         const tab = await current(tabId);
-        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals, tab.session.faults) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals, tab.session.faults, tab.session.testRuns) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+      });
+    },
+
+    addTestRun(tabId, run) {
+      return serialize(tabId, async () => {
+        const tab = await current(tabId);
+        if (!tab) return;
+        tab.session.testRuns.push(run);
+        tab.session.updatedAt = deps.now();
+        deps.persister.enqueue(tab.session, [], []);
       });
     },
 

@@ -7,13 +7,16 @@
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundToPanel, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground } from '../messages';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
 import { createRecordingSettings } from './settings';
 import { browserRunId } from './browser-run';
 import { parseFaultSpec } from '../core/faults/spec';
+import type { TestId } from '../core/analysis/types';
+import { createBrowserTestContext } from './tests/browser-context';
+import { runTest } from './tests/runner';
 
 interface Relay {
   port: Runtime.Port;
@@ -72,8 +75,13 @@ function topOrigin(tabId: number): string | null {
   return null;
 }
 
+/** Tabs opened by a running test: recorded with no panel attached. */
+const testTabs = new Set<number>();
+/** The test running against each tab (one at a time per tab). */
+const runningTests = new Map<number, { runId: string; cancelled: boolean }>();
+
 async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
-  if ((panels.get(tabId)?.size ?? 0) > 0) return true;
+  if ((panels.get(tabId)?.size ?? 0) > 0 || testTabs.has(tabId)) return true;
   return origin !== null && (await settings.recordsOnLoad(origin));
 }
 
@@ -182,11 +190,44 @@ async function handlePanelMessage(port: Runtime.Port, m: PanelToBackground, subs
       if (m.type === 'disarm-fault') armedFaults.delete(m.faultId);
       return;
     }
+    case 'run-test':
+      void startTest(m.tabId, m.test, parseRunTestOptions(m.options));
+      return;
+    case 'cancel-test': {
+      const run = runningTests.get(m.tabId);
+      if (run) run.cancelled = true;
+      return;
+    }
     case 'load-session': {
       const loaded = await store.load(m.sessionId);
       if (loaded) post(port, message<BackgroundStoredSession>({ type: 'stored-session', tabId: m.tabId, session: loaded.session, snapshot: loaded.snapshot }));
       return;
     }
+  }
+}
+
+async function startTest(tabId: number, test: TestId, options: Partial<RunTestOptions>): Promise<void> {
+  if (runningTests.has(tabId)) return;
+  const { capture } = await ready;
+  const runId = crypto.randomUUID();
+  const state = { runId, cancelled: false };
+  runningTests.set(tabId, state);
+  const startedAt = Date.now();
+  const ctx = createBrowserTestContext(tabId, test, options, {
+    capture,
+    testTabs,
+    armFault: (t, fault) => toRelays(t, message<HookArmFault>({ type: 'arm-fault', fault })),
+    disarmFault: (t, faultId) => toRelays(t, message<HookDisarmFault>({ type: 'disarm-fault', faultId })),
+    onProgress: (step) => toPanels(tabId, message<BackgroundTestProgress>({ type: 'test-progress', tabId, runId, test, step, elapsedMs: Date.now() - startedAt })),
+    aborted: () => state.cancelled,
+  });
+  try {
+    const verdict = await runTest(ctx);
+    const run = { id: runId, test, startedAt, endedAt: Date.now(), verdict };
+    await capture.addTestRun(tabId, run);
+    toPanels(tabId, message<BackgroundTestResult>({ type: 'test-result', tabId, run }));
+  } finally {
+    runningTests.delete(tabId);
   }
 }
 

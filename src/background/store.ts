@@ -107,7 +107,7 @@ export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
       }
       connections.sort((a, b) => a.summary.startedAt - b.summary.startedAt);
       await tx.done;
-      return { session, snapshot: { connections, signals: session.signals, faults: session.faults ?? [] } };
+      return { session, snapshot: { connections, signals: session.signals, faults: session.faults ?? [], testRuns: session.testRuns ?? [] } };
     },
 
     async latestOfTab(tabId, browserRun) {

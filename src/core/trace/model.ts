@@ -5,6 +5,7 @@
  */
 import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
+import type { TestRunRecord } from './session';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
 
@@ -83,6 +84,7 @@ export interface TabSnapshot {
   signals: PageSignalEvent[];
   /** Every fault that fired in the tab, connection faults and page-wide ones alike. */
   faults: FiredFault[];
+  testRuns: TestRunRecord[];
 }
 
 /** The pseudo connection id of page-level records. */
@@ -222,8 +224,8 @@ export function tabFromSnapshot(snapshot: TabSnapshot): TabCapture {
   return new Map(snapshot.connections.map((c) => [c.summary.id, c]));
 }
 
-export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = [], faults: FiredFault[] = []): TabSnapshot {
-  return { connections: [...tab.values()], signals, faults };
+export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = [], faults: FiredFault[] = [], testRuns: TestRunRecord[] = []): TabSnapshot {
+  return { connections: [...tab.values()], signals, faults, testRuns };
 }
 
 /** A fault record as the tab-level list keeps it, or null for other records. */

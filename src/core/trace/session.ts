@@ -3,6 +3,7 @@
  * together. Shared by the background (which stores it) and the panel (which lists it).
  */
 import type { FiredFault, PageSignalEvent } from './model';
+import type { TestId, Verdict } from '../analysis/types';
 
 export interface SessionInfo {
   id: string;
@@ -19,6 +20,16 @@ export interface SessionInfo {
   correlationIds: string[];
   signals: PageSignalEvent[];
   faults: FiredFault[];
+  testRuns: TestRunRecord[];
+}
+
+/** One run of a validation test and its verdict, kept with the session it ran against. */
+export interface TestRunRecord {
+  id: string;
+  test: TestId;
+  startedAt: number;
+  endedAt: number;
+  verdict: Verdict;
 }
 
 /** Health of capture storage, shown by the panel whenever it is not ok. */

@@ -1,0 +1,80 @@
+/**
+ * The background's implementation of a test's context: tabs and scripting APIs for the second
+ * tab, the capture service for what tabs captured, fault routing for drops. Only the background
+ * opens tabs or presses buttons, and only for a test the user started from the panel (or the
+ * check runner through the panel page): nothing a page posts reaches this.
+ */
+import browser from 'webextension-polyfill';
+import { analyzeConnection, type TestId } from '../../core/analysis';
+import type { FaultSpec } from '../../core/faults/spec';
+import type { CaptureService } from '../capture';
+import { DEFAULT_TEST_OPTIONS, type StopControl, type TestContext, type TestOptions } from './context';
+import { findAndPressStop } from './stop-control';
+
+const LOAD_TIMEOUT_MS = 15_000;
+
+export interface BrowserContextDeps {
+  capture: CaptureService;
+  armFault(tabId: number, fault: FaultSpec): void;
+  disarmFault(tabId: number, faultId: string): void;
+  /** Tabs a test opened: they record from their first request, with no panel attached. */
+  testTabs: Set<number>;
+  onProgress(step: string): void;
+  aborted(): boolean;
+}
+
+function waitForLoad(tabId: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      browser.tabs.onUpdated.removeListener(listener);
+      clearTimeout(timer);
+      resolve();
+    };
+    const listener = (id: number, info: { status?: string }) => {
+      if (id === tabId && info.status === 'complete') done();
+    };
+    const timer = setTimeout(done, LOAD_TIMEOUT_MS);
+    browser.tabs.onUpdated.addListener(listener);
+  });
+}
+
+export function createBrowserTestContext(tabId: number, test: TestId, options: Partial<TestOptions>, deps: BrowserContextDeps): TestContext {
+  const opened = new Set<number>();
+  return {
+    tabId,
+    test,
+    options: { ...DEFAULT_TEST_OPTIONS, ...options },
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    async connections(id) {
+      const { snapshot } = await deps.capture.snapshot(id);
+      return snapshot.connections.map(analyzeConnection);
+    },
+    armFault: deps.armFault,
+    disarmFault: deps.disarmFault,
+    async openTab(url) {
+      const tab = await browser.tabs.create({ url, active: false });
+      if (tab.id === undefined) throw new Error('the browser did not open a second tab');
+      deps.testTabs.add(tab.id);
+      opened.add(tab.id);
+      await waitForLoad(tab.id);
+      return tab.id;
+    },
+    async closeTab(id) {
+      if (!opened.delete(id)) return;
+      deps.testTabs.delete(id);
+      await browser.tabs.remove(id).catch(() => undefined);
+    },
+    async tabUrl(id) {
+      return (await browser.tabs.get(id)).url ?? null;
+    },
+    async pressStop(id, selector): Promise<StopControl> {
+      const [res] = await browser.scripting.executeScript({ target: { tabId: id }, func: findAndPressStop, args: [selector] });
+      const r = res?.result as StopControl | undefined;
+      return r ?? { found: false, enabled: false, label: '' };
+    },
+    progress: deps.onProgress,
+    aborted: deps.aborted,
+    newId: () => crypto.randomUUID().slice(0, 8),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Finds an app's stop control and presses it. Injected into the second tab with
+ * `scripting.executeScript`, so it must be self-contained (no imports, no closures).
+ * Heuristic: a button (or role=button) whose accessible name means stop or cancel, preferring
+ * exact names; or the element at the selector the user gave.
+ */
+export interface StopResult {
+  found: boolean;
+  enabled: boolean;
+  label: string;
+}
+
+export function findAndPressStop(selector: string | null): StopResult {
+  const nameOf = (el: Element): string => {
+    const labelled = el.getAttribute('aria-labelledby');
+    const byId = labelled ? document.getElementById(labelled)?.textContent : null;
+    return (el.getAttribute('aria-label') ?? byId ?? (el as HTMLInputElement).value ?? el.textContent ?? el.getAttribute('title') ?? '').trim().replace(/\s+/g, ' ');
+  };
+  const visible = (el: Element): boolean => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  let el: Element | null = null;
+  if (selector) {
+    el = document.querySelector(selector);
+  } else {
+    const candidates = [...document.querySelectorAll('button, [role="button"], input[type="button"], input[type="submit"]')].filter(visible);
+    const exact = /^(stop|cancel|abort|interrupt|stop generating|stop generation|stop response|stop streaming)$/i;
+    const loose = /\b(stop|cancel|abort|interrupt)\b/i;
+    el = candidates.find((c) => exact.test(nameOf(c))) ?? candidates.find((c) => loose.test(nameOf(c)) && nameOf(c).length <= 40) ?? null;
+  }
+  if (!el) return { found: false, enabled: false, label: '' };
+  const label = nameOf(el) || (selector ?? '');
+  const enabled = !(el as HTMLButtonElement).disabled && el.getAttribute('aria-disabled') !== 'true';
+  if (enabled) (el as HTMLElement).click();
+  return { found: true, enabled, label };
+}

@@ -1,0 +1,28 @@
+/** Polling helpers for tests: wait for something to show up in a tab's capture. */
+import type { AnalyzedConnection } from '../../core/analysis';
+import type { TestContext } from './context';
+
+export const POLL_MS = 100;
+
+export async function waitFor<T>(ctx: TestContext, what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T | null> {
+  const start = ctx.now();
+  ctx.progress(what);
+  for (;;) {
+    if (ctx.aborted()) return null;
+    const v = await probe();
+    if (v !== null) return v;
+    if (ctx.now() - start > timeoutMs) return null;
+    await ctx.sleep(POLL_MS);
+  }
+}
+
+/** Text-delta events an AI stream delivered so far. */
+export function deltaCount(c: AnalyzedConnection): number {
+  return c.recognition.events.filter((e) => e.type === 'text-delta').length;
+}
+
+/** The tab's AI streams that are open and have delivered at least `minEvents` deltas. */
+export async function liveGeneration(ctx: TestContext, tabId: number, minEvents: number): Promise<AnalyzedConnection[] | null> {
+  const live = (await ctx.connections(tabId)).filter((c) => c.isAiStream && c.conn.summary.state !== 'ended' && deltaCount(c) >= minEvents && !c.output.messages.every((m) => m.finished || m.cancelled));
+  return live.length > 0 ? live : null;
+}
