@@ -1,24 +1,69 @@
 /**
  * Replacing page globals without changing what the page can observe about them: same
- * property attributes, same `name` and `length` on wrapped functions.
+ * property attributes, same `name` and `length` on wrapped functions, and, like the native
+ * functions they replace, wrappers that have no `prototype` and cannot be called with `new`.
+ *
+ * The intrinsics used here are captured when the hook installs (document_start, before any
+ * page script), so a page that later replaces `Object.defineProperty` or `Reflect.apply`
+ * neither breaks our wrappers nor sees them call its replacements.
  */
 
+export const apply = Reflect.apply;
+export const construct = Reflect.construct;
+const defineProperty = Object.defineProperty;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+
 export function replaceValue(target: object, key: PropertyKey, value: unknown): void {
-  const desc = Object.getOwnPropertyDescriptor(target, key);
+  const desc = getOwnPropertyDescriptor(target, key);
   if (!desc || !('value' in desc)) return;
-  Object.defineProperty(target, key, { ...desc, value });
+  defineProperty(target, key, { ...desc, value });
 }
 
-export function replaceGetter(target: object, key: PropertyKey, get: (this: unknown) => unknown): void {
-  const desc = Object.getOwnPropertyDescriptor(target, key);
+export function replaceGetter(target: object, key: PropertyKey, get: (self: unknown) => unknown): void {
+  const desc = getOwnPropertyDescriptor(target, key);
   if (!desc?.get) return;
-  mimic(get, desc.get);
-  Object.defineProperty(target, key, { ...desc, get });
+  defineProperty(target, key, { ...desc, get: method(desc.get, (self) => get(self)) as () => unknown });
+}
+
+/**
+ * A wrapper for a native method or getter. A `function` expression would have an own
+ * `prototype` (visible in `Object.getOwnPropertyNames`, `'prototype' in fn`) and would be
+ * constructible; a method-shorthand function, like a native one, has neither.
+ */
+export function method(original: Function, impl: (self: unknown, args: unknown[]) => unknown): Function {
+  const wrapper = {
+    method(this: unknown, ...args: unknown[]): unknown {
+      return impl(this, args);
+    },
+  }.method;
+  return mimic(wrapper, original);
 }
 
 /** Gives `wrapper` the name and length of `original`. */
 export function mimic<F extends Function>(wrapper: F, original: Function): F {
-  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  defineProperty(wrapper, 'length', { value: original.length, configurable: true });
   return wrapper;
+}
+
+/**
+ * The value of an own data property, without running getters or proxy `get` traps a page may
+ * have put on its objects (or on `Object.prototype`): the native code reads each member of an
+ * init dictionary exactly once, and a second read by us would be observable.
+ */
+export function ownData(obj: object, key: PropertyKey): unknown {
+  const desc = getOwnPropertyDescriptor(obj, key);
+  return desc && 'value' in desc ? desc.value : undefined;
+}
+
+const setPrototypeOf = Object.setPrototypeOf;
+
+/**
+ * Makes an options object we pass to a platform API (ReadableStream source, TextDecoder
+ * options…) prototype-less: the platform reads every dictionary member, own or inherited, so
+ * an ordinary object would run getters a page put on `Object.prototype`, a read the page can see.
+ */
+export function bare<T extends object>(obj: T): T {
+  setPrototypeOf(obj, null);
+  return obj;
 }

@@ -57,7 +57,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     const records = queue;
     queue = [];
     const detail: HookCaptureBatch = message<HookCaptureBatch>({ type: 'capture', records });
-    safely(() => Reflect.apply(dispatchEvent, win, [new CustomEventCtor(HOOK_TO_RELAY_EVENT, { detail })]));
+    // A prototype-less init: the browser reads bubbles/cancelable/composed from it, and an
+    // ordinary object would run getters a page put on Object.prototype (a read it can see).
+    const init = { __proto__: null, detail } as CustomEventInit;
+    safely(() => Reflect.apply(dispatchEvent, win, [new CustomEventCtor(HOOK_TO_RELAY_EVENT, init)]));
   };
 
   safely(() =>

@@ -10,14 +10,29 @@ import { installWebSocket } from './websocket';
 import { installEventSource } from './eventsource';
 import { installXhr } from './xhr';
 import { installPageSignals } from './page-signals';
+import { createFaultEngine } from './faults';
+import { parseFaultSpec } from '../core/faults/spec';
 import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
+// The browser's own fetch, before we wrap it: the EventSource emulation reconnects with it.
+const nativeFetch = g.fetch;
 const emitter = safely(() => createEmitter(g));
 if (emitter) {
-  safely(() => installFetch(g, emitter));
-  safely(() => installWebSocket(g, emitter));
-  safely(() => installEventSource(g, emitter));
+  const faults = safely(() => createFaultEngine(g, emitter)) ?? null;
+  safely(() => installFetch(g, emitter, faults));
+  safely(() => installWebSocket(g, emitter, faults));
+  safely(() => installEventSource(g, emitter, faults, nativeFetch));
   safely(() => installXhr(g, emitter));
   safely(() => installPageSignals(g, emitter));
+  emitter.onCommand((cmd) =>
+    safely(() => {
+      if (!faults) return;
+      if (cmd.type === 'arm-fault') {
+        const parsed = parseFaultSpec(cmd.fault);
+        if (parsed.ok) faults.arm(parsed.spec);
+      } else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);
+      else faults.release(cmd.faultId, cmd.deliver);
+    }),
+  );
 }

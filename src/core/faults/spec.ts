@@ -148,13 +148,16 @@ export function coin(seed: string): number {
   return (h >>> 0) / 2 ** 32;
 }
 
-/** Splits a byte chunk for the rechunk fault; `rand` is a seeded generator in [0, 1). */
+/**
+ * Splits a byte chunk for the rechunk fault; `rand` is a seeded generator in [0, 1). Pieces are
+ * copies: a byte stream transfers the buffer of each chunk it is given.
+ */
 export function splitChunk(bytes: Uint8Array, pieces: 'bytes' | 'random', maxPiece: number, rand: () => number): Uint8Array[] {
   const out: Uint8Array[] = [];
   let i = 0;
   while (i < bytes.length) {
     const size = pieces === 'bytes' ? 1 : 1 + Math.floor(rand() * Math.max(1, maxPiece));
-    out.push(bytes.subarray(i, i + size));
+    out.push(bytes.slice(i, i + size));
     i += size;
   }
   return out;
