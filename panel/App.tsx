@@ -1,18 +1,48 @@
-import type { PanelStore } from './store';
+import { useEffect } from 'preact/hooks';
 import type { PanelConnection } from './connect';
+import { copiedNote } from './clipboard';
+import type { PanelStore } from './store';
+import { ConnectionDetail } from './views/ConnectionDetail';
 import { ConnectionTable } from './views/ConnectionTable';
-import { EventList } from './views/EventList';
+import { ContextMenu } from './views/ContextMenu';
+import { Splitter } from './views/Splitter';
+import { Timeline } from './views/Timeline';
+import { Toolbar } from './views/Toolbar';
+import { handleGlobalKey } from './keys';
 
 interface Props {
   store: PanelStore;
   connection: PanelConnection | null;
 }
 
+function ListPane({ store }: { store: PanelStore }) {
+  const total = store.allRows.value.length;
+  const rows = store.rows.value;
+  if (total === 0) return <p class="empty">No streaming connections yet. Start a generation in the page.</p>;
+  if (rows.length === 0) {
+    return (
+      <p class="empty">
+        No connections match “{store.filter.text.value}”. Press Esc in the filter to see all {total}.
+      </p>
+    );
+  }
+  return (
+    <>
+      <div class="list-scroll">
+        <ConnectionTable store={store} />
+      </div>
+      <Timeline store={store} />
+    </>
+  );
+}
+
 export function App({ store, connection }: Props) {
-  const tabId = store.tabId.value;
-  const connections = store.connections.value;
-  const selected = store.selected.value;
-  if (tabId === null) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => handleGlobalKey(store, e);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
+  if (store.tabId.value === null) {
     return (
       <main class="notice">
         <h1>Durable Sessions</h1>
@@ -20,31 +50,27 @@ export function App({ store, connection }: Props) {
       </main>
     );
   }
+  const selected = store.selected.value;
+  const hasRows = store.allRows.value.length > 0;
   return (
     <main class="layout">
-      <div class="toolbar" role="toolbar" aria-label="Capture">
-        <h1 class="title">Durable Sessions</h1>
-        <span class="recording" title="Capturing streams of the inspected tab">● Recording</span>
-        <button type="button" onClick={() => connection?.clear()} title="Clear the capture of this tab">
-          Clear
-        </button>
-        <label>
-          <input
-            type="checkbox"
-            checked={store.filter.value === 'all'}
-            onChange={(e) => (store.filter.value = (e.currentTarget as HTMLInputElement).checked ? 'all' : 'streams')}
-          />{' '}
-          All requests
-        </label>
-        <span class="spacer" />
-        <span class="summary">{connections.length} connections</span>
-      </div>
-      {connections.length === 0 ? (
-        <p class="empty">No streaming connections yet. Start a generation in the page.</p>
-      ) : (
-        <ConnectionTable connections={connections} selectedId={store.selectedId.value} onSelect={(id) => (store.selectedId.value = id)} />
+      <Toolbar store={store} connection={connection} />
+      <section class="list-pane" aria-label="Connections" style={hasRows && selected ? { maxHeight: `${store.layout.listHeight.value}px` } : undefined}>
+        <ListPane store={store} />
+      </section>
+      {hasRows && selected && <Splitter store={store} />}
+      {hasRows &&
+        (selected ? (
+          <ConnectionDetail store={store} conn={selected} />
+        ) : (
+          <p class="empty hint">Select a connection to see its events, the reassembled output and the request (↑/↓ move, / filters).</p>
+        ))}
+      <ContextMenu />
+      {copiedNote.value && (
+        <div class="toast" role="status">
+          {copiedNote.value}
+        </div>
       )}
-      {selected && <EventList connection={selected} />}
     </main>
   );
 }

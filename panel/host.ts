@@ -32,6 +32,21 @@ export function hostTheme(): Theme {
   return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/**
+ * Calls `apply` when the host theme changes: Firefox reports DevTools theme switches through
+ * `panels.onThemeChanged`; Chrome reloads extension panels on a theme switch, so only the
+ * standalone page (following the system scheme unless `?theme=` forces one) needs to listen.
+ */
+export function onHostThemeChange(apply: (t: Theme) => void): void {
+  if (new URLSearchParams(location.search).get('theme')) return;
+  const panels = devtools()?.panels as { onThemeChanged?: { addListener(cb: (name: string) => void): void } } | undefined;
+  if (panels?.onThemeChanged) {
+    panels.onThemeChanged.addListener((name) => apply(name === 'dark' ? 'dark' : 'light'));
+    return;
+  }
+  if (!devtools()) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => apply(e.matches ? 'dark' : 'light'));
+}
+
 export function isInDevTools(): boolean {
   return devtools() !== undefined;
 }

@@ -1,48 +1,87 @@
-import type { ConnectionSummary } from '../../src/core/trace/model';
-import { transportLabel } from '../../src/core/trace/model';
-import { formatBytes, shortUrl, statusLabel } from '../format';
+import { formatBytes, formatDuration, shortUrl } from '../format';
+import { menu } from '../menu';
+import { copyText } from '../clipboard';
+import { curlOf, receivedText } from '../requests';
+import type { ConnectionRow } from '../logic/rows';
+import { ariaSort, nextSort, type SortKey } from '../logic/sort';
+import { moveSelection } from '../logic/virtual';
+import { selectConnection, type PanelStore } from '../store';
 
-interface Props {
-  connections: ConnectionSummary[];
-  selectedId: string | null;
-  onSelect(id: string): void;
+const COLUMNS: { key: SortKey; label: string; num?: boolean; cls: string }[] = [
+  { key: 'url', label: 'URL', cls: 'c-url' },
+  { key: 'kind', label: 'Kind', cls: 'c-kind' },
+  { key: 'protocol', label: 'Protocol', cls: 'c-protocol' },
+  { key: 'status', label: 'Status', cls: 'c-status' },
+  { key: 'events', label: 'Events', num: true, cls: 'c-events' },
+  { key: 'bytes', label: 'Received', num: true, cls: 'c-bytes' },
+  { key: 'duration', label: 'Duration', num: true, cls: 'c-duration' },
+  { key: 'end', label: 'End', cls: 'c-end' },
+];
+
+function rowMenu(store: PanelStore, row: ConnectionRow, e: MouseEvent) {
+  const conn = store.capture.get(row.id);
+  if (!conn) return;
+  menu.show(e, [
+    { label: 'Copy as cURL', run: () => void copyText(curlOf(conn), 'cURL command') },
+    { label: 'Copy URL', run: () => void copyText(row.url, 'URL') },
+    { label: 'Copy received data', run: () => void copyText(receivedText(conn), 'received data') },
+  ]);
 }
 
-export function ConnectionTable({ connections, selectedId, onSelect }: Props) {
-  const move = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+export function ConnectionTable({ store }: { store: PanelStore }) {
+  const rows = store.rows.value;
+  const selectedId = store.selection.connectionId.value;
+  const sort = store.filter.sort.value;
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = rows.findIndex((r) => r.id === selectedId);
+    const next = moveSelection(e.key, i < 0 ? null : i, rows.length, 10);
+    if (next === null) return;
     e.preventDefault();
-    const i = connections.findIndex((c) => c.id === selectedId);
-    const next = connections[e.key === 'ArrowDown' ? Math.min(i + 1, connections.length - 1) : Math.max(i - 1, 0)];
-    if (next) onSelect(next.id);
+    selectConnection(store, rows[next]!.id);
   };
   return (
-    <table class="grid connections" aria-label="Streaming connections" tabIndex={0} onKeyDown={move}>
+    <table class="grid connections" aria-label="Streaming connections" tabIndex={0} onKeyDown={onKeyDown}>
+      <colgroup>
+        {COLUMNS.map((c) => (
+          <col key={c.key} class={c.cls} />
+        ))}
+      </colgroup>
       <thead>
         <tr>
-          <th scope="col">URL</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Status</th>
-          <th scope="col" class="num">Events</th>
-          <th scope="col" class="num">Received</th>
+          {COLUMNS.map((c) => (
+            <th key={c.key} scope="col" class={c.num ? 'num' : undefined} aria-sort={ariaSort(sort, c.key)}>
+              <button type="button" class="sort" onClick={() => (store.filter.sort.value = nextSort(sort, c.key))} title={`Sort by ${c.label}`}>
+                {c.label}
+              </button>
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {connections.map((c) => (
+        {rows.map((r) => (
           <tr
-            key={c.id}
-            class={c.id === selectedId ? 'selected' : undefined}
-            aria-selected={c.id === selectedId}
-            data-state={c.state}
-            onClick={() => onSelect(c.id)}
+            key={r.id}
+            class={r.id === selectedId ? 'selected' : undefined}
+            aria-selected={r.id === selectedId}
+            data-id={r.id}
+            data-state={r.state}
+            onClick={() => selectConnection(store, r.id)}
+            onContextMenu={(e) => rowMenu(store, r, e)}
           >
-            <td class="url" title={c.url}>
-              <span class="method">{c.method}</span> {shortUrl(c.url)}
+            <td class="url" title={r.url}>
+              <span class="method">{r.method}</span> {shortUrl(r.url)}
             </td>
-            <td>{transportLabel(c)}</td>
-            <td class={`status status-${c.end ?? c.state}`}>{statusLabel(c)}</td>
-            <td class="num events">{c.events}</td>
-            <td class="num">{formatBytes(c.bytesIn)}</td>
+            <td title={r.kindLabel}>{r.kindLabel}</td>
+            <td class={r.protocolGuess ? 'guess' : undefined} title={r.protocolGuess ? `${r.protocolName}: guessed from the payload's shape` : r.protocolName}>
+              {r.protocolName}
+            </td>
+            <td class={`status ${r.statusClass}`} title={r.statusLabel}>
+              {r.statusLabel}
+            </td>
+            <td class="num events">{r.events}</td>
+            <td class="num">{formatBytes(r.bytes)}</td>
+            <td class="num">{r.duration === null ? '' : formatDuration(r.duration)}</td>
+            <td class={`end end-${r.end ?? 'live'}`}>{r.endLabel}</td>
           </tr>
         ))}
       </tbody>

@@ -20,6 +20,8 @@ export interface LaunchOptions {
   extension?: boolean;
   /** Headless unless a caller with a display wants to show the browser. Default true. */
   headless?: boolean;
+  /** Browser binary; default CHROMIUM. */
+  chromium?: string;
   /** Reuse a profile directory (browser-restart tests); a fresh one otherwise. */
   userDataDir?: string;
 }
@@ -57,7 +59,8 @@ async function readDevToolsPort(dir: string): Promise<string> {
 }
 
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  const executablePath = opts.chromium ?? CHROMIUM;
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   const withExtension = opts.extension ?? true;
   if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`No build at ${EXTENSION_DIR}: run "npm run build"`);
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dsi-profile-'));
@@ -65,7 +68,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: opts.headless ?? true,
     args,
     ignoreDefaultArgs: ['--disable-extensions'],

@@ -19,6 +19,7 @@ export function replaceValue(target: object, key: PropertyKey, value: unknown): 
   defineProperty(target, key, { ...desc, value });
 }
 
+/** `get` receives the object the getter was read on as an argument (not as `this`). */
 export function replaceGetter(target: object, key: PropertyKey, get: (self: unknown) => unknown): void {
   const desc = getOwnPropertyDescriptor(target, key);
   if (!desc?.get) return;

@@ -64,8 +64,8 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
   const onLineDesc = Object.getOwnPropertyDescriptor(g.Navigator.prototype, 'onLine');
   if (onLineDesc?.get) {
     const realOnLine = onLineDesc.get;
-    replaceGetter(g.Navigator.prototype, 'onLine', function (this: unknown) {
-      const real = Reflect.apply(realOnLine, this, []) as boolean;
+    replaceGetter(g.Navigator.prototype, 'onLine', (self) => {
+      const real = Reflect.apply(realOnLine, self, []) as boolean;
       return offlineUntil > 0 ? false : real;
     });
   }

@@ -25,6 +25,7 @@ interface Tracked {
   faulted: boolean;
 }
 
+const OPEN = 1;
 const CLOSED = 3;
 
 export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null): void {
@@ -53,16 +54,20 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     apply(dispatchEvent, ws, [e]);
   };
 
-  /** Ends the socket for the app as the network would, and closes the real one. */
+  /**
+   * Ends the socket for the app as the network would, and closes the real one. Chromium, when
+   * the TCP connection of an open socket is lost, fires only `close` (1006, not clean) — no
+   * `error` (that comes with a failed handshake): the fault does the same (see faults e2e).
+   */
   const fail = (ws: WebSocket, t: Tracked, clean: boolean) => {
     if (t.faulted) return;
     t.faulted = true;
     t.withheld = null;
+    const wasOpen = ws.readyState === OPEN;
     readyStates.set(ws, CLOSED);
     safely(() => apply(origCloseNative, ws, []));
-    // A real abnormal closure fires error then close (1006, not clean) in a later task.
     later(() => {
-      if (!clean) fire(ws, new EventCtor('error'));
+      if (!clean && !wasOpen) fire(ws, new EventCtor('error'));
       fire(ws, new CloseEventCtor('close', { code: clean ? 1000 : 1006, reason: '', wasClean: clean }));
     }, 0);
   };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot, sendPrompt, startSession, waitForPageState, type E2ESession } from '../harness/session';
-import { connectionRows, eventRows, selectConnection, waitForConnection } from '../harness/panel';
+import { clickButton, connectionRows, eventRows, selectConnection, waitForConnection } from '../harness/panel';
 
 const TOKENS = 40;
 let s: E2ESession;
@@ -34,6 +34,9 @@ describe('the Durable Sessions panel in real DevTools', () => {
 
     await selectConnection(s.panel, '/trapped-sse/api/chat');
     await s.panel.waitFor(`document.querySelector('table[aria-label="Connection events"]') !== null`, 'the event list');
+    // Raw chunks, as the page read them (the default view lists parsed SSE messages).
+    await clickButton(s.panel, 'Chunks');
+    await s.panel.waitFor(`document.querySelector('table[aria-label="Connection events"]')?.dataset.rows === '${row.events}'`, 'the chunk list');
     const events = await eventRows(s.panel);
     expect(events).toHaveLength(row.events);
     expect(events[0]![6]).toContain('"object":"chat.completion.chunk"');
@@ -51,7 +54,7 @@ describe('the Durable Sessions panel in real DevTools', () => {
     expect(row.status).toMatch(/^closed by app \(1000\b/);
 
     await selectConnection(s.panel, '/trapped-ws/ws');
-    await s.panel.waitFor(`document.querySelectorAll('table[aria-label="Connection events"] tbody tr').length === ${row.events}`, 'all frames listed');
+    await s.panel.waitFor(`document.querySelector('table[aria-label="Connection events"]')?.dataset.rows === '${row.events}'`, 'all frames listed');
     const events = await eventRows(s.panel);
     expect(events[0]![2]).toBe('↑');
     expect(events[0]![6]).toContain('"type":"chat"');
@@ -66,7 +69,7 @@ describe('the Durable Sessions panel in real DevTools', () => {
     const row = await waitForConnection(s.panel, 'the EventSource', (r) => r.kind === 'EventSource' && r.status.startsWith('closed by app'));
     expect(row.events).toBe(TOKENS + 1);
     await selectConnection(s.panel, '/eventsource/api/runs/');
-    await s.panel.waitFor(`document.querySelectorAll('table[aria-label="Connection events"] tbody tr').length === ${row.events}`, 'all events listed');
+    await s.panel.waitFor(`document.querySelector('table[aria-label="Connection events"]')?.dataset.rows === '${row.events}'`, 'all events listed');
     const events = await eventRows(s.panel);
     expect(events[0]!.slice(3, 5)).toEqual(['delta', '1']);
     expect(events.at(-1)![3]).toBe('done');

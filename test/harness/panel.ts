@@ -1,17 +1,29 @@
 /** Reading and driving the panel as a user would: by visible text, roles and labels. */
-import { tableRows, type PanelHandle } from '../../src/cli/devtools-panel';
+import type { Page } from 'playwright-core';
+import { poll, tableRows, type PanelHandle } from '../../src/cli/devtools-panel';
 
 export interface ConnectionRow {
   url: string;
   kind: string;
+  protocol: string;
   status: string;
   events: number;
   received: string;
+  duration: string;
+  end: string;
 }
 
+const CONNECTIONS = 'Streaming connections';
+const EVENTS = 'Connection events';
+
+/** Connection rows keyed by the column headers a user reads. */
 export async function connectionRows(panel: PanelHandle): Promise<ConnectionRow[]> {
-  const rows = await tableRows(panel, 'Streaming connections');
-  return rows.map(([url = '', kind = '', status = '', events = '0', received = '']) => ({ url, kind, status, events: Number(events), received }));
+  const headers = await panel.evaluate<string[]>(`[...document.querySelectorAll('table[aria-label="${CONNECTIONS}"] thead th')].map((th) => th.innerText.trim())`);
+  const rows = await tableRows(panel, CONNECTIONS);
+  return rows.map((cells) => {
+    const get = (h: string) => cells[headers.indexOf(h)] ?? '';
+    return { url: get('URL'), kind: get('Kind'), protocol: get('Protocol'), status: get('Status'), events: Number(get('Events') || 0), received: get('Received'), duration: get('Duration'), end: get('End') };
+  });
 }
 
 /** Waits until a connection row matches, and returns it. */
@@ -29,13 +41,91 @@ export async function waitForConnection(panel: PanelHandle, what: string, match:
 
 export async function selectConnection(panel: PanelHandle, urlPart: string): Promise<void> {
   await panel.evaluate(`(() => {
-    const row = [...document.querySelectorAll('table[aria-label="Streaming connections"] tbody tr')].find((tr) => tr.cells[0].innerText.includes(${JSON.stringify(urlPart)}));
+    const row = [...document.querySelectorAll('table[aria-label="${CONNECTIONS}"] tbody tr')].find((tr) => tr.cells[0].innerText.includes(${JSON.stringify(urlPart)}));
     if (!row) throw new Error('no row for ${urlPart}');
     row.click();
     return true;
   })()`);
 }
 
+/** Clicks a button by its visible label (or aria-label); `scope` narrows it, e.g. '[role=tab]'. */
+export async function clickButton(panel: PanelHandle, label: string, scope = 'button'): Promise<void> {
+  await panel.evaluate(`(() => {
+    const b = [...document.querySelectorAll(${JSON.stringify(scope)})].find((x) => x.innerText.trim() === ${JSON.stringify(label)} || x.getAttribute('aria-label') === ${JSON.stringify(label)});
+    if (!b) throw new Error('no button ' + ${JSON.stringify(label)});
+    b.click();
+    return true;
+  })()`);
+}
+
+/** How many rows the event table has in all (it renders only the visible ones). */
+export function eventCount(panel: PanelHandle): Promise<number> {
+  return panel.evaluate<number>(`Number(document.querySelector('table[aria-label="${EVENTS}"]')?.dataset.rows ?? -1)`);
+}
+
+/**
+ * Every row of the (virtualized) event table, read as a user would: by scrolling it from top
+ * to bottom and reading the rows in view.
+ */
 export function eventRows(panel: PanelHandle): Promise<string[][]> {
-  return tableRows(panel, 'Connection events');
+  return panel.evaluate<string[][]>(`(async () => {
+    const table = document.querySelector('table[aria-label="${EVENTS}"]');
+    if (!table) return [];
+    const vp = table.closest('.viewport');
+    const n = Number(table.dataset.rows);
+    const out = new Map();
+    const settle = () => new Promise((r) => setTimeout(r, 40));
+    const before = vp.scrollTop;
+    vp.scrollTop = 0;
+    await settle();
+    for (let guard = 0; guard < 100000; guard++) {
+      for (const tr of table.querySelectorAll('tbody tr')) out.set(Number(tr.dataset.index), [...tr.cells].map((td) => td.innerText.trim()));
+      if (out.size >= n || vp.scrollTop + vp.clientHeight >= vp.scrollHeight - 1) break;
+      vp.scrollTop += Math.max(20, vp.clientHeight - 60);
+      await settle();
+    }
+    vp.scrollTop = before;
+    return [...out.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  })()`);
+}
+
+/** The standalone panel page (`panel/index.html?tabId=N`) in a normal tab, as a PanelHandle. */
+export function pageAsPanel(page: Page): PanelHandle {
+  return {
+    targetId: '',
+    sessionId: '',
+    evaluate: (expression) => page.evaluate(expression),
+    text: () => page.evaluate('document.body.innerText'),
+    // Polled from outside: the extension page's CSP forbids the eval that waitForFunction uses.
+    waitFor: (expression, what, timeoutMs) => poll(() => page.evaluate(expression), what, timeoutMs),
+    screenshot: () => page.screenshot(),
+  };
+}
+
+/** Types into an input as a user would (the value, then an input event). */
+export async function typeInto(panel: PanelHandle, selector: string, text: string): Promise<void> {
+  await panel.evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (!el) throw new Error('no ' + ${JSON.stringify(selector)});
+    el.focus();
+    el.value = ${JSON.stringify(text)};
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    return true;
+  })()`);
+}
+
+/** Focuses `selector` (or leaves focus where it is with null) and presses a key there. */
+export async function pressKey(panel: PanelHandle, selector: string | null, key: string, mods: { ctrlKey?: boolean; shiftKey?: boolean } = {}): Promise<void> {
+  await panel.evaluate(`(() => {
+    const el = ${selector === null ? 'document.activeElement ?? document.body' : `document.querySelector(${JSON.stringify(selector)})`};
+    if (!el) throw new Error('nothing to press ${key} on');
+    if (${selector !== null}) el.focus();
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: ${JSON.stringify(key)}, bubbles: true, cancelable: true, ...${JSON.stringify(mods)} }));
+    return true;
+  })()`);
+}
+
+/** Waits for the panel to re-render after an action. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

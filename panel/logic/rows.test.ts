@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/core/parse/types';
+import type { ConnectionSummary } from '../../src/core/trace/model';
+import { chunkRows, connectionRow, endLabel, messageRows, previewText, rowContaining, utf8Length } from './rows';
+
+const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
+  faults: [], endInjected: false, reconnectMarks: [],
+  id: 'd:1', kind: 'fetch', url: 'http://h/api/chat', method: 'POST', startedAt: 1000, status: 200, contentType: 'text/event-stream', streaming: true, state: 'open', endedAt: null, end: null, endDetail: null,
+  events: 3, bytesIn: 300, bytesOut: 0, reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, ...over,
+}) as ConnectionSummary;
+
+describe('table rows', () => {
+  it('describes a connection as the list shows it', () => {
+    const live = connectionRow(summary(), { id: 'openai-chat', name: 'OpenAI Chat Completions', guess: false }, 1600);
+    expect(live).toMatchObject({ kindLabel: 'fetch-SSE', protocolName: 'OpenAI Chat Completions', statusLabel: '200 streaming', endLabel: 'live', duration: 600, bytes: 300 });
+    const ended = connectionRow(summary({ state: 'ended', end: 'network-error', endedAt: 1250, endDetail: 'TypeError' }), null, 9999);
+    expect(ended).toMatchObject({ protocolName: '', endLabel: 'network error', duration: 250, statusClass: 'status-network-error' });
+    expect(endLabel({ state: 'ended', end: 'client-abort' })).toBe('client abort');
+  });
+
+  it('turns raw events and parsed frames into rows that point back at their events', () => {
+    const chunks = chunkRows([{ seq: 0, time: 1, dir: 'in', text: 'data: a\n\n', base64: null, size: 9, event: null, id: null }, { seq: 1, time: 2, dir: 'in', text: null, base64: 'AAE=', size: 2, event: null, id: null }]);
+    expect(chunks.map((r) => r.type)).toEqual(['text', 'binary']);
+    const frames: Frame[] = [
+      { index: 0, dir: 'in', kind: 'sse', event: 'delta', id: '1', data: '{"t":"é"}', json: { t: 'é' }, at: { first: 0, last: 1 }, time: 5 },
+      { index: 1, dir: 'in', kind: 'sse', data: '[DONE]', at: { first: 2, last: 2 }, time: 6 },
+    ];
+    const rows = messageRows(frames);
+    expect(rows[0]).toMatchObject({ type: 'delta', id: '1', size: 10, json: { t: 'é' }, first: 0, last: 1 });
+    expect(rows[1]).toMatchObject({ type: 'message', text: '[DONE]' });
+    expect(rowContaining(rows, 1)).toBe(0);
+    expect(rowContaining(rows, 2)).toBe(1);
+  });
+
+  it('previews data on one line', () => {
+    expect(previewText({ text: 'a\nb', base64: null, size: 3 })).toBe('a⏎b');
+    expect(previewText({ text: null, base64: 'AAE=', size: 2 })).toBe('(binary, 2 bytes)');
+    expect(previewText({ text: 'x'.repeat(500), base64: null, size: 500 }, 10)).toBe(`${'x'.repeat(10)}…`);
+    expect(utf8Length('aé😀')).toBe(1 + 2 + 4);
+  });
+});

@@ -1,0 +1,163 @@
+/** What the tables show, computed from the trace model: one row object per connection / event. */
+import type { Frame } from '../../src/core/parse/types';
+import { transportLabel, type ConnectionSummary, type TraceEvent } from '../../src/core/trace/model';
+import type { ConnectionKind, EndCause } from '../../src/core/trace/records';
+import { statusLabel } from '../format';
+import type { Filterable } from './filter';
+import type { Sortable } from './sort';
+
+export interface ProtocolInfo {
+  id: string | null;
+  name: string;
+  guess: boolean;
+}
+
+export interface ConnectionRow extends Filterable, Sortable {
+  id: string;
+  kind: ConnectionKind;
+  end: EndCause | null;
+  /** The protocol was guessed from the payload's shape, not identified. */
+  protocolGuess: boolean;
+  /** CSS hook for the status cell: the end cause, or the live state. */
+  statusClass: string;
+  bytesOut: number;
+  endedAt: number | null;
+}
+
+const END_LABELS: Record<EndCause, string> = {
+  clean: 'clean',
+  'network-error': 'network error',
+  'client-abort': 'client abort',
+  'server-close': 'server close',
+};
+
+export function endLabel(s: Pick<ConnectionSummary, 'state' | 'end'>): string {
+  if (s.state !== 'ended' || s.end === null) return 'live';
+  return END_LABELS[s.end];
+}
+
+export function connectionRow(s: ConnectionSummary, protocol: ProtocolInfo | null, now: number): ConnectionRow {
+  return {
+    id: s.id,
+    url: s.url,
+    method: s.method,
+    kind: s.kind,
+    kindLabel: transportLabel(s),
+    protocol: protocol?.id ?? null,
+    protocolName: protocol?.id ? protocol.name : '',
+    protocolGuess: protocol?.guess ?? false,
+    status: s.status,
+    statusLabel: statusLabel(s),
+    statusClass: `status-${s.end ?? s.state}`,
+    state: s.state,
+    end: s.end,
+    endLabel: endLabel(s),
+    events: s.events,
+    bytes: s.bytesIn,
+    bytesOut: s.bytesOut,
+    duration: s.endedAt !== null ? s.endedAt - s.startedAt : Math.max(0, now - s.startedAt),
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+  };
+}
+
+/** A row of the event table: a raw event (chunk/frame) or a parsed message. */
+export interface EventRow {
+  index: number;
+  time: number;
+  dir: 'in' | 'out';
+  type: string;
+  id: string;
+  size: number;
+  text: string | null;
+  base64: string | null;
+  json?: unknown;
+  /** The TraceEvents (indices) that carried this row. */
+  first: number;
+  last: number;
+  error?: string;
+}
+
+export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
+  return events.map((e, i) => ({
+    index: i,
+    time: e.time,
+    dir: e.dir,
+    type: e.event ?? (e.text !== null ? 'text' : 'binary'),
+    id: e.id ?? '',
+    size: e.size,
+    text: e.text,
+    base64: e.base64,
+    first: i,
+    last: i,
+  }));
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const FRAME_TYPES: Record<Frame['kind'], string> = {
+  sse: 'message',
+  'sse-comment': 'comment',
+  'json-line': 'json',
+  'ws-text': 'text',
+  'ws-binary': 'binary',
+  text: 'text',
+};
+
+export function messageRows(frames: readonly Frame[]): EventRow[] {
+  return frames.map((f) => {
+    const binary = f.kind === 'ws-binary';
+    const row: EventRow = {
+      index: f.index,
+      time: f.time,
+      dir: f.dir,
+      type: f.event ?? FRAME_TYPES[f.kind],
+      id: f.id ?? '',
+      size: binary ? Math.floor((f.data.length * 3) / 4) : utf8Length(f.data),
+      text: binary ? null : f.data,
+      base64: binary ? f.data : null,
+      first: f.at.first,
+      last: f.at.last,
+    };
+    if (f.json !== undefined) row.json = f.json;
+    if (f.error !== undefined) row.error = f.error;
+    return row;
+  });
+}
+
+/** One line for the Data column: newlines shown as ⏎, cut to what a row can show. */
+export function previewText(r: Pick<EventRow, 'text' | 'base64' | 'size'>, max = 400): string {
+  if (r.text === null) return r.base64 !== null ? `(binary, ${r.size} bytes)` : '';
+  const t = r.text.length > max ? `${r.text.slice(0, max)}…` : r.text;
+  return t.replace(/\r?\n/g, '⏎');
+}
+
+/** Row index of the message containing chunk `event`, for switching chunks → messages. */
+export function rowContaining(rows: readonly EventRow[], event: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  let best = -1;
+  // Rows are in event order; out-frames interleave but never overlap in-frames' spans.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = rows[mid]!;
+    if (r.last < event) lo = mid + 1;
+    else {
+      best = mid;
+      hi = mid - 1;
+    }
+  }
+  return best;
+}

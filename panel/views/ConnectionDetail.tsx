@@ -1,0 +1,40 @@
+import type { ConnectionCapture } from '../../src/core/trace/model';
+import { transportLabel } from '../../src/core/trace/model';
+import { copyText } from '../clipboard';
+import { curlOf } from '../requests';
+import type { DetailTab, PanelStore } from '../store';
+import { EventsView } from './EventsView';
+import { OutputView } from './OutputView';
+import { RequestView } from './RequestView';
+
+const TABS: { id: DetailTab; label: string }[] = [
+  { id: 'events', label: 'Events' },
+  { id: 'output', label: 'Output' },
+  { id: 'request', label: 'Request' },
+];
+
+export function ConnectionDetail({ store, conn }: { store: PanelStore; conn: ConnectionCapture }) {
+  const tab = store.selection.tab.value;
+  return (
+    <section class="detail" aria-label="Connection detail">
+      <div class="tabs" role="tablist" aria-label="Connection views">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} class={tab === t.id ? 'active' : undefined} onClick={() => (store.selection.tab.value = t.id)}>
+            {t.label}
+          </button>
+        ))}
+        <span class="conn-title" title={conn.summary.url}>
+          <strong>{transportLabel(conn.summary)}</strong> {conn.summary.url}
+        </span>
+        <button type="button" onClick={() => void copyText(curlOf(conn), 'cURL command')} title="Copy this request as a cURL command">
+          Copy as cURL
+        </button>
+      </div>
+      <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'events' && <EventsView store={store} conn={conn} />}
+        {tab === 'output' && <OutputView store={store} conn={conn} />}
+        {tab === 'request' && <RequestView conn={conn} />}
+      </div>
+    </section>
+  );
+}

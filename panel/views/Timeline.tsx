@@ -1,0 +1,153 @@
+/**
+ * The timeline picture: one lane per listed connection, events as ticks, open / end / reconnect
+ * marks, long silences shaded, wheel or buttons to zoom, and a cursor at the selected event.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ConnectionCapture } from '../../src/core/trace/model';
+import { formatDuration, shortUrl } from '../format';
+import type { ConnectionRow } from '../logic/rows';
+import { axisTicks, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
+import { rowContaining } from '../logic/rows';
+import { selectConnection, selectEvent, type PanelStore } from '../store';
+
+const LANE = 18;
+const AXIS = 16;
+const LABEL = 160;
+/** A gap this long between events is worth seeing: the stall a user notices. */
+const SILENCE_MS = 500;
+
+function boundsOf(rows: ConnectionRow[], capture: Map<string, ConnectionCapture>, now: number): Span {
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const r of rows) {
+    const c = capture.get(r.id);
+    t0 = Math.min(t0, r.startedAt);
+    t1 = Math.max(t1, r.endedAt ?? (r.state === 'ended' ? (c?.events.at(-1)?.time ?? r.startedAt) : now));
+  }
+  if (!Number.isFinite(t0)) return { t0: 0, t1: 1000 };
+  return { t0, t1: Math.max(t1, t0 + 50) };
+}
+
+function EndMark({ x, y, cause }: { x: number; y: number; cause: string }) {
+  const mid = y + LANE / 2;
+  if (cause === 'network-error') return <path class="mark end-network-error" d={`M${x - 4} ${mid - 4}l8 8m0 -8l-8 8`}><title>network error</title></path>;
+  if (cause === 'client-abort') return <rect class="mark end-client-abort" x={x - 3.5} y={mid - 3.5} width={7} height={7}><title>aborted by the app</title></rect>;
+  return <rect class={`mark end-${cause}`} x={x - 1} y={y + 2} width={3} height={LANE - 4}><title>{cause === 'clean' ? 'ended cleanly' : 'closed by server'}</title></rect>;
+}
+
+function Lane({ row, conn, y, view, w, selected, cursorX }: { row: ConnectionRow; conn: ConnectionCapture; y: number; view: Span; w: number; selected: boolean; cursorX: number | null }) {
+  const ev = conn.events;
+  const end = row.endedAt ?? (row.state === 'ended' ? (ev.at(-1)?.time ?? row.startedAt) : Date.now());
+  const x = (t: number) => LABEL + toX(t, view, w);
+  const inView = (t: number) => t >= view.t0 && t <= view.t1;
+  // Instants of the lane: open, each event, end — silences are the long gaps between them.
+  const instant = (i: number) => (i === 0 ? row.startedAt : i <= ev.length ? ev[i - 1]!.time : end);
+  const quiet = silences(ev.length + 2, instant, SILENCE_MS);
+  const ticks = tickXs(ev.length, (i) => ev[i]!.time, view, w).filter((t) => t >= 0 && t <= w);
+  const sent = ev.filter((e) => e.dir === 'out');
+  const sentTicks = tickXs(sent.length, (i) => sent[i]!.time, view, w).filter((t) => t >= 0 && t <= w);
+  const x0 = Math.max(LABEL, x(row.startedAt));
+  const x1 = Math.min(LABEL + w, x(end));
+  return (
+    <g class={selected ? 'lane selected' : 'lane'} data-id={row.id} data-ticks={ticks.length} aria-label={`${row.method} ${shortUrl(row.url)}`}>
+      <rect class="lane-bg" x={0} y={y} width={LABEL + w} height={LANE} />
+      <text class="lane-label" x={4} y={y + LANE - 5}>
+        {`${row.kindLabel} ${shortUrl(row.url)}`.slice(0, 28)}
+      </text>
+      {x1 > x0 && <line class={`life life-${row.end ?? 'live'}`} x1={x0} x2={x1} y1={y + LANE / 2} y2={y + LANE / 2} />}
+      {quiet.map((s) => {
+        const a = Math.max(LABEL, x(s.t0));
+        const b = Math.min(LABEL + w, x(s.t1));
+        return b > a ? (
+          <rect key={s.t0} class="silence" x={a} y={y + 1} width={b - a} height={LANE - 2}>
+            <title>{`silent for ${formatDuration(s.t1 - s.t0)}`}</title>
+          </rect>
+        ) : null;
+      })}
+      <path class="ticks" d={ticks.map((t) => `M${LABEL + t + 0.5} ${y + 4}v${LANE - 8}`).join('')} />
+      {sentTicks.length > 0 && <path class="ticks sent" d={sentTicks.map((t) => `M${LABEL + t + 0.5} ${y + 2}v${LANE - 4}`).join('')} />}
+      {inView(row.startedAt) && <circle class="mark open" cx={x(row.startedAt)} cy={y + LANE / 2} r={3}><title>opened</title></circle>}
+      {(conn.summary.reconnectMarks ?? []).filter((m) => inView(m.time)).map((m) => (
+        <path key={m.time} class="mark reconnect" d={`M${x(m.time)} ${y + 3}l4 6l-4 6l-4 -6z`}>
+          <title>{`reconnect after ${m.afterEvents} events${m.lastEventId ? `, Last-Event-ID ${m.lastEventId}` : ''}`}</title>
+        </path>
+      ))}
+      {(conn.summary.faults ?? []).filter((f) => inView(f.time)).map((f) => (
+        <path key={f.id} class="mark fault" d={`M${x(f.time) + 2} ${y + 2}l-5 8h4l-2 6l5 -8h-4z`}>
+          <title>{`injected ${f.kind}${f.detail ? `: ${f.detail}` : ''}`}</title>
+        </path>
+      ))}
+      {row.end && inView(end) && <EndMark x={x(end)} y={y} cause={row.end} />}
+      {cursorX !== null && <circle class="cursor-dot" cx={cursorX} cy={y + LANE / 2} r={3.5} />}
+    </g>
+  );
+}
+
+export function Timeline({ store }: { store: PanelStore }) {
+  const rows = store.rows.value;
+  void store.version.value;
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(600);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const bounds = boundsOf(rows, store.capture, Date.now());
+  const view = store.timeline.view.value ?? bounds;
+  const w = Math.max(50, width - LABEL - 8);
+  const setView = (v: Span | null) => (store.timeline.view.value = v);
+  const onWheel = (e: WheelEvent) => {
+    e.preventDefault();
+    const svg = e.currentTarget as SVGSVGElement;
+    const anchor = Math.min(1, Math.max(0, (e.clientX - svg.getBoundingClientRect().left - LABEL) / w));
+    if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) setView(pan(view, (e.deltaX || e.deltaY) / 500, bounds));
+    else setView(zoom(view, e.deltaY > 0 ? 1.25 : 0.8, anchor, bounds));
+  };
+  const selId = store.selection.connectionId.value;
+  const selRow = store.selection.eventIndex.value === null ? undefined : store.eventRows.value[store.selection.eventIndex.value];
+  const cursorX = selRow && selRow.time >= view.t0 && selRow.time <= view.t1 ? LABEL + toX(selRow.time, view, w) : null;
+  const onClick = (e: MouseEvent) => {
+    const svg = e.currentTarget as SVGSVGElement;
+    const r = svg.getBoundingClientRect();
+    const lane = Math.floor((e.clientY - r.top - AXIS) / LANE);
+    const row = rows[lane];
+    if (!row) return;
+    selectConnection(store, row.id);
+    const conn = store.capture.get(row.id);
+    const px = e.clientX - r.left - LABEL;
+    if (!conn || px < 0 || conn.events.length === 0) return;
+    const ev = nearestIndex(conn.events.length, (i) => conn.events[i]!.time, toTime(px, view, w));
+    selectEvent(store, store.eventMode.value === 'messages' ? rowContaining(store.eventRows.value, ev) : ev);
+  };
+  const height = AXIS + rows.length * LANE;
+  const origin = bounds.t0;
+  return (
+    <section class="timeline" aria-label="Timeline">
+      <div class="subbar">
+        <span class="muted">Timeline</span>
+        <button type="button" aria-label="Zoom in" title="Zoom in (wheel)" onClick={() => setView(zoom(view, 0.5, 0.5, bounds))}>+</button>
+        <button type="button" aria-label="Zoom out" title="Zoom out (wheel)" onClick={() => setView(zoom(view, 2, 0.5, bounds))}>−</button>
+        <button type="button" title="Show the whole capture" onClick={() => setView(null)}>Fit</button>
+        <span class="muted">{formatDuration(view.t1 - view.t0)} shown · shaded: silent ≥ {SILENCE_MS} ms</span>
+      </div>
+      <div class="timeline-box" ref={box}>
+        <svg class="timeline-svg" role="img" aria-label="Connection timeline" width={LABEL + w} height={height} onWheel={onWheel} onClick={onClick}>
+          {axisTicks({ t0: view.t0 - origin, t1: view.t1 - origin }).map((t) => (
+            <g key={t} class="axis">
+              <line x1={LABEL + toX(t + origin, view, w)} x2={LABEL + toX(t + origin, view, w)} y1={AXIS - 4} y2={height} />
+              <text x={LABEL + toX(t + origin, view, w) + 2} y={AXIS - 5}>{formatDuration(t)}</text>
+            </g>
+          ))}
+          {rows.map((r, i) => {
+            const conn = store.capture.get(r.id);
+            return conn ? <Lane key={r.id} row={r} conn={conn} y={AXIS + i * LANE} view={view} w={w} selected={r.id === selId} cursorX={r.id === selId ? cursorX : null} /> : null;
+          })}
+          {cursorX !== null && <line class="cursor" x1={cursorX} x2={cursorX} y1={AXIS - 4} y2={height} />}
+        </svg>
+      </div>
+    </section>
+  );
+}

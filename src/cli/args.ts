@@ -1,0 +1,108 @@
+/** Command-line arguments of `durable-sessions check`, parsed and validated up front. */
+import type { TestId } from '../core/analysis/types';
+
+export const ALL_TESTS: TestId[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
+
+export interface CheckArgs {
+  url: string;
+  browser: string;
+  prompt: string;
+  input: string | null;
+  send: string | null;
+  stop: string | null;
+  secondTabUrl: string | null;
+  driver: string | null;
+  timeoutMs: number;
+  dropAfter: number;
+  only: TestId[];
+  json: string | null;
+  junit: string | null;
+  trace: string | null;
+  headed: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: durable-sessions check <url> [options]
+
+Runs the three Durable Sessions validation tests (reconnect-resume, multi-surface,
+second-tab-cancel) against the app at <url> in Chromium with the inspector extension.
+
+Options:
+  --prompt TEXT          prompt to send (default: "Explain durable sessions in one paragraph.")
+  --input SELECTOR       the prompt input (default: the page's main textarea / contenteditable / text input)
+  --send SELECTOR        the send control (default: press Enter in the input)
+  --stop SELECTOR        the stop control (default: a button named Stop / Cancel)
+  --second-tab-url URL   URL for the second tab (default: tab A's URL after sending)
+  --driver FILE          module exporting send(page, prompt) and stop(page), for apps that need more
+  --timeout SECONDS      how long to wait for reconnects and output (default 15)
+  --drop-after N         drop the stream after N events (default 5)
+  --only LIST            comma-separated tests to run (default: all three)
+  --json FILE            write the full report as JSON
+  --junit FILE           write a JUnit XML report
+  --trace FILE           write the captured trace
+  --browser PATH         Chromium to use (default /usr/bin/chromium)
+  --headed               show the browser window
+Exit codes: 0 every test passed, 1 a test failed or was inconclusive, 2 usage or setup error.`;
+
+export function parseCheckArgs(argv: string[]): CheckArgs {
+  const args: CheckArgs = {
+    url: '', browser: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', prompt: 'Explain durable sessions in one paragraph.',
+    input: null, send: null, stop: null, secondTabUrl: null, driver: null, timeoutMs: 15_000, dropAfter: 5, only: ALL_TESTS,
+    json: null, junit: null, trace: null, headed: false,
+  };
+  const rest = [...argv];
+  const value = (flag: string): string => {
+    const v = rest.shift();
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const positional: string[] = [];
+  while (rest.length) {
+    const a = rest.shift()!;
+    switch (a) {
+      case '--prompt': args.prompt = value(a); break;
+      case '--input': args.input = value(a); break;
+      case '--send': args.send = value(a); break;
+      case '--stop': args.stop = value(a); break;
+      case '--second-tab-url': args.secondTabUrl = value(a); break;
+      case '--driver': args.driver = value(a); break;
+      case '--browser': args.browser = value(a); break;
+      case '--json': args.json = value(a); break;
+      case '--junit': args.junit = value(a); break;
+      case '--trace': args.trace = value(a); break;
+      case '--headed': args.headed = true; break;
+      case '--timeout': {
+        const n = Number(value(a));
+        if (!Number.isFinite(n) || n <= 0 || n > 600) throw new UsageError('--timeout takes seconds between 1 and 600');
+        args.timeoutMs = n * 1000;
+        break;
+      }
+      case '--drop-after': {
+        const n = Number(value(a));
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--drop-after takes a positive whole number of events');
+        args.dropAfter = n;
+        break;
+      }
+      case '--only': {
+        const list = value(a).split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = list.filter((t) => !ALL_TESTS.includes(t as TestId));
+        if (bad.length || list.length === 0) throw new UsageError(`--only takes ${ALL_TESTS.join(', ')} (got ${bad.join(', ') || 'nothing'})`);
+        args.only = list as TestId[];
+        break;
+      }
+      default:
+        if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+        positional.push(a);
+    }
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing <url>' : `expected one <url>, got ${positional.length}`);
+  try {
+    const u = new URL(positional[0]!);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError(`not an http(s) URL: ${positional[0]}`);
+  }
+  args.url = positional[0]!;
+  return args;
+}

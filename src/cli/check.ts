@@ -1,0 +1,98 @@
+/**
+ * `durable-sessions check <url>`: the three validation tests against any app, headless, for CI.
+ * Same extension build, same background test runner, same core verdicts as the panel.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launchBrowser, EXTENSION_DIR } from './chromium';
+import { openControl, tabIdOf } from './control';
+import { defaultDriver, loadDriver, type Driver } from './driver';
+import { buildReport, exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
+import type { CheckArgs } from './args';
+import { analyzeConnection, passiveFlags, trapSummary, type Flag, type Verdict } from '../core/analysis';
+import type { ExportSession } from '../core/export';
+import { writeTraceFile } from './trace-file';
+
+export class SetupError extends Error {}
+
+export interface Output {
+  /** A line of the final report or a message. */
+  line(text: string): void;
+  /** Progress of a step; replaces the previous progress line on a terminal. */
+  progress(text: string): void;
+}
+
+async function reachable(url: string): Promise<void> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(8000), redirect: 'manual' });
+    await res.body?.cancel();
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new SetupError(`${url} does not answer (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+  }
+}
+
+/** A page on a private local port whose URL names one tab, so the extension can find its id. */
+async function markerServer(): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<!doctype html><title>durable-sessions check</title>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/check-tab`, close: () => server.close() };
+}
+
+function mergeFlags(all: Flag[], more: Flag[]): void {
+  for (const f of more) if (!all.some((x) => x.id === f.id && x.message === f.message)) all.push(f);
+}
+
+export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: CheckReport; code: 0 | 1 }> {
+  if (!existsSync(args.browser)) throw new SetupError(`no browser at ${args.browser} (install Debian's chromium, or pass --browser PATH)`);
+  if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) throw new SetupError(`the extension is not built (${EXTENSION_DIR}): run npm run build`);
+  await reachable(args.url);
+  const driver: Driver = args.driver ? await loadDriver(args.driver) : defaultDriver({ input: args.input, send: args.send });
+
+  const startedAt = Date.now();
+  const marker = await markerServer();
+  const browser = await launchBrowser({ headless: !args.headed, chromium: args.browser });
+  const runs: Array<{ verdict: Verdict; durationMs: number }> = [];
+  const flags: Flag[] = [];
+  const sessions: ExportSession[] = [];
+  let tabId = -1;
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(marker.url);
+    const control = await openControl(browser.context, browser.extensionId!);
+    tabId = await tabIdOf(control.page, marker.url);
+    await control.attach(tabId);
+    for (const test of args.only) {
+      const t0 = Date.now();
+      out.progress(`${test}: opening ${args.url}`);
+      await page.goto(args.url, { waitUntil: 'load' });
+      out.progress(`${test}: sending the prompt`);
+      await driver.send(page, args.prompt);
+      const run = await control.runTest(
+        test,
+        { timeoutMs: args.timeoutMs, dropAfterEvents: args.dropAfter, secondTabUrl: args.secondTabUrl, stopSelector: args.stop, waitForGenerationMs: 30_000 },
+        (step, ms) => out.progress(`${test}: ${step}… ${(ms / 1000).toFixed(1)} s`),
+      );
+      runs.push({ verdict: run.verdict, durationMs: Date.now() - t0 });
+      out.line(`${test}: ${run.verdict.verdict.toUpperCase()} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      const { sessionId, snapshot } = await control.session();
+      const started = snapshot.connections[0]?.summary.startedAt ?? t0;
+      sessions.push({ info: { id: sessionId ?? `check-${test}`, tabId, browserRun: 'check', url: args.url, startedAt: started, updatedAt: Date.now(), correlationIds: [] }, snapshot });
+      mergeFlags(flags, passiveFlags(snapshot.connections.map(analyzeConnection), Date.now()));
+    }
+  } finally {
+    await browser.close();
+    marker.close();
+  }
+  const report = buildReport(args.url, startedAt, runs, flags, trapSummary(flags, runs.map((r) => r.verdict)));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.junit) writeFileSync(args.junit, junitXml(report));
+  if (args.trace) await writeTraceFile(args.trace, sessions, { pageUrl: args.url, browser: `Chromium (${args.browser})`, flags });
+  out.line('');
+  out.line(formatReport(report));
+  return { report, code: exitCodeOf(report) };
+}

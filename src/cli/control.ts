@@ -1,0 +1,121 @@
+/**
+ * Drives the extension from Node the way the panel does: an extension page (the standalone
+ * panel for the tab) opens a port to the background, and messages flow through a Playwright
+ * binding. The check runner and the e2e tests use it, so they exercise the same background
+ * code paths as a user clicking in the panel, with no second implementation.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { PANEL_PORT, PROTOCOL_VERSION, SOURCE, isBackgroundToPanel, type BackgroundToPanel, type RunTestOptions } from '../messages';
+import type { TabSnapshot } from '../core/trace/model';
+import type { TestId } from '../core/analysis/types';
+import type { TestRunRecord } from '../core/trace/session';
+import type { FaultSpec } from '../core/faults/spec';
+
+export interface Control {
+  page: Page;
+  readonly tabId: number;
+  /** Points the control at a tab (and starts recording it, as an open panel does). */
+  attach(tabId: number): Promise<void>;
+  snapshot(): Promise<TabSnapshot>;
+  /** The snapshot with the id of the session (page load) it belongs to. */
+  session(): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
+  runTest(test: TestId, options: Partial<RunTestOptions>, onProgress?: (step: string, elapsedMs: number) => void): Promise<TestRunRecord>;
+  armFault(fault: FaultSpec): Promise<void>;
+  disarmFault(faultId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Waiter = { match(m: BackgroundToPanel): boolean; resolve(m: BackgroundToPanel): void };
+
+/** Finds the browser tab id of a page: the page must show a URL no other tab shows. */
+export async function tabIdOf(extensionPage: Page, url: string): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const id = await extensionPage.evaluate(async (u) => {
+      const tabs = await chrome.tabs.query({});
+      return tabs.find((t) => t.url === u)?.id ?? null;
+    }, url);
+    if (id !== null) return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no browser tab shows ${url}`);
+}
+
+export async function openControl(context: BrowserContext, extensionId: string, initialTabId: number | null = null): Promise<Control> {
+  let tabId = initialTabId ?? -1;
+  const page = await context.newPage();
+  const waiters: Waiter[] = [];
+  const progress = new Set<(m: BackgroundToPanel) => void>();
+  await page.exposeBinding('__dsiReceive', (_source, m: unknown) => {
+    if (!isBackgroundToPanel(m)) return;
+    for (const p of progress) p(m);
+    for (const w of [...waiters]) {
+      if (w.match(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  });
+  // The panel page without ?tabId renders only a notice: this page is a quiet host for the port.
+  await page.goto(`chrome-extension://${extensionId}/panel/index.html`);
+  await page.evaluate(
+    ({ name, source, v }) => {
+      const port = chrome.runtime.connect({ name });
+      port.onMessage.addListener((m) => (window as unknown as { __dsiReceive(m: unknown): void }).__dsiReceive(m));
+      (window as unknown as { __dsiSend(m: object): void }).__dsiSend = (m) => port.postMessage({ source, v, ...m });
+    },
+    { name: PANEL_PORT, source: SOURCE, v: PROTOCOL_VERSION },
+  );
+  const send = (m: object) => page.evaluate((msg) => (window as unknown as { __dsiSend(m: object): void }).__dsiSend(msg), m);
+  if (tabId >= 0) await send({ type: 'subscribe', tabId });
+  const next = <T extends BackgroundToPanel>(match: (m: BackgroundToPanel) => m is T, timeoutMs: number, what: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} from the extension within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m as T)) });
+    });
+
+  const control: Control = {
+    page,
+    get tabId() {
+      return tabId;
+    },
+    async attach(id) {
+      tabId = id;
+      const reply = next((m): m is Extract<BackgroundToPanel, { type: 'snapshot' }> => m.type === 'snapshot' && m.tabId === id, 10_000, 'snapshot');
+      await send({ type: 'subscribe', tabId: id });
+      await reply;
+    },
+    async snapshot() {
+      return (await control.session()).snapshot;
+    },
+    async session() {
+      const reply = next((m): m is Extract<BackgroundToPanel, { type: 'snapshot' }> => m.type === 'snapshot' && m.tabId === tabId, 10_000, 'snapshot');
+      await send({ type: 'subscribe', tabId });
+      const { sessionId, snapshot } = await reply;
+      return { sessionId, snapshot };
+    },
+    async runTest(test, options, onProgress) {
+      const listener = (m: BackgroundToPanel) => {
+        if (m.type === 'test-progress' && m.tabId === tabId && m.test === test) onProgress?.(m.step, m.elapsedMs);
+      };
+      progress.add(listener);
+      try {
+        const limit = (options.waitForGenerationMs ?? 30_000) + (options.timeoutMs ?? 15_000) + 30_000;
+        const result = next((m): m is Extract<BackgroundToPanel, { type: 'test-result' }> => m.type === 'test-result' && m.tabId === tabId && m.run.test === test, limit, `${test} result`);
+        await send({ type: 'run-test', tabId, test, options });
+        return (await result).run;
+      } finally {
+        progress.delete(listener);
+      }
+    },
+    async armFault(fault) {
+      await send({ type: 'arm-fault', tabId, fault });
+    },
+    async disarmFault(faultId) {
+      await send({ type: 'disarm-fault', tabId, faultId });
+    },
+    async close() {
+      await page.close();
+    },
+  };
+  return control;
+}

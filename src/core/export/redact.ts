@@ -1,0 +1,329 @@
+/**
+ * Redaction of secrets before a trace leaves the browser. On by default in every export: a
+ * trace is made to be shared (bug reports, vendors), and AI apps carry API keys in headers,
+ * URLs and sometimes bodies.
+ *
+ * Rules, and why:
+ * - Headers: credentials by name (Authorization, Cookie, API-key headers…) and any name with a
+ *   `api-key`/`apikey`/`token`/`secret`/`session` segment — except names whose last segment is
+ *   `id` (`Mcp-Session-Id`, `X-Session-Id`, `X-Token-Id`): those are correlation ids the
+ *   diagnosis needs to link tabs and resumes, and they identify a session rather than
+ *   authenticate it. `Authorization` keeps its scheme ("Bearer [REDACTED]") so a reader can
+ *   still see how the app authenticates.
+ * - URLs: key/token/signature query (and fragment) parameters, and URL passwords; applied to
+ *   connection, session and page URLs and to Referer/Location-style headers.
+ * - Bodies and event payloads: `Bearer …`, `sk-…` keys and Google `AIza…` keys anywhere in the
+ *   text; JSON keys that name a credential (`api_key`, `password`, `access_token`…, but not a
+ *   bare `token`, which streaming APIs use for generated text); and the configured JSON paths.
+ *   JSON rules apply to a payload that is one JSON value, or line by line to `data: {…}` SSE
+ *   lines and NDJSON lines; JSON split across two chunks is only covered by the text patterns.
+ * Sizes stay as captured: they describe what went over the wire.
+ */
+import type { Header } from '../trace/records';
+import { compileJsonPath, replaceAtPath, type PathSegment } from './json-path';
+import type { TraceConnectionV1, TraceEventV1, TraceFileV1 } from './trace-format';
+
+export const REDACTED = '[REDACTED]';
+/** In URLs the marker must survive as a query value unencoded. */
+export const REDACTED_URL_VALUE = 'REDACTED';
+
+export type RedactionLocation = 'request-header' | 'response-header' | 'url' | 'body' | 'event' | 'evidence';
+
+export interface RedactionHit {
+  /** Empty for session- or page-level values (a session URL, the page URL). */
+  connectionId: string;
+  location: RedactionLocation;
+  /** Header or parameter name, or the rule that matched in a body (`bearer`, `$.user.email`). */
+  name: string;
+  count: number;
+}
+
+export interface RedactionReport {
+  rules: string[];
+  count: number;
+  where: RedactionHit[];
+}
+
+export interface RedactionConfig {
+  /** JSON paths redacted in request bodies and JSON event payloads, e.g. `$.user.email`. */
+  jsonPaths?: string[];
+  /** More header names to redact (case-insensitive). */
+  extraHeaders?: string[];
+  /** Header names never to redact, overriding the pattern (e.g. a harmless `x-session-mode`). */
+  keepHeaders?: string[];
+  /** More query parameter names to redact. */
+  extraQueryParams?: string[];
+}
+
+export const SECRET_HEADERS: readonly string[] = [
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'openai-api-key', 'anthropic-api-key', 'x-goog-api-key',
+];
+export const SECRET_HEADER_PATTERN = /(^|-)(api-?key|token|secret|session)($|-)/i;
+/** Correlation ids: the last segment is `id`. */
+const CORRELATION_HEADER = /-id$/i;
+export const SECRET_QUERY_PARAMS: readonly string[] = [
+  'key', 'api_key', 'apikey', 'api-key', 'token', 'access_token', 'refresh_token', 'id_token', 'auth', 'sig', 'signature', 'client_secret', 'password', 'x-goog-api-key',
+];
+const URL_HEADERS = new Set(['referer', 'location', 'content-location', 'origin']);
+const SECRET_JSON_KEY = /^(api[-_]?key|x[-_]api[-_]key|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|session[-_]?token|client[-_]?secret|secret[-_]?key|password|passwd|secret|authorization)$/i;
+
+const TEXT_PATTERNS: { name: string; re: RegExp; replace: string }[] = [
+  { name: 'bearer', re: /\b(Bearer)\s+(?!\[REDACTED\])[A-Za-z0-9\-._~+/]{8,}=*/g, replace: `$1 ${REDACTED}` },
+  { name: 'sk-key', re: /\bsk-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_]{16,}/g, replace: `sk-${REDACTED}` },
+  { name: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: REDACTED },
+];
+
+export interface CompiledRedaction {
+  rules: string[];
+  headers: Set<string>;
+  keepHeaders: Set<string>;
+  params: Set<string>;
+  paths: { path: string; segs: PathSegment[] }[];
+}
+
+/** Compiles a config; throws on a JSON path it cannot understand (a typo must not leak data). */
+export function compileRedaction(config: RedactionConfig = {}): CompiledRedaction {
+  const headers = new Set([...SECRET_HEADERS, ...(config.extraHeaders ?? []).map((h) => h.toLowerCase())]);
+  const params = new Set([...SECRET_QUERY_PARAMS, ...(config.extraQueryParams ?? []).map((p) => p.toLowerCase())]);
+  const paths = (config.jsonPaths ?? []).map((path) => {
+    const segs = compileJsonPath(path);
+    if (!segs || segs.length === 0) throw new Error(`Unsupported JSON path for redaction: ${path}`);
+    return { path, segs };
+  });
+  const rules = [
+    ...[...headers].map((h) => `header:${h}`),
+    `header-pattern:${SECRET_HEADER_PATTERN.source} except *-id`,
+    ...[...params].map((p) => `query:${p}`),
+    'url:password',
+    ...TEXT_PATTERNS.map((p) => `text:${p.name}`),
+    `json-key:${SECRET_JSON_KEY.source}`,
+    ...paths.map((p) => `json:${p.path}`),
+  ];
+  return { rules, headers, keepHeaders: new Set((config.keepHeaders ?? []).map((h) => h.toLowerCase())), params, paths };
+}
+
+class Hits {
+  private readonly map = new Map<string, RedactionHit>();
+  count = 0;
+  add(connectionId: string, location: RedactionLocation, name: string, n = 1): void {
+    if (n <= 0) return;
+    this.count += n;
+    const k = `${connectionId}\u0000${location}\u0000${name}`;
+    const h = this.map.get(k);
+    if (h) h.count += n;
+    else this.map.set(k, { connectionId, location, name, count: n });
+  }
+  list(): RedactionHit[] {
+    return [...this.map.values()];
+  }
+}
+
+export function isSecretHeader(name: string, c: CompiledRedaction): boolean {
+  const n = name.toLowerCase();
+  if (c.keepHeaders.has(n)) return false;
+  if (c.headers.has(n)) return true;
+  return SECRET_HEADER_PATTERN.test(n) && !CORRELATION_HEADER.test(n);
+}
+
+/** Redacts secret parameters and the password of a URL, leaving everything else byte-identical. */
+export function redactUrl(url: string, c: CompiledRedaction): { url: string; names: string[] } {
+  const names: string[] = [];
+  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):([^/?#@]*)@/i, (_m, head: string) => {
+    names.push('password');
+    return `${head}:${REDACTED_URL_VALUE}@`;
+  });
+  const params = (part: string): string =>
+    part
+      .split('&')
+      .map((kv) => {
+        const eq = kv.indexOf('=');
+        if (eq < 0) return kv;
+        let name: string;
+        try {
+          name = decodeURIComponent(kv.slice(0, eq).replace(/\+/g, ' ')).toLowerCase();
+        } catch {
+          name = kv.slice(0, eq).toLowerCase();
+        }
+        if (!c.params.has(name) || kv.slice(eq + 1) === REDACTED_URL_VALUE) return kv;
+        names.push(name);
+        return `${kv.slice(0, eq)}=${REDACTED_URL_VALUE}`;
+      })
+      .join('&');
+  const hash = out.indexOf('#');
+  let fragment = hash >= 0 ? out.slice(hash + 1) : null;
+  if (hash >= 0) out = out.slice(0, hash);
+  const q = out.indexOf('?');
+  if (q >= 0) out = `${out.slice(0, q + 1)}${params(out.slice(q + 1))}`;
+  // OAuth implicit flows put tokens in the fragment (`#access_token=…`).
+  if (fragment !== null && fragment.includes('=')) fragment = params(fragment);
+  return { url: fragment !== null ? `${out}#${fragment}` : out, names };
+}
+
+function redactHeaders(headers: Header[], c: CompiledRedaction, hits: Hits, conn: string, location: 'request-header' | 'response-header'): Header[] {
+  let changed = false;
+  const out = headers.map(([name, value]): Header => {
+    const n = name.toLowerCase();
+    if (isSecretHeader(n, c)) {
+      if (value === REDACTED) return [name, value];
+      changed = true;
+      hits.add(conn, location, n);
+      const scheme = /^(authorization|proxy-authorization)$/.test(n) ? value.match(/^([A-Za-z][\w-]*)\s+\S/) : null;
+      return [name, scheme ? `${scheme[1]} ${REDACTED}` : REDACTED];
+    }
+    if (URL_HEADERS.has(n)) {
+      const r = redactUrl(value, c);
+      if (r.names.length > 0) {
+        changed = true;
+        for (const p of r.names) hits.add(conn, location, `${n}:${p}`);
+        return [name, r.url];
+      }
+    }
+    const names: string[] = [];
+    const v = redactPatterns(value, names);
+    if (names.length > 0) {
+      changed = true;
+      for (const p of names) hits.add(conn, location, `${n}:${p}`);
+    }
+    return [name, v];
+  });
+  return changed ? out : headers;
+}
+
+function parseJson(s: string): unknown {
+  const t = s.trim();
+  if (t[0] !== '{' && t[0] !== '[') return undefined;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies the JSON rules to a parsed value in place; returns the names of the rules that hit. */
+function redactJsonValue(v: unknown, c: CompiledRedaction): string[] {
+  const names: string[] = [];
+  const walk = (n: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(n)) n.forEach((x) => walk(x, depth + 1));
+    else if (typeof n === 'object' && n !== null) {
+      const o = n as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        if (SECRET_JSON_KEY.test(k) && typeof o[k] === 'string' && o[k] !== REDACTED) {
+          o[k] = REDACTED;
+          names.push(`json-key:${k}`);
+        } else walk(o[k], depth + 1);
+      }
+    }
+  };
+  walk(v, 0);
+  for (const p of c.paths) {
+    const n = replaceAtPath(v, p.segs, REDACTED);
+    for (let i = 0; i < n; i++) names.push(p.path);
+  }
+  return names;
+}
+
+/** Redacts a body or payload text. Returns the same string when nothing matched. */
+export function redactText(text: string, c: CompiledRedaction): { text: string; names: string[] } {
+  const names: string[] = [];
+  let out = text;
+  if (out.includes('{') || out.includes('[')) {
+    const whole = parseJson(out);
+    if (whole !== undefined) {
+      const n = redactJsonValue(whole, c);
+      if (n.length > 0) {
+        names.push(...n);
+        out = JSON.stringify(whole);
+      }
+    } else if (out.includes('\n')) {
+      // SSE `data:` lines and NDJSON lines, each its own JSON value.
+      out = out.replace(/^(data:[ ]?)?([{[].*?)(\r?)$/gm, (line: string, prefix: string | undefined, body: string, cr: string) => {
+        const v = parseJson(body);
+        if (v === undefined) return line;
+        const n = redactJsonValue(v, c);
+        if (n.length === 0) return line;
+        names.push(...n);
+        return `${prefix ?? ''}${JSON.stringify(v)}${cr}`;
+      });
+    }
+  }
+  out = redactPatterns(out, names);
+  return { text: names.length > 0 ? out : text, names };
+}
+
+/** The token patterns alone (no JSON rules), pushing a name per replacement. */
+function redactPatterns(text: string, names: string[]): string {
+  let out = text;
+  for (const p of TEXT_PATTERNS) {
+    p.re.lastIndex = 0;
+    if (!p.re.test(out)) continue;
+    p.re.lastIndex = 0;
+    out = out.replace(p.re, (...m: string[]) => {
+      names.push(p.name);
+      return p.replace.replace('$1', m[1] ?? '');
+    });
+  }
+  return out;
+}
+
+function redactConnection(conn: TraceConnectionV1, c: CompiledRedaction, hits: Hits): TraceConnectionV1 {
+  const s = conn.summary;
+  const id = s.id;
+  const url = redactUrl(s.url, c);
+  for (const n of url.names) hits.add(id, 'url', n);
+  let preview = s.requestBodyPreview;
+  if (preview !== null) {
+    const r = redactText(preview, c);
+    for (const n of r.names) hits.add(id, 'body', n);
+    preview = r.text;
+  }
+  const summary = {
+    ...s,
+    url: url.url,
+    requestHeaders: redactHeaders(s.requestHeaders, c, hits, id, 'request-header'),
+    responseHeaders: redactHeaders(s.responseHeaders, c, hits, id, 'response-header'),
+    requestBodyPreview: preview,
+  };
+  const events = conn.events.map((e): TraceEventV1 => {
+    if (e.text === null) return e;
+    const r = redactText(e.text, c);
+    if (r.names.length === 0) return e;
+    for (const n of r.names) hits.add(id, 'event', n);
+    return { ...e, text: r.text };
+  });
+  return { summary, events };
+}
+
+/**
+ * Returns a redacted copy of a trace (unchanged values are shared, never mutated) and a report
+ * of what was replaced where, for the export dialog. The trace's `redaction` block is filled in.
+ */
+export function redactTrace(trace: TraceFileV1, config: RedactionConfig = {}): { trace: TraceFileV1; report: RedactionReport } {
+  const c = compileRedaction(config);
+  const hits = new Hits();
+  const page = redactUrl(trace.environment.pageUrl, c);
+  for (const n of page.names) hits.add('', 'url', n);
+  const sessions = trace.sessions.map((s) => {
+    const u = redactUrl(s.url, c);
+    for (const n of u.names) hits.add('', 'url', n);
+    return { ...s, url: u.url, connections: s.connections.map((k) => redactConnection(k, c, hits)) };
+  });
+  const evidence = <T extends { evidence: TraceFileV1['flags'][number]['evidence'] }>(x: T): T => ({
+    ...x,
+    evidence: x.evidence.map((e) => {
+      if (e.text === undefined) return e;
+      const r = redactText(e.text, c);
+      for (const n of r.names) hits.add(e.connectionId ?? '', 'evidence', n);
+      return r.names.length > 0 ? { ...e, text: r.text } : e;
+    }),
+  });
+  const out: TraceFileV1 = {
+    ...trace,
+    environment: { ...trace.environment, pageUrl: page.url },
+    sessions,
+    testRuns: trace.testRuns.map(evidence),
+    flags: trace.flags.map(evidence),
+    redaction: { applied: true, rules: c.rules, redactedCount: hits.count },
+  };
+  return { trace: out, report: { rules: c.rules, count: hits.count, where: hits.list() } };
+}
