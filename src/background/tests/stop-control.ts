@@ -14,7 +14,9 @@ export function findAndPressStop(selector: string | null): StopResult {
   const nameOf = (el: Element): string => {
     const labelled = el.getAttribute('aria-labelledby');
     const byId = labelled ? document.getElementById(labelled)?.textContent : null;
-    return (el.getAttribute('aria-label') ?? byId ?? (el as HTMLInputElement).value ?? el.textContent ?? el.getAttribute('title') ?? '').trim().replace(/\s+/g, ' ');
+    // `||`, not `??`: a <button>'s `value` is "" and an empty aria-label names nothing.
+    const text = el instanceof HTMLInputElement ? el.value : el.textContent;
+    return (el.getAttribute('aria-label') || byId || text || el.getAttribute('title') || '').trim().replace(/\s+/g, ' ');
   };
   const visible = (el: Element): boolean => {
     const r = el.getBoundingClientRect();

@@ -44,12 +44,19 @@ export function typeMeaning(type: string | undefined): Meaning | undefined {
   return undefined;
 }
 
+/**
+ * The object's type. Envelopes often say only `type: "event"` and put the meaning in another
+ * field (`{"type":"event","kind":"done"}`): a type field with a known meaning wins.
+ */
 export function typeOf(x: unknown): string | undefined {
+  let first: string | undefined;
   for (const k of TYPE_FIELDS) {
     const v = str(get(x, k));
-    if (v) return v;
+    if (!v) continue;
+    if (typeMeaning(v) !== undefined) return v;
+    first ??= v;
   }
-  return undefined;
+  return first;
 }
 
 function levels(x: Obj): Obj[] {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeConn } from './analyze';
 import { captureFromBody, captureFromMessages, SPLITS, splitName } from './fixture';
+import { payloadEvents } from '../../../src/core/protocols/generic-fields';
+import { Emitter } from '../../../src/core/protocols/util';
 
 describe('generic fallbacks', () => {
   it('guesses a plain-text SSE token stream with ids, heartbeats and a done event', () => {
@@ -93,5 +95,16 @@ describe('generic fallbacks', () => {
   it('leaves a non-AI stream unrecognized', () => {
     const a = analyzeConn(captureFromBody('just some text', { responseHeaders: [['content-type', 'text/plain']] }));
     expect(a.rec).toMatchObject({ protocol: null, name: 'Unrecognized', events: [] });
+  });
+});
+
+describe('envelopes that carry the meaning outside `type`', () => {
+  it('reads finish and cancel from `kind` when `type` is a generic envelope name', () => {
+    const em = new Emitter();
+    em.begin({ index: 0 } as never);
+    payloadEvents(em, { type: 'event', kind: 'delta', text: 'Hi', offset: 3 });
+    payloadEvents(em, { type: 'event', kind: 'done', text: '', offset: 4 });
+    payloadEvents(em, { type: 'event', kind: 'cancelled', text: '', offset: 5 });
+    expect(em.events.map((e) => e.type)).toEqual(['text-delta', 'finish', 'cancel']);
   });
 });
