@@ -50,3 +50,20 @@ export function onHostThemeChange(apply: (t: Theme) => void): void {
 export function isInDevTools(): boolean {
   return devtools() !== undefined;
 }
+
+/** The extension's version, for the trace's environment block. */
+export function extensionVersion(): string {
+  try {
+    return browser.runtime.getManifest().version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** "Chrome 156" / "Firefox 140", from the user agent, for the trace's environment block. */
+export function browserName(ua = navigator.userAgent): string {
+  const ff = /Firefox\/(\d+)/.exec(ua);
+  if (ff) return `Firefox ${ff[1]}`;
+  const ch = /Chrom(?:e|ium)\/(\d+)/.exec(ua);
+  return ch ? `Chrome ${ch[1]}` : 'unknown';
+}

@@ -19,6 +19,8 @@ function focusSoon(id: string): void {
 
 export function handleGlobalKey(store: PanelStore, e: KeyboardEvent): void {
   const target = e.target as HTMLElement | null;
+  // A modal dialog (sessions, export) handles its own keys; Esc there closes only the dialog.
+  if (target?.closest?.('dialog[open]')) return;
   if (e.key === 'Escape') {
     if (menu.open.value) return menu.close();
     if (target?.id === 'filter') {

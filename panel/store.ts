@@ -4,7 +4,8 @@
  * The capture is folded with the core's `applyRecord`, the very function the background uses.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import { applyRecord, tabFromSnapshot, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
+import type { ConnectionCapture, TabCapture } from '../src/core/trace/model';
+import type { Evidence } from '../src/core/analysis';
 import type { BackgroundToPanel } from '../src/messages';
 import { createAnalysis, type Analysis } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
@@ -12,6 +13,9 @@ import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from 
 import { findMatches, stepMatch } from './logic/search';
 import { sortRows, type SortState } from './logic/sort';
 import type { Span } from './logic/timeline';
+import { evidenceTarget } from './logic/findings';
+import { addTestRun, emptyTabData, foldRecords, tabDataOf, type Source, type TabData } from './source';
+import { createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, type FindingsStore, type MainView } from './stores';
 
 export type DetailTab = 'events' | 'output' | 'request';
 export type EventMode = 'messages' | 'chunks';
@@ -65,7 +69,22 @@ export interface PanelStore {
   tabId: Signal<number | null>;
   /** Bumped whenever `capture` changes in place. */
   version: Signal<number>;
-  capture: TabCapture;
+  /** The live tab, always kept current, also while a stored session or an import is shown. */
+  live: TabData;
+  /** What the views show: the live tab, a stored session or an imported trace. */
+  source: Signal<Source>;
+  readOnly: ReadonlySignal<boolean>;
+  /** The shown data (`live` unless a stored session or an import is open). */
+  readonly data: TabData;
+  /** The shown connections (`data.capture`). */
+  readonly capture: TabCapture;
+  view: Signal<MainView>;
+  captureState: ReturnType<typeof createCaptureStateStore>;
+  sessions: ReturnType<typeof createSessionsStore>;
+  faults: ReturnType<typeof createFaultsStore>;
+  tests: ReturnType<typeof createTestsStore>;
+  exchange: ReturnType<typeof createExchangeStore>;
+  findings: FindingsStore;
   connected: Signal<boolean>;
   analysis: Analysis;
   filter: ReturnType<typeof createFilterStore>;
@@ -90,8 +109,21 @@ export function searchText(r: EventRow): string {
   return `${r.type}\u0000${r.id}\u0000${r.text ?? ''}`;
 }
 
-export function createPanelStore(tabId: number | null): PanelStore {
+export interface StoreOptions {
+  /** How findings are deferred while live data grows (tests pass a manual scheduler). */
+  schedule?: (fn: () => void) => void;
+}
+
+function dataOf(store: PanelStore): TabData {
+  const s = store.source.value;
+  if (s.kind === 'live') return store.live;
+  if (s.kind === 'stored') return s.data;
+  return s.sessions[s.index]?.data ?? emptyTabData();
+}
+
+export function createPanelStore(tabId: number | null, options: StoreOptions = {}): PanelStore {
   const version = signal(0);
+  const source = signal<Source>({ kind: 'live' });
   const filter = createFilterStore();
   const selection = createSelectionStore();
   const search = createSearchStore();
@@ -123,7 +155,22 @@ export function createPanelStore(tabId: number | null): PanelStore {
   const store: PanelStore = {
     tabId: signal(tabId),
     version,
-    capture: new Map(),
+    live: emptyTabData(),
+    source,
+    readOnly: computed(() => source.value.kind !== 'live'),
+    get data() {
+      return dataOf(store);
+    },
+    get capture() {
+      return dataOf(store).capture;
+    },
+    view: signal<MainView>('connections'),
+    captureState: createCaptureStateStore(),
+    sessions: createSessionsStore(),
+    faults: createFaultsStore(),
+    tests: createTestsStore(),
+    exchange: createExchangeStore(),
+    findings: createFindingsStore(() => ({ data: dataOf(store), live: source.value.kind === 'live' }), options.schedule),
     connected: signal(false),
     analysis,
     filter,
@@ -151,22 +198,56 @@ export function createPanelStore(tabId: number | null): PanelStore {
   return store;
 }
 
+function clearSelection(store: PanelStore): void {
+  store.selection.connectionId.value = null;
+  store.selection.eventIndex.value = null;
+  store.selection.detailOpen.value = false;
+  store.timeline.view.value = null;
+  store.search.current.value = -1;
+}
+
 export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
   if (msg.tabId !== store.tabId.value) return;
+  const live = store.source.peek().kind === 'live';
   batch(() => {
     switch (msg.type) {
       case 'snapshot':
-        store.capture = tabFromSnapshot(msg.snapshot);
+        store.live = tabDataOf(msg.snapshot);
+        store.sessions.liveId.value = msg.sessionId;
+        store.findings.invalidate(true);
         break;
       case 'reset':
-        store.capture = new Map();
-        store.selection.connectionId.value = null;
-        store.selection.eventIndex.value = null;
-        store.selection.detailOpen.value = false;
-        store.timeline.view.value = null;
+        store.live = emptyTabData();
+        store.sessions.liveId.value = msg.sessionId;
+        // A page loaded with the panel open: its hooks recorded from the start.
+        if (msg.reason === 'navigated') store.captureState.loadedBeforePanel.value = false;
+        store.faults.armed.value = store.faults.armed.value.filter((f) => f.spec.scope.kind !== 'connection');
+        if (live) clearSelection(store);
+        store.findings.invalidate(true);
         break;
       case 'records':
-        for (const r of msg.records) applyRecord(store.capture, msg.docId, r);
+        foldRecords(store.live, msg.docId, msg.records);
+        if (live) store.findings.invalidate();
+        break;
+      case 'capture-state':
+        store.captureState.state.value = { recording: msg.recording, recordOnLoad: msg.recordOnLoad, origin: msg.origin, storage: msg.storage };
+        return;
+      case 'sessions':
+        store.sessions.list.value = msg.sessions;
+        return;
+      case 'stored-session':
+        if (store.sessions.loading.value !== msg.session.id) return;
+        store.sessions.loading.value = null;
+        store.sessions.open.value = false;
+        showSource(store, { kind: 'stored', info: msg.session, data: tabDataOf(msg.snapshot) });
+        return;
+      case 'test-progress':
+        store.tests.running.value = { runId: msg.runId, test: msg.test, step: msg.step, elapsedMs: msg.elapsedMs };
+        return;
+      case 'test-result':
+        addTestRun(store.live, msg.run);
+        if (store.tests.running.value?.test === msg.run.test) store.tests.running.value = null;
+        store.findings.invalidate(true);
         break;
     }
     store.version.value += 1;
@@ -227,4 +308,47 @@ export function stepSearch(store: PanelStore, dir: 1 | -1): void {
     store.search.current.value = next;
     if (next >= 0) store.selection.eventIndex.value = matches[next]!;
   });
+}
+
+/** Shows a stored session or an import (read-only), or the live tab again. */
+export function showSource(store: PanelStore, source: Source): void {
+  batch(() => {
+    store.source.value = source;
+    clearSelection(store);
+    store.findings.invalidate(true);
+    store.version.value += 1;
+  });
+}
+
+export function backToLive(store: PanelStore): void {
+  showSource(store, { kind: 'live' });
+}
+
+/** Switches between the sessions of an imported file. */
+export function showImportedSession(store: PanelStore, index: number): void {
+  const s = store.source.value;
+  if (s.kind !== 'imported' || index < 0 || index >= s.sessions.length) return;
+  showSource(store, { ...s, index });
+}
+
+/**
+ * Follows a piece of evidence to what it names: the connection, in the events tab, with its
+ * first named event selected. Returns false when it names nothing in the shown capture (e.g.
+ * a connection of the second tab a test opened).
+ */
+export function selectEvidence(store: PanelStore, ev: Evidence): boolean {
+  const target = evidenceTarget(ev, store.capture);
+  if (!target) return false;
+  batch(() => {
+    store.view.value = 'connections';
+    if (!store.capture.get(target.connectionId)?.summary.streaming) store.filter.showAll.value = true;
+    store.filter.text.value = '';
+    selectConnection(store, target.connectionId);
+    store.selection.tab.value = 'events';
+    if (target.seq !== null) {
+      const index = store.eventMode.value === 'messages' ? Math.max(0, rowContaining(store.eventRows.value, target.seq)) : target.seq;
+      selectEvent(store, index, true);
+    }
+  });
+  return true;
 }

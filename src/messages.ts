@@ -44,10 +44,12 @@ interface Envelope {
 }
 
 // ── hook → relay ────────────────────────────────────────────────────────────────────────
-export type HookCaptureBatch = Envelope & { type: 'capture'; records: CaptureRecord[] };
+/** `hook` is the hook's random id for this document: the relay pins the first one it sees. */
+export type HookCaptureBatch = Envelope & { type: 'capture'; hook: string; records: CaptureRecord[] };
 
 // ── relay → background ──────────────────────────────────────────────────────────────────
-export type RelayCaptureMessage = Envelope & { type: 'capture'; records: CaptureRecord[] };
+/** `seq` numbers the relay's batches per document, so a lost or repeated batch is noticed. */
+export type RelayCaptureMessage = Envelope & { type: 'capture'; seq: number; records: CaptureRecord[] };
 export type RelayHelloMessage = Envelope & {
   type: 'hello';
   /** The document's URL as the relay sees it (display only: routing uses the port's sender). */
@@ -56,8 +58,14 @@ export type RelayHelloMessage = Envelope & {
   docId: string;
   /** False when the relay reconnects after losing its port: the document is not new. */
   firstConnect: boolean;
+  /** The seq its next batch will carry. */
+  nextSeq: number;
 };
 export type RelayToBackground = RelayCaptureMessage | RelayHelloMessage;
+
+// ── background → relay ──────────────────────────────────────────────────────────────────
+/** After a (re)connect: send again the batches after `after`, which storage does not have. */
+export type RelayResend = Envelope & { type: 'resend'; after: number };
 
 // ── panel → background ──────────────────────────────────────────────────────────────────
 export type PanelSubscribe = Envelope & { type: 'subscribe'; tabId: number };
@@ -149,13 +157,13 @@ function isOurs(x: unknown): x is Record<string, unknown> & { type: unknown } {
 }
 
 export function isHookCaptureBatch(x: unknown): x is HookCaptureBatch {
-  return isOurs(x) && x.type === 'capture' && Array.isArray(x.records);
+  return isOurs(x) && x.type === 'capture' && typeof x.hook === 'string' && x.hook.length <= 64 && Array.isArray(x.records);
 }
 
 export function isRelayToBackground(x: unknown): x is RelayToBackground {
   if (!isOurs(x)) return false;
-  if (x.type === 'capture') return Array.isArray(x.records);
-  if (x.type === 'hello') return typeof x.url === 'string' && typeof x.docId === 'string' && typeof x.firstConnect === 'boolean';
+  if (x.type === 'capture') return Number.isSafeInteger(x.seq) && Array.isArray(x.records);
+  if (x.type === 'hello') return typeof x.url === 'string' && typeof x.docId === 'string' && typeof x.firstConnect === 'boolean' && Number.isSafeInteger(x.nextSeq);
   return false;
 }
 
@@ -189,6 +197,12 @@ const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-st
 
 export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
   return isOurs(x) && Number.isInteger(x.tabId) && typeof x.type === 'string' && BACKGROUND_TO_PANEL.has(x.type);
+}
+
+export type BackgroundToRelay = CommandToHook | RelayResend;
+
+export function isBackgroundToRelay(x: unknown): x is BackgroundToRelay {
+  return isCommandToHook(x) || (isOurs(x) && x.type === 'resend' && Number.isSafeInteger(x.after));
 }
 
 export function isCommandToHook(x: unknown): x is CommandToHook {

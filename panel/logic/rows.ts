@@ -51,7 +51,8 @@ export function connectionRow(s: ConnectionSummary, protocol: ProtocolInfo | nul
     statusClass: `status-${s.end ?? s.state}`,
     state: s.state,
     end: s.end,
-    endLabel: endLabel(s),
+    // An injected drop or truncation ended it: say so, so it is not mistaken for the app's doing.
+    endLabel: s.endInjected && s.state === 'ended' ? `${endLabel(s)} (injected)` : endLabel(s),
     events: s.events,
     bytes: s.bytesIn,
     bytesOut: s.bytesOut,

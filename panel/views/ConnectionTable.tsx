@@ -81,7 +81,7 @@ export function ConnectionTable({ store }: { store: PanelStore }) {
             <td class="num events">{r.events}</td>
             <td class="num">{formatBytes(r.bytes)}</td>
             <td class="num">{r.duration === null ? '' : formatDuration(r.duration)}</td>
-            <td class={`end end-${r.end ?? 'live'}`}>{r.endLabel}</td>
+            <td class={`end end-${r.end ?? 'live'}`} title={r.endLabel}>{r.endLabel}</td>
           </tr>
         ))}
       </tbody>

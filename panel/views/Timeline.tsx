@@ -9,6 +9,7 @@ import type { ConnectionRow } from '../logic/rows';
 import { axisTicks, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
 import { rowContaining } from '../logic/rows';
 import { selectConnection, selectEvent, type PanelStore } from '../store';
+import { lastTimeOf, offlineWindows } from '../source';
 
 const LANE = 18;
 const AXIS = 16;
@@ -35,9 +36,9 @@ function EndMark({ x, y, cause }: { x: number; y: number; cause: string }) {
   return <rect class={`mark end-${cause}`} x={x - 1} y={y + 2} width={3} height={LANE - 4}><title>{cause === 'clean' ? 'ended cleanly' : 'closed by server'}</title></rect>;
 }
 
-function Lane({ row, conn, y, view, w, selected, cursorX }: { row: ConnectionRow; conn: ConnectionCapture; y: number; view: Span; w: number; selected: boolean; cursorX: number | null }) {
+function Lane({ row, conn, y, view, w, selected, cursorX, now }: { row: ConnectionRow; conn: ConnectionCapture; y: number; view: Span; w: number; selected: boolean; cursorX: number | null; now: number }) {
   const ev = conn.events;
-  const end = row.endedAt ?? (row.state === 'ended' ? (ev.at(-1)?.time ?? row.startedAt) : Date.now());
+  const end = row.endedAt ?? (row.state === 'ended' ? (ev.at(-1)?.time ?? row.startedAt) : now);
   const x = (t: number) => LABEL + toX(t, view, w);
   const inView = (t: number) => t >= view.t0 && t <= view.t1;
   // Instants of the lane: open, each event, end — silences are the long gaps between them.
@@ -72,13 +73,51 @@ function Lane({ row, conn, y, view, w, selected, cursorX }: { row: ConnectionRow
           <title>{`reconnect after ${m.afterEvents} events${m.lastEventId ? `, Last-Event-ID ${m.lastEventId}` : ''}`}</title>
         </path>
       ))}
-      {(conn.summary.faults ?? []).filter((f) => inView(f.time)).map((f) => (
-        <path key={f.id} class="mark fault" d={`M${x(f.time) + 2} ${y + 2}l-5 8h4l-2 6l5 -8h-4z`}>
+      {(conn.summary.faults ?? []).filter((f) => inView(f.time)).map((f, i) => (
+        // Labelled, not only a tooltip: a fault the user injected must be seen where it hit.
+        <g key={`${f.id}-${i}`} class="fault-mark" data-kind={f.kind}>
+          <path class="mark fault" d={`M${x(f.time) + 2} ${y + 2}l-5 8h4l-2 6l5 -8h-4z`} />
+          <text class="fault-label" x={x(f.time) + 5} y={y + LANE - 5}>
+            {f.kind}
+          </text>
           <title>{`injected ${f.kind}${f.detail ? `: ${f.detail}` : ''}`}</title>
-        </path>
+        </g>
       ))}
       {row.end && inView(end) && <EndMark x={x(end)} y={y} cause={row.end} />}
       {cursorX !== null && <circle class="cursor-dot" cx={cursorX} cy={y + LANE / 2} r={3.5} />}
+    </g>
+  );
+}
+
+/** Page-wide marks across every lane: offline windows (from signals) and page-level faults. */
+function PageMarks({ store, view, w, height, now }: { store: PanelStore; view: Span; w: number; height: number; now: number }) {
+  const { signals, faults } = store.data;
+  const x = (t: number) => LABEL + toX(t, view, w);
+  const clampX = (t: number) => Math.min(LABEL + w, Math.max(LABEL, x(t)));
+  const inView = (t: number) => t >= view.t0 && t <= view.t1;
+  return (
+    <g class="page-marks">
+      {offlineWindows(signals, now).map((o) => {
+        const a = clampX(o.t0);
+        const b = clampX(o.t1);
+        if (b < a || o.t1 < view.t0 || o.t0 > view.t1) return null;
+        return (
+          <g key={o.t0} class="offline-window">
+            <rect class="offline" x={a} y={AXIS} width={Math.max(2, b - a)} height={height - AXIS}>
+              <title>{`page offline for ${formatDuration(o.t1 - o.t0)}${o.closed ? '' : ' (still offline)'}`}</title>
+            </rect>
+            {inView(o.t0) && <text class="page-label" x={a + 2} y={AXIS + 9}>offline</text>}
+            {o.closed && inView(o.t1) && <text class="page-label" x={b + 2} y={AXIS + 9}>online</text>}
+          </g>
+        );
+      })}
+      {faults.filter((f) => f.connectionId === null && inView(f.time)).map((f, i) => (
+        <g key={`${f.id}-${i}`} class="fault-mark page-fault" data-kind={f.kind}>
+          <line class="page-fault-line" x1={x(f.time)} x2={x(f.time)} y1={AXIS - 4} y2={height} />
+          <text class="fault-label" x={x(f.time) + 3} y={height - 3}>{`${f.kind} (page)`}</text>
+          <title>{`injected ${f.kind}${f.detail ? `: ${f.detail}` : ''}`}</title>
+        </g>
+      ))}
     </g>
   );
 }
@@ -95,7 +134,9 @@ export function Timeline({ store }: { store: PanelStore }) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const bounds = boundsOf(rows, store.capture, Date.now());
+  // A stored or imported capture no longer grows: its open streams end at its last instant.
+  const now = store.readOnly.value ? lastTimeOf(store.data) : Date.now();
+  const bounds = boundsOf(rows, store.capture, now);
   const view = store.timeline.view.value ?? bounds;
   const w = Math.max(50, width - LABEL - 8);
   const setView = (v: Span | null) => (store.timeline.view.value = v);
@@ -143,8 +184,9 @@ export function Timeline({ store }: { store: PanelStore }) {
           ))}
           {rows.map((r, i) => {
             const conn = store.capture.get(r.id);
-            return conn ? <Lane key={r.id} row={r} conn={conn} y={AXIS + i * LANE} view={view} w={w} selected={r.id === selId} cursorX={r.id === selId ? cursorX : null} /> : null;
+            return conn ? <Lane key={r.id} row={r} conn={conn} y={AXIS + i * LANE} view={view} w={w} selected={r.id === selId} cursorX={r.id === selId ? cursorX : null} now={now} /> : null;
           })}
+          <PageMarks store={store} view={view} w={w} height={height} now={now} />
           {cursorX !== null && <line class="cursor" x1={cursorX} x2={cursorX} y1={AXIS - 4} y2={height} />}
         </svg>
       </div>

@@ -1,17 +1,43 @@
 import type { PanelConnection } from '../connect';
+import { openSessions } from '../actions';
+import { trapWord } from '../logic/findings';
+import { indicatorOf } from '../logic/notices';
 import type { PanelStore } from '../store';
 
 const FILTER_HINT = 'Filter: text in URL, kind:ws, protocol:openai, status:error, -kind:fetch';
 
-export function Toolbar({ store, connection }: { store: PanelStore; connection: PanelConnection | null }) {
+/** The summary badge: always visible, opens the findings that explain it. */
+function TrapBadge({ store }: { store: PanelStore }) {
+  const summary = store.findings.summary.value;
+  const word = trapWord(summary);
+  const cls = word === 'yes' ? 'bad' : word === 'no' ? 'ok' : 'unknown';
+  return (
+    <button type="button" class={`trap-badge ${cls}`} title={`${summary.text} — show tests & findings`} onClick={() => (store.view.value = 'findings')}>
+      Single-Connection Trap: <strong>{word}</strong>
+    </button>
+  );
+}
+
+export function Toolbar({ store, connection, onImport }: { store: PanelStore; connection: PanelConnection | null; onImport: () => void }) {
   const { filter } = store;
   const shown = store.rows.value.length;
   const total = store.allRows.value.length;
+  const state = store.captureState.state.value;
+  const source = store.source.value;
+  const ind = indicatorOf(state, source.kind);
+  const readOnly = store.readOnly.value;
   return (
     <div class="toolbar" role="toolbar" aria-label="Capture">
       <h1 class="title">Durable Sessions</h1>
-      <span class="recording" title="Capturing streams of the inspected tab">● Recording</span>
-      <button type="button" onClick={() => connection?.clear()} title="Clear the capture of this tab">
+      <span class={`indicator ${ind.cls}`} title={ind.title} role="status">
+        {ind.label}
+      </span>
+      {!readOnly && state?.origin !== null && (
+        <label title="Keep recording this site from page load on, even with DevTools closed">
+          <input type="checkbox" checked={state?.recordOnLoad ?? false} disabled={!state} onChange={(e) => connection?.setRecordOnLoad(e.currentTarget.checked)} /> Record from page load
+        </label>
+      )}
+      <button type="button" onClick={() => connection?.clear()} title="Clear the capture of this tab" disabled={readOnly}>
         Clear
       </button>
       <input
@@ -28,8 +54,18 @@ export function Toolbar({ store, connection }: { store: PanelStore; connection: 
       <label>
         <input type="checkbox" checked={filter.showAll.value} onChange={(e) => (filter.showAll.value = e.currentTarget.checked)} /> All requests
       </label>
-      <span class="spacer" />
       <span class="summary">{shown === total ? `${total} connections` : `${shown} / ${total} connections`}</span>
+      <span class="spacer" />
+      <TrapBadge store={store} />
+      <button type="button" aria-haspopup="dialog" title="Captures stored for this browser, also from before a restart" onClick={() => openSessions(store, connection)}>
+        Sessions…
+      </button>
+      <button type="button" aria-haspopup="dialog" title="Save what is shown as a trace or HAR file" onClick={() => (store.exchange.exportOpen.value = true)}>
+        Export…
+      </button>
+      <button type="button" title="Open a trace or HAR file (or drop it on the panel)" onClick={onImport}>
+        Import…
+      </button>
     </div>
   );
 }

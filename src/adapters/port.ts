@@ -18,6 +18,13 @@ export interface PortOptions<In> {
   isIncoming(x: unknown): x is In;
   /** Called on every (re)connection before queued messages are sent, e.g. to say hello. */
   onConnect?(first: boolean): void;
+  /** Called once when the extension context is gone for good (extension reloaded or removed). */
+  onGone?(): void;
+  /**
+   * Reconnect as soon as the port drops instead of on the next message. A panel needs this: it
+   * only listens, and the background must learn again that the tab is watched after it restarts.
+   */
+  eager?: boolean;
 }
 
 export function createReconnectingPort<In, Out>(opts: PortOptions<In>): ReconnectingPort<Out> {
@@ -25,13 +32,20 @@ export function createReconnectingPort<In, Out>(opts: PortOptions<In>): Reconnec
   let connections = 0;
   let closed = false;
 
+  const gone = (): void => {
+    if (closed) return;
+    closed = true;
+    port = null;
+    opts.onGone?.();
+  };
+
   const open = (): Runtime.Port | null => {
     if (port || closed) return port;
     try {
       port = browser.runtime.connect({ name: opts.name });
     } catch {
       // The extension was reloaded or removed: this context is orphaned for good.
-      closed = true;
+      gone();
       return null;
     }
     connections += 1;
@@ -40,6 +54,9 @@ export function createReconnectingPort<In, Out>(opts: PortOptions<In>): Reconnec
     });
     port.onDisconnect.addListener(() => {
       port = null;
+      // An orphaned context has no runtime id any more; a mere worker restart keeps it.
+      if (!browser.runtime?.id) gone();
+      else if (opts.eager) setTimeout(open, 50);
     });
     opts.onConnect?.(connections === 1);
     return port;
@@ -58,7 +75,7 @@ export function createReconnectingPort<In, Out>(opts: PortOptions<In>): Reconnec
         try {
           open()?.postMessage(msg);
         } catch {
-          closed = true;
+          gone();
         }
       }
     },

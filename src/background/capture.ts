@@ -7,7 +7,7 @@
  * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
  * after a worker restart, completes before that tab's next records are folded.
  */
-import { applyRecord, firedFaultOf, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
+import { PAGE_CONN, applyRecord, firedFaultOf, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
 import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
@@ -24,8 +24,14 @@ interface LiveTab {
 export interface CaptureService {
   /** A document's relay said hello. Resolves true when this starts a new page load (session). */
   hello(tabId: number, docId: string, url: string, isTopFrame: boolean, firstConnect: boolean): Promise<boolean>;
-  /** Folds records; resolves with those accepted (forwarded to panels as they are). */
-  apply(tabId: number, docId: string, records: CaptureRecord[]): Promise<CaptureRecord[]>;
+  /**
+   * Folds one relay batch; resolves with the records accepted (forwarded to panels as they
+   * are). A batch already stored (a re-send) is ignored; batches missing before it are
+   * reported as a `capture-lost` page signal, which is then among the accepted records.
+   */
+  apply(tabId: number, docId: string, records: CaptureRecord[], seq: number): Promise<CaptureRecord[]>;
+  /** The last batch of a document the tab's session has (0: none). */
+  lastSeq(tabId: number, docId: string): Promise<number>;
   snapshot(tabId: number): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
   /** Keeps a test run with the tab's live session (and so in its trace). */
   addTestRun(tabId: number, run: TestRunRecord): Promise<void>;
@@ -93,9 +99,20 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
       });
     },
 
-    apply(tabId, docId, records) {
+    lastSeq(tabId, docId) {
+      return serialize(tabId, async () => (await current(tabId))?.session.docSeqs?.[docId] ?? 0);
+    },
+
+    apply(tabId, docId, batch, seq) {
       return serialize(tabId, async () => {
         const tab = (await current(tabId)) ?? newSession(tabId, '');
+        const seqs = (tab.session.docSeqs ??= {});
+        const last = seqs[docId] ?? 0;
+        if (seq <= last) return [];
+        seqs[docId] = seq;
+        const records: CaptureRecord[] = seq > last + 1
+          ? [{ type: 'page', conn: PAGE_CONN, time: deps.now(), signal: 'capture-lost', detail: `${seq - last - 1} capture batch${seq - last - 1 === 1 ? ' was' : 'es were'} lost while the extension restarted` }, ...batch]
+          : batch;
         const accepted: CaptureRecord[] = [];
         const changed = new Map<string, ConnectionSummary>();
         const events: { connId: string; event: TraceEvent }[] = [];

@@ -7,16 +7,18 @@
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground } from '../messages';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
 import { createRecordingSettings } from './settings';
 import { browserRunId } from './browser-run';
+import { createWatchedTabs } from './watched';
 import { parseFaultSpec } from '../core/faults/spec';
 import type { TestId } from '../core/analysis/types';
 import { createBrowserTestContext } from './tests/browser-context';
 import { runTest } from './tests/runner';
+import { isEventPage, startEventPageKeepAlive } from './keepalive.firefox';
 
 interface Relay {
   port: Runtime.Port;
@@ -27,6 +29,7 @@ interface Relay {
 const panels = new Map<number, Set<Runtime.Port>>();
 const relays = new Map<number, Set<Relay>>();
 const settings = createRecordingSettings(browser.storage.local);
+const watched = createWatchedTabs(browser.storage.session, Date.now);
 
 interface Services {
   capture: CaptureService;
@@ -51,7 +54,7 @@ const ready: Promise<Services> = (async () => {
   return { capture, store, persister };
 })();
 
-function post(port: Runtime.Port, msg: BackgroundToPanel | CommandToHook): void {
+function post(port: Runtime.Port, msg: BackgroundToPanel | CommandToHook | RelayResend): void {
   try {
     port.postMessage(msg);
   } catch {
@@ -82,6 +85,8 @@ const runningTests = new Map<number, { runId: string; cancelled: boolean }>();
 
 async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
   if ((panels.get(tabId)?.size ?? 0) > 0 || testTabs.has(tabId)) return true;
+  await watched.ready;
+  if (watched.remembered(tabId)) return true;
   return origin !== null && (await settings.recordsOnLoad(origin));
 }
 
@@ -135,13 +140,17 @@ function handleRelay(port: Runtime.Port): void {
         const { sessionId } = await capture.snapshot(tabId);
         toPanels(tabId, message<BackgroundTabReset>({ type: 'reset', tabId, sessionId, reason: 'navigated' }));
       }
+      // Batches this document sent that storage does not have (the worker died before writing
+      // them) come again from the relay's buffer.
+      // Always answered: the relay holds new batches until it knows where storage stands.
+      post(port, message<RelayResend>({ type: 'resend', after: await capture.lastSeq(tabId, m.docId) }));
       post(port, message<HookSetRecording>({ type: 'set-recording', recording: await isRecording(tabId, relay.origin) }));
       if (relay.isTop) await sendCaptureState(tabId);
       return;
     }
     // A hook only sends while told to record; anything else is a page posting on our channel.
     if (!docId || !(await isRecording(tabId, relay.origin))) return;
-    const accepted = await capture.apply(tabId, docId, m.records);
+    const accepted = await capture.apply(tabId, docId, m.records, m.seq);
     if (accepted.length > 0) toPanels(tabId, message<BackgroundRecords>({ type: 'records', tabId, docId, records: accepted }));
   });
 }
@@ -244,6 +253,7 @@ function handlePanel(port: Runtime.Port): void {
     let set = panels.get(tabId);
     if (!set) panels.set(tabId, (set = new Set()));
     set.add(port);
+    watched.set(tabId, true);
   };
   port.onMessage.addListener((m: unknown) => {
     if (isPanelToBackground(m)) void handlePanelMessage(port, m, subscribe);
@@ -251,10 +261,20 @@ function handlePanel(port: Runtime.Port): void {
   port.onDisconnect.addListener(() => {
     if (subscribed === null) return;
     panels.get(subscribed)?.delete(port);
+    if ((panels.get(subscribed)?.size ?? 0) === 0) watched.set(subscribed, false);
     // The last panel of a tab closed: its hooks go dormant unless the origin records on load.
     void updateRecording(subscribed);
   });
 }
+
+// Firefox only (an event page there, a service worker in Chrome): stay loaded while a panel
+// watches a tab or a test runs, or Firefox unloads us mid-session (see keepalive.firefox.ts).
+startEventPageKeepAlive({
+  isEventPage: isEventPage(),
+  needed: () => runningTests.size > 0 || [...panels.values()].some((set) => set.size > 0),
+  ping: () => browser.runtime.getPlatformInfo(),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+});
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === RELAY_PORT) handleRelay(port);

@@ -57,11 +57,38 @@ export async function openControl(context: BrowserContext, extensionId: string, 
   });
   // The panel page without ?tabId renders only a notice: this page is a quiet host for the port.
   await page.goto(`chrome-extension://${extensionId}/panel/index.html`);
+  // Like the panel's own port, this one reconnects after the service worker restarts, and
+  // subscribes again.
   await page.evaluate(
     ({ name, source, v }) => {
-      const port = chrome.runtime.connect({ name });
-      port.onMessage.addListener((m) => (window as unknown as { __dsiReceive(m: unknown): void }).__dsiReceive(m));
-      (window as unknown as { __dsiSend(m: object): void }).__dsiSend = (m) => port.postMessage({ source, v, ...m });
+      const w = window as unknown as { __dsiReceive(m: unknown): void; __dsiSend(m: object): void; __dsiTab: number };
+      w.__dsiTab = -1;
+      let port: chrome.runtime.Port | null = null;
+      const open = (): chrome.runtime.Port => {
+        if (port) return port;
+        const p = chrome.runtime.connect({ name });
+        p.onMessage.addListener((m) => w.__dsiReceive(m));
+        p.onDisconnect.addListener(() => {
+          port = null;
+          // As the panel does: come back at once after a worker restart, and subscribe again.
+          setTimeout(() => {
+            if (chrome.runtime?.id) open();
+          }, 50);
+        });
+        port = p;
+        if (w.__dsiTab >= 0) p.postMessage({ source, v, type: 'subscribe', tabId: w.__dsiTab });
+        return p;
+      };
+      w.__dsiSend = (m) => {
+        if ((m as { type?: string }).type === 'subscribe') w.__dsiTab = (m as { tabId: number }).tabId;
+        try {
+          open().postMessage({ source, v, ...m });
+        } catch {
+          port = null;
+          open().postMessage({ source, v, ...m });
+        }
+      };
+      open();
     },
     { name: PANEL_PORT, source: SOURCE, v: PROTOCOL_VERSION },
   );

@@ -3,9 +3,11 @@
  * forwards capture data only, after rebuilding every record from known fields (the page can
  * post anything on the hook's channel), and passes commands from the extension to the hook.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isCommandToHook, isHookCaptureBatch, message, type CommandToHook, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground } from '../messages';
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isBackgroundToRelay, isHookCaptureBatch, message, type BackgroundToRelay, type CommandToHook, type HookSetRecording, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground } from '../messages';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { createReconnectingPort } from '../adapters/port';
+import { createHookIdentity } from './hook-identity';
+import { createBatches } from './batches';
 
 declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
 
@@ -29,19 +31,59 @@ function forThisDocument(cmd: CommandToHook): CommandToHook | null {
   return { ...cmd, fault: { ...cmd.fault, scope: { kind: 'connection', connectionId: id.slice(prefix.length) } } };
 }
 
-const port = createReconnectingPort<CommandToHook, RelayToBackground>({
+const identity = createHookIdentity();
+const batches = createBatches();
+/**
+ * After each (re)connect the background answers the hello with the last batch it has; until
+ * then new batches only go to the buffer, so they cannot overtake the ones it must re-send.
+ */
+let awaitingResend = true;
+let resendTimer: ReturnType<typeof setTimeout> | null = null;
+let lastPosted = 0;
+
+function postAfter(seq: number): void {
+  for (const b of batches.after(seq)) {
+    port.post(message<RelayCaptureMessage>({ type: 'capture', seq: b.seq, records: b.records }));
+    lastPosted = b.seq;
+  }
+}
+
+function toHook(cmd: CommandToHook): void {
+  // Firefox hands page scripts only objects cloned into the page's compartment.
+  const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
+  window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
+}
+
+const port = createReconnectingPort<BackgroundToRelay, RelayToBackground>({
   name: RELAY_PORT,
-  isIncoming: isCommandToHook,
+  isIncoming: isBackgroundToRelay,
   onMessage(received) {
+    if (received.type === 'resend') {
+      awaitingResend = false;
+      if (resendTimer) clearTimeout(resendTimer);
+      postAfter(received.after);
+      return;
+    }
     const cmd = forThisDocument(received);
     if (!cmd) return;
     if (cmd.type === 'set-recording') recording = cmd.recording;
-    // Firefox hands page scripts only objects cloned into the page's compartment.
-    const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
-    window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
+    toHook(cmd);
   },
   onConnect(first) {
-    port.post(message<RelayHelloMessage>({ type: 'hello', url: location.href, docId, firstConnect: first }));
+    awaitingResend = true;
+    // A background that never answers must not hold capture back for good.
+    if (resendTimer) clearTimeout(resendTimer);
+    resendTimer = setTimeout(() => {
+      if (!awaitingResend) return;
+      awaitingResend = false;
+      postAfter(lastPosted);
+    }, 3000);
+    port.post(message<RelayHelloMessage>({ type: 'hello', url: location.href, docId, firstConnect: first, nextSeq: batches.next() }));
+  },
+  // The extension was reloaded or removed: this page's hook must stop capturing for nobody.
+  onGone() {
+    recording = false;
+    toHook(message<HookSetRecording>({ type: 'set-recording', recording: false }));
   },
 });
 
@@ -54,7 +96,14 @@ window.addEventListener(HOOK_TO_RELAY_EVENT, (e) => {
     const r = sanitizeRecord(raw, LIMITS);
     if (r) records.push(r);
   }
-  if (records.length > 0) port.post(message<RelayCaptureMessage>({ type: 'capture', records }));
+  const checked = identity.check(batch.hook, records);
+  if (checked.length === 0) return;
+  const b = batches.add(checked);
+  // Reconnect first if the port dropped (worker restart): that starts a new wait for `resend`.
+  port.connect();
+  if (awaitingResend) return;
+  port.post(message<RelayCaptureMessage>({ type: 'capture', seq: b.seq, records: b.records }));
+  lastPosted = b.seq;
 });
 
 // Connect at once so the background knows about this document (and a navigation) before any

@@ -49,14 +49,18 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   let scheduled = false;
   let counter = 0;
   let mode: Mode = 'pending';
+  /** Records of already-tracked connections dropped while dormant: reported when recording resumes. */
+  let missed = 0;
+  let everRecorded = false;
   let commandListener: ((cmd: Exclude<CommandToHook, { type: 'set-recording' }>) => void) | null = null;
 
-  const flush = (): void => {
+  /** `hello`: send even an empty batch, so the relay learns this hook's id before the page can post. */
+  const flush = (hello = false): void => {
     scheduled = false;
-    if (queue.length === 0 || mode !== 'recording') return;
+    if ((queue.length === 0 && !hello) || mode !== 'recording') return;
     const records = queue;
     queue = [];
-    const detail: HookCaptureBatch = message<HookCaptureBatch>({ type: 'capture', records });
+    const detail: HookCaptureBatch = message<HookCaptureBatch>({ type: 'capture', hook: prefix, records });
     // A prototype-less init: the browser reads bubbles/cancelable/composed from it, and an
     // ordinary object would run getters a page put on Object.prototype (a read it can see).
     const init = { __proto__: null, detail } as CustomEventInit;
@@ -74,9 +78,16 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
             commandListener?.(cmd);
             return;
           }
+          const was = mode;
           mode = cmd.recording ? 'recording' : 'dormant';
-          if (mode === 'recording') flush();
-          else queue = [];
+          if (mode === 'recording') {
+            if (was === 'dormant' && missed > 0) {
+              queue[queue.length] = { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${missed} records of streams already open were not captured while nothing was recording` } as CaptureRecord;
+              missed = 0;
+            }
+            everRecorded = true;
+            flush(true);
+          } else queue = [];
         }),
     ]),
   );
@@ -100,7 +111,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     },
     now,
     emit(conn, body, time = now()) {
-      if (mode === 'dormant') return;
+      if (mode === 'dormant') {
+        if (everRecorded) missed += 1;
+        return;
+      }
       if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
       // Index assignment, not push: the page may have replaced Array.prototype.push.
       queue[queue.length] = { ...body, conn, time } as CaptureRecord;
@@ -108,7 +122,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       if (queue.length >= LIMITS.recordsPerBatch) flush();
       else if (!scheduled) {
         scheduled = true;
-        Reflect.apply(setTimeoutFn, win, [flush, FLUSH_DELAY_MS]);
+        Reflect.apply(setTimeoutFn, win, [() => flush(), FLUSH_DELAY_MS]);
       }
     },
   };

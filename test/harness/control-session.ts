@@ -12,6 +12,7 @@ export interface ControlSession {
   demo: DemoServer;
   browser: LaunchedBrowser;
   page: Page;
+  /** Replaceable: a test may close the control (DevTools closing) and open another. */
   control: Control;
   close(): Promise<void>;
 }

@@ -129,3 +129,74 @@ export async function pressKey(panel: PanelHandle, selector: string | null, key:
 export function settle(ms = 150): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Chooses an option of a `<select>` found by its aria-label, as a user would. */
+export async function chooseOption(panel: PanelHandle, label: string, value: string): Promise<void> {
+  await panel.evaluate(`(() => {
+    const el = document.querySelector('select[aria-label=${JSON.stringify(label)}]');
+    if (!el) throw new Error('no select ' + ${JSON.stringify(label)});
+    el.value = ${JSON.stringify(value)};
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  })()`);
+}
+
+/** Clicks the checkbox or radio whose label reads `label` (or contains it). */
+export async function clickLabelled(panel: PanelHandle, label: string): Promise<void> {
+  await panel.evaluate(`(() => {
+    const l = [...document.querySelectorAll('label')].find((x) => x.innerText.trim().includes(${JSON.stringify(label)}));
+    const input = l?.querySelector('input');
+    if (!input) throw new Error('no input labelled ' + ${JSON.stringify(label)});
+    input.click();
+    return true;
+  })()`);
+}
+
+/** Whether the checkbox labelled `label` is checked. */
+export function isChecked(panel: PanelHandle, label: string): Promise<boolean> {
+  return panel.evaluate<boolean>(`!![...document.querySelectorAll('label')].find((x) => x.innerText.trim().includes(${JSON.stringify(label)}))?.querySelector('input')?.checked`);
+}
+
+/**
+ * Keeps every Blob the panel turns into an object URL (what its downloads are made of), so a
+ * test reads the exported file without going through the browser's download machinery.
+ */
+export async function captureBlobs(panel: PanelHandle): Promise<void> {
+  await panel.evaluate(`(() => {
+    if (window.__blobs) return true;
+    window.__blobs = [];
+    const create = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (b) => { window.__blobs.push(b); return create(b); };
+    return true;
+  })()`);
+}
+
+/** Waits for the `n`th captured Blob (1-based) and returns its text. */
+export async function blobText(panel: PanelHandle, n: number): Promise<string> {
+  await panel.waitFor(`(window.__blobs?.length ?? 0) >= ${n}`, `download #${n}`);
+  return panel.evaluate<string>(`window.__blobs[${n - 1}].text()`);
+}
+
+/** Gives the panel's file input a file, as picking it in the file chooser would. */
+export async function chooseFile(panel: PanelHandle, name: string, text: string): Promise<void> {
+  await panel.evaluate(`(() => {
+    const input = document.querySelector('input[type=file]');
+    if (!input) throw new Error('no file input');
+    const dt = new DataTransfer();
+    dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  })()`);
+}
+
+/** Screenshots in both themes (the panel follows DevTools' theme; here it is switched in place). */
+export async function themedScreenshots(panel: PanelHandle, save: (name: string) => Promise<void>, name: string): Promise<void> {
+  const before = await panel.evaluate<string>('document.documentElement.dataset.theme ?? "light"');
+  for (const theme of ['light', 'dark']) {
+    await panel.evaluate(`document.documentElement.dataset.theme = ${JSON.stringify(theme)}`);
+    await settle(100);
+    await save(`${name}-${theme}`);
+  }
+  await panel.evaluate(`document.documentElement.dataset.theme = ${JSON.stringify(before)}`);
+}

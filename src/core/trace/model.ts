@@ -90,6 +90,14 @@ export interface TabSnapshot {
 /** The pseudo connection id of page-level records. */
 export const PAGE_CONN = 'page';
 
+/** Prefix the relay gives connections whose records it cannot verify came from the hook. */
+export const UNTRUSTED_PREFIX = 'untrusted~';
+
+/** Whether a connection's records may have been forged by the page (see content/hook-identity). */
+export function isUntrusted(c: Pick<ConnectionSummary, 'id'>): boolean {
+  return c.id.includes(`:${UNTRUSTED_PREFIX}`);
+}
+
 export interface ConnectionCapture {
   summary: ConnectionSummary;
   events: TraceEvent[];

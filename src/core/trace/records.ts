@@ -86,7 +86,7 @@ export interface EndRecord {
 }
 
 /** Page-level signals the diagnosis needs: connectivity, visibility, unload, workers. */
-export type PageSignal = 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker';
+export type PageSignal = 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker' | 'capture-paused' | 'capture-lost';
 
 export interface PageRecord {
   type: 'page';
@@ -115,7 +115,8 @@ const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', '
 const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
 const STATES: readonly StateRecord['state'][] = ['open', 'reconnecting', 'closing'];
 const FAULTS: readonly FaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'];
-const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker'];
+// 'capture-lost' is not here: only the background says that capture was lost, never the page.
+const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker', 'capture-paused'];
 
 export interface SanitizeLimits {
   stringBytes: number;

@@ -21,6 +21,8 @@ export interface SessionInfo {
   signals: PageSignalEvent[];
   faults: FiredFault[];
   testRuns: TestRunRecord[];
+  /** Last capture batch stored per document (relay seq), to notice lost or repeated batches. */
+  docSeqs?: Record<string, number>;
 }
 
 /** One run of a validation test and its verdict, kept with the session it ran against. */

@@ -35,13 +35,19 @@ afterEach(() => {
 });
 
 const open = (conn: string, url = 'http://app/durable-sse/api/conversations/c_abc123/runs'): CaptureRecord => ({ type: 'open', conn, time: 1, kind: 'fetch', url, method: 'POST', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
+let seq = 0;
+const next = () => ++seq;
 const data = (conn: string, text: string): CaptureRecord => ({ type: 'data', conn, time: 2, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
 
 describe('capture service', () => {
+  afterEach(() => {
+    seq = 0;
+  });
+
   it('starts a session per page load and keeps connections of the load together', async () => {
     const { capture } = await setup();
     expect(await capture.hello(7, 'docA', 'http://app/', true, true)).toBe(true);
-    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')]);
+    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')], next());
     const first = await capture.snapshot(7);
     expect(first.snapshot.connections[0]!.events.map((e) => e.text)).toEqual(['a', 'b']);
     expect(await capture.hello(7, 'docB', 'http://app/', true, true)).toBe(true);
@@ -54,14 +60,14 @@ describe('capture service', () => {
     const name = `restart-${++dbCount}`;
     const before = await setup({ name });
     await before.capture.hello(7, 'docA', 'http://app/', true, true);
-    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')]);
+    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')], next());
     await before.persister.flush();
     const { sessionId } = await before.capture.snapshot(7);
 
     // A new worker: nothing in memory, same database, same browser run.
     const after = await setup({ name });
     await after.capture.hello(7, 'docA', 'http://app/', true, false); // the relay reconnects
-    await after.capture.apply(7, 'docA', [data('1', 'b')]);
+    await after.capture.apply(7, 'docA', [data('1', 'b')], next());
     const snap = await after.capture.snapshot(7);
     expect(snap.sessionId).toBe(sessionId);
     expect(snap.snapshot.connections[0]!.events.map((e) => [e.seq, e.text])).toEqual([[0, 'a'], [1, 'b']]);
@@ -71,7 +77,7 @@ describe('capture service', () => {
     const name = `browser-restart-${++dbCount}`;
     const before = await setup({ name, browserRun: 'run-1' });
     await before.capture.hello(7, 'docA', 'http://app/', true, true);
-    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')]);
+    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')], next());
     await before.persister.flush();
 
     const after = await setup({ name, browserRun: 'run-2' });
@@ -86,7 +92,7 @@ describe('capture service', () => {
   it('records the correlation ids that link a session to other tabs', async () => {
     const { capture, persister, store } = await setup();
     await capture.hello(7, 'docA', 'http://app/durable-sse/?c=c_abc123', true, true);
-    await capture.apply(7, 'docA', [open('1')]);
+    await capture.apply(7, 'docA', [open('1')], next());
     await persister.flush();
     const [session] = await store.list();
     expect(session!.correlationIds).toEqual(['conversation:c_abc123']);
@@ -99,12 +105,12 @@ describe('capture service', () => {
     const flaky: CaptureStore = { ...real, write: async (b) => (full ? Promise.reject(quotaError) : real.write(b)) };
     const { capture, persister, statuses } = await setup({ store: flaky, maxPendingEvents: 3 });
     await capture.hello(7, 'docA', 'http://app/', true, true);
-    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')]);
+    await capture.apply(7, 'docA', [open('1'), data('1', 'a'), data('1', 'b')], next());
     await persister.flush();
     expect(statuses.at(-1)).toMatchObject({ ok: false, error: 'QuotaExceededError: The quota has been exceeded.', lostEvents: 0 });
     expect(persister.status().pendingEvents).toBe(2);
 
-    await capture.apply(7, 'docA', [data('1', 'c'), data('1', 'd')]);
+    await capture.apply(7, 'docA', [data('1', 'c'), data('1', 'd')], next());
     await persister.flush();
     expect(persister.status()).toMatchObject({ ok: false, lostEvents: 1, pendingEvents: 3 });
 
@@ -115,6 +121,40 @@ describe('capture service', () => {
     const stored = await real.load(sessionId!);
     expect(stored!.snapshot.connections[0]!.events.map((e) => e.text)).toEqual(['b', 'c', 'd']);
     real.close();
+  });
+});
+
+describe('batches lost or sent twice when the service worker restarts', () => {
+  it('ignores a batch it already stored (the relay re-sends after reconnecting)', async () => {
+    const { capture } = await setup();
+    await capture.hello(7, 'docA', 'http://app/', true, true);
+    await capture.apply(7, 'docA', [open('1'), data('1', 'a')], 1);
+    expect(await capture.apply(7, 'docA', [data('1', 'a')], 1)).toEqual([]);
+    expect(await capture.lastSeq(7, 'docA')).toBe(1);
+    expect((await capture.snapshot(7)).snapshot.connections[0]!.events).toHaveLength(1);
+  });
+
+  it('says how many batches were lost when some never arrive', async () => {
+    const { capture } = await setup();
+    await capture.hello(7, 'docA', 'http://app/', true, true);
+    await capture.apply(7, 'docA', [open('1')], 1);
+    const accepted = await capture.apply(7, 'docA', [data('1', 'late')], 4);
+    expect(accepted[0]).toMatchObject({ type: 'page', signal: 'capture-lost', detail: '2 capture batches were lost while the extension restarted' });
+    expect((await capture.snapshot(7)).snapshot.signals.map((s) => s.signal)).toEqual(['capture-lost']);
+  });
+
+  it('keeps the last stored batch across a restart, so only what is missing is re-sent', async () => {
+    const name = `seq-restart-${++dbCount}`;
+    const before = await setup({ name });
+    await before.capture.hello(7, 'docA', 'http://app/', true, true);
+    await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')], 1);
+    await before.persister.flush();
+    await before.capture.apply(7, 'docA', [data('1', 'b')], 2); // never flushed: the worker dies
+    const after = await setup({ name });
+    await after.capture.hello(7, 'docA', 'http://app/', true, false);
+    expect(await after.capture.lastSeq(7, 'docA')).toBe(1);
+    await after.capture.apply(7, 'docA', [data('1', 'b')], 2); // the relay's re-send
+    expect((await after.capture.snapshot(7)).snapshot.connections[0]!.events.map((e) => e.text)).toEqual(['a', 'b']);
   });
 });
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { dormantNote, indicatorOf, storageBanner, workersNote, type CaptureState } from './notices';
+
+const ok = { ok: true, error: null, lostEvents: 0, pendingEvents: 0 };
+const state = (x: Partial<CaptureState> = {}): CaptureState => ({ recording: true, recordOnLoad: false, origin: 'http://a', storage: ok, ...x });
+
+describe('capture notices', () => {
+  it('says whether the tab is recorded', () => {
+    expect(indicatorOf(state(), 'live').label).toBe('● Recording');
+    expect(indicatorOf(state({ recording: false }), 'live').label).toBe('○ Dormant');
+    expect(indicatorOf(state({ origin: null }), 'live').label).toBe('Not capturable');
+    expect(indicatorOf(state(), 'stored').cls).toBe('stored');
+    expect(indicatorOf(null, 'live').cls).toBe('recording');
+  });
+
+  it('reports storage trouble with the count and the error', () => {
+    expect(storageBanner(ok)).toBeNull();
+    expect(storageBanner({ ok: false, error: 'QuotaExceededError: quota exceeded', lostEvents: 12, pendingEvents: 0 })).toBe(
+      'Storage full: 12 events could not be saved (QuotaExceededError: quota exceeded). The live view still shows them; a stored session will miss them.',
+    );
+    expect(storageBanner({ ok: false, error: null, lostEvents: 0, pendingEvents: 1 })).toMatch(/^Storage failing: 1 event waiting/);
+  });
+
+  it('warns about streams opened while hooks were dormant, until the page reloads or records on load', () => {
+    expect(dormantNote(state(), true)).toMatch(/^Streams opened before the panel was open are not captured/);
+    expect(dormantNote(state(), false)).toBeNull();
+    expect(dormantNote(state({ recordOnLoad: true }), true)).toBeNull();
+    expect(dormantNote(state({ origin: null }), true)).toBeNull();
+  });
+
+  it('counts distinct workers', () => {
+    const w = (detail: string) => ({ time: 1, signal: 'worker' as const, detail, docId: 'd' });
+    expect(workersNote([])).toBeNull();
+    expect(workersNote([w('worker /a.js'), w('worker /a.js'), w('shared /b.js')])).toBe('This page started 2 workers: streams inside workers are not captured.');
+  });
+});

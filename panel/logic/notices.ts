@@ -1,0 +1,52 @@
+/**
+ * What the panel says about capture itself: is the tab recorded, is storage healthy, what can
+ * it not see. Pure, so each sentence is tested; the views only place them.
+ */
+import type { StorageStatus } from '../../src/core/trace/session';
+import type { PageSignalEvent } from '../../src/core/trace/model';
+
+export interface CaptureState {
+  recording: boolean;
+  recordOnLoad: boolean;
+  origin: string | null;
+  storage: StorageStatus;
+}
+
+export interface Indicator {
+  label: string;
+  cls: 'recording' | 'dormant' | 'uncapturable' | 'stored' | 'imported';
+  title: string;
+}
+
+export function indicatorOf(state: CaptureState | null, source: 'live' | 'stored' | 'imported'): Indicator {
+  if (source === 'stored') return { label: '■ Stored session', cls: 'stored', title: 'Showing a stored session, read-only' };
+  if (source === 'imported') return { label: '■ Imported trace', cls: 'imported', title: 'Showing an imported file, read-only' };
+  if (state && state.origin === null) return { label: 'Not capturable', cls: 'uncapturable', title: 'This page (e.g. a chrome:// page) cannot be captured' };
+  if (state && !state.recording) return { label: '○ Dormant', cls: 'dormant', title: 'Hooks are installed but not recording this tab' };
+  return { label: '● Recording', cls: 'recording', title: 'Capturing streams of the inspected tab' };
+}
+
+/** The storage banner, or null while storage is fine. */
+export function storageBanner(s: StorageStatus | undefined): string | null {
+  if (!s || s.ok) return null;
+  const err = s.error ? ` (${s.error})` : '';
+  const lost = s.lostEvents > 0 ? `${s.lostEvents} event${s.lostEvents === 1 ? '' : 's'} could not be saved` : `${s.pendingEvents} event${s.pendingEvents === 1 ? '' : 's'} waiting to be saved`;
+  const full = /quota/i.test(s.error ?? '');
+  return `${full ? 'Storage full' : 'Storage failing'}: ${lost}${err}. The live view still shows them; a stored session will miss them.`;
+}
+
+/**
+ * Whether to say that streams opened before the panel may be missing: the page loaded while
+ * its hooks were dormant (no navigation seen since the panel subscribed) and the origin does
+ * not record from page load.
+ */
+export function dormantNote(state: CaptureState | null, loadedBeforePanel: boolean): string | null {
+  if (!state || state.origin === null || state.recordOnLoad || !loadedBeforePanel) return null;
+  return 'Streams opened before the panel was open are not captured — reload the page with Record from page load on to capture from the start.';
+}
+
+export function workersNote(signals: PageSignalEvent[]): string | null {
+  const workers = new Set(signals.filter((s) => s.signal === 'worker').map((s) => s.detail ?? `${s.docId}:${s.time}`));
+  if (workers.size === 0) return null;
+  return `This page started ${workers.size} worker${workers.size === 1 ? '' : 's'}: streams inside workers are not captured.`;
+}

@@ -1,0 +1,127 @@
+/**
+ * The panel's newer state, in small factories beside the view stores of `store.ts`: capture
+ * state, the session picker, armed faults, running tests, export/import and the findings.
+ * All are fed by `applyMessage` or by user actions; none touches the DOM.
+ */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { analyzeConnection, passiveFlags, trapSummary, type Flag, type TestId, type TrapSummary, type Verdict } from '../src/core/analysis';
+import type { FaultSpec } from '../src/core/faults/spec';
+import type { SessionInfo } from '../src/core/trace/session';
+import { DEFAULT_FAULT_FORM, type FaultForm } from './logic/faultForm';
+import { DEFAULT_TEST_FORM, latestRuns, type TestOptionsForm } from './logic/findings';
+import type { CaptureState } from './logic/notices';
+import { lastTimeOf, type TabData } from './source';
+
+export function createCaptureStateStore() {
+  return {
+    state: signal<CaptureState | null>(null),
+    /** True until the tab navigates with the panel open: until then the page loaded with its hooks dormant. */
+    loadedBeforePanel: signal(true),
+  };
+}
+
+export function createSessionsStore() {
+  return {
+    /** The background's list, null until asked. */
+    list: signal<SessionInfo[] | null>(null),
+    open: signal(false),
+    /** The live tab's session id, from the last snapshot or reset. */
+    liveId: signal<string | null>(null),
+    /** The session being loaded (its row shows it). */
+    loading: signal<string | null>(null),
+  };
+}
+
+export interface ArmedFault {
+  spec: FaultSpec;
+  armedAt: number;
+  /** Stalls released by the user (they stop offering Release). */
+  released: boolean;
+}
+
+export function createFaultsStore() {
+  return {
+    armed: signal<ArmedFault[]>([]),
+    form: signal<FaultForm>(DEFAULT_FAULT_FORM),
+    error: signal<string | null>(null),
+  };
+}
+
+export interface TestProgress {
+  runId: string | null;
+  test: TestId;
+  step: string;
+  elapsedMs: number;
+}
+
+export function createTestsStore() {
+  return {
+    /** The run in progress: set when the user starts one, updated by test-progress. */
+    running: signal<TestProgress | null>(null),
+    form: signal<TestOptionsForm>(DEFAULT_TEST_FORM),
+    error: signal<string | null>(null),
+  };
+}
+
+export type ImportState = { kind: 'idle' } | { kind: 'reading'; name: string; bytes: number; total: number } | { kind: 'error'; name: string; message: string };
+
+export function createExchangeStore() {
+  return {
+    exportOpen: signal(false),
+    importState: signal<ImportState>({ kind: 'idle' }),
+  };
+}
+
+export type MainView = 'connections' | 'findings';
+
+/** How long flags may lag a growing live capture: re-analyzing every batch would be quadratic. */
+export const FINDINGS_DELAY_MS = 600;
+
+export interface FindingsStore {
+  flags: ReadonlySignal<Flag[]>;
+  verdicts: ReadonlySignal<Verdict[]>;
+  summary: ReadonlySignal<TrapSummary>;
+  /** Recompute soon (live batches) or now (a new source, a test result). */
+  invalidate(now?: boolean): void;
+}
+
+/**
+ * Flags and verdicts of what is shown, computed by the core (`passiveFlags`, `trapSummary`) —
+ * the same functions the background and an imported trace use. `read` returns the shown data
+ * and whether it is live (then "now" bounds open streams; otherwise the capture's last instant).
+ */
+export function createFindingsStore(read: () => { data: TabData; live: boolean }, schedule: (fn: () => void) => void = (fn) => setTimeout(fn, FINDINGS_DELAY_MS)): FindingsStore {
+  const tick = signal(0);
+  let pending = false;
+  const flags = computed(() => {
+    void tick.value;
+    const { data, live } = read();
+    const conns = [...data.capture.values()].map(analyzeConnection);
+    try {
+      return passiveFlags(conns, live ? Date.now() : lastTimeOf(data));
+    } catch {
+      return [];
+    }
+  });
+  const verdicts = computed(() => {
+    void tick.value;
+    return latestRuns(read().data.testRuns).map((r) => r.verdict);
+  });
+  return {
+    flags,
+    verdicts,
+    summary: computed(() => trapSummary(flags.value, verdicts.value)),
+    invalidate(now = false) {
+      if (now) {
+        tick.value += 1;
+        return;
+      }
+      if (pending) return;
+      pending = true;
+      schedule(() => {
+        pending = false;
+        tick.value += 1;
+      });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The relay's numbered batches, and the last few kept for re-sending. When the background's
+ * service worker dies, batches it received but had not yet stored are lost with it; on
+ * reconnect it says which batch it has last, and the relay sends the rest again from here.
+ * What is no longer here is reported by the background as lost, never silently dropped.
+ */
+import type { CaptureRecord } from '../core/trace/records';
+
+const KEEP = 200;
+
+export interface Batches {
+  next(): number;
+  add(records: CaptureRecord[]): { seq: number; records: CaptureRecord[] };
+  after(seq: number): Array<{ seq: number; records: CaptureRecord[] }>;
+}
+
+export function createBatches(): Batches {
+  let seq = 0;
+  const ring: Array<{ seq: number; records: CaptureRecord[] }> = [];
+  return {
+    next: () => seq + 1,
+    add(records) {
+      const b = { seq: (seq += 1), records };
+      ring.push(b);
+      if (ring.length > KEEP) ring.shift();
+      return b;
+    },
+    after: (s) => ring.filter((b) => b.seq > s),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Telling the hook's records from records a page forges on the hook's channel. The hook sends a
+ * batch the moment it is told to record — synchronously, inside that command's dispatch, before
+ * any page script can run — so the first batch the relay sees carries the real hook's id. Later
+ * records from another id, or naming connections outside the hook's id space, cannot be
+ * verified: they are kept (the page can only talk about itself) but renamed `untrusted~…` so
+ * the panel marks them, and their page signals and fault records are dropped.
+ */
+import type { CaptureRecord } from '../core/trace/records';
+import { UNTRUSTED_PREFIX, PAGE_CONN } from '../core/trace/model';
+
+export interface HookIdentity {
+  /** Filters one batch; the first batch pins the hook id. */
+  check(hook: string, records: CaptureRecord[]): CaptureRecord[];
+}
+
+export function createHookIdentity(): HookIdentity {
+  let pinned: string | null = null;
+  return {
+    check(hook, records) {
+      pinned ??= hook;
+      const trusted = hook === pinned;
+      const out: CaptureRecord[] = [];
+      for (const r of records) {
+        const ours = trusted && (r.conn === PAGE_CONN || r.conn.startsWith(`${pinned}-`));
+        if (ours) out.push(r);
+        else if (r.type !== 'page' && r.type !== 'fault') out.push({ ...r, conn: `${UNTRUSTED_PREFIX}${r.conn}` });
+      }
+      return out;
+    },
+  };
+}

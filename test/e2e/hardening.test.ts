@@ -1,0 +1,146 @@
+/**
+ * A hostile page and a faulty world: the page gains nothing beyond its own tab's capture, the
+ * extension keeps working, and capture survives a service-worker restart, an extension reload
+ * and a recording panel that goes away and comes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { startControlSession, waitForCapture, assistantText, type ControlSession } from '../harness/control-session';
+import { openControl, tabIdOf } from '../../src/cli/control';
+import { isUntrusted } from '../../src/core/trace/model';
+import { generateTokens } from '../../demo/model';
+
+let s: ControlSession;
+let hostile: http.Server;
+let hostileUrl = '';
+
+beforeAll(async () => {
+  s = await startControlSession({ tokensPerSecond: 30, tokens: 90 });
+  const script = readFileSync(new URL('./hardening/hostile.js', import.meta.url), 'utf8');
+  hostile = http.createServer((req, res) => {
+    if (req.url?.startsWith('/sse')) {
+      res.setHeader('content-type', 'text/event-stream');
+      for (let i = 0; i < 20; i++) res.write(`id: ${i}\ndata: {"delta":"t${i} "}\n\n`);
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', 'text/html');
+    res.end(`<!doctype html><title>hostile</title><script>${script}</script>`);
+  });
+  await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/hostile`;
+});
+afterAll(async () => {
+  await s?.close();
+  hostile?.close();
+});
+
+describe('a hostile page', () => {
+  it('gains nothing: no tab opened, no other capture read, forged data kept as its own and marked', async () => {
+    // Another tab with its own capture, which the hostile page must never reach.
+    const other = await s.browser.context.newPage();
+    await other.goto(`${s.demo.url}/trapped-sse/?other=1`);
+
+    await s.page.goto(hostileUrl);
+    const pagesBefore = s.browser.context.pages().length;
+    await s.page.evaluate(() => (window as unknown as { __attack(): void }).__attack());
+    expect(await s.page.evaluate(() => (window as unknown as { __stream(): Promise<number> }).__stream())).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    expect(s.browser.context.pages().length).toBe(pagesBefore);
+    expect(s.page.url()).toBe(hostileUrl);
+    const log = await s.page.evaluate(() => (window as unknown as { __hostileLog: { errors: string[]; commands: string[]; messages: number } }).__hostileLog);
+    // Its own postMessage calls are all it saw: nothing of ours arrives as a message.
+    expect(log.messages).toBe(7);
+    expect(log.errors).toEqual([]);
+    // Only recording commands ever reach a page, and they carry nothing about other tabs.
+    for (const c of log.commands) expect(JSON.parse(c)).toMatchObject({ type: 'set-recording' });
+
+    const snap = await waitForCapture(s.control, 'the real stream', (sn) => (sn.connections.some((c) => c.summary.url.endsWith('/sse?n=20') && c.summary.state === 'ended') ? sn : null));
+    const real = snap.connections.find((c) => c.summary.url.endsWith('/sse?n=20'))!;
+    expect(isUntrusted(real.summary)).toBe(false);
+    const forged = snap.connections.filter((c) => c.summary.url.includes('forged.invalid'));
+    expect(forged).toHaveLength(1);
+    expect(isUntrusted(forged[0]!.summary)).toBe(true);
+    // Bounded: at most one relay batch of forged events, strings cut to the relay's limit.
+    expect(forged[0]!.events.length).toBeLessThanOrEqual(5002);
+    expect(Math.max(...forged[0]!.events.map((e) => e.text?.length ?? 0))).toBeLessThanOrEqual(4 * 1024 * 1024);
+    // A page cannot claim that capture was lost.
+    expect(snap.signals.map((x) => x.signal)).not.toContain('capture-lost');
+
+    // The other tab's capture has none of it.
+    const control2 = await openControl(s.browser.context, s.browser.extensionId!);
+    await control2.attach(await tabIdOf(control2.page, `${s.demo.url}/trapped-sse/?other=1`));
+    expect((await control2.snapshot()).connections.some((c) => c.summary.url.includes('forged.invalid'))).toBe(false);
+    await control2.close();
+    await other.close();
+  });
+
+  it('leaves the extension working for the next page', async () => {
+    await s.page.goto(`${s.demo.url}/trapped-sse/`);
+    await s.page.getByLabel('Prompt').fill('after the hostile page');
+    await s.page.getByRole('button', { name: 'Send' }).click();
+    await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
+    await waitForCapture(s.control, 'the next page’s stream', (sn) => sn.connections.find((c) => c.summary.url.endsWith('/trapped-sse/api/chat') && c.summary.state === 'ended'));
+  });
+});
+
+describe('a faulty world', () => {
+  it('loses no event when the service worker is killed mid-capture', async () => {
+    await s.page.goto(`${s.demo.url}/durable-sse/`);
+    await s.page.getByLabel('Prompt').fill('kill the worker');
+    await s.page.getByRole('button', { name: 'Send' }).click();
+    await s.page.waitForFunction(() => (document.querySelector('.message.assistant')?.textContent ?? '').length > 40);
+    const worker = (await s.browser.cdp.targets()).find((t) => t.type === 'service_worker');
+    expect(worker).toBeDefined();
+    await s.browser.cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
+    const text = generateTokens('kill the worker', 1, 90).join('');
+    expect(await assistantText(s.page)).toBe(text);
+    const stream = await waitForCapture(s.control, 'the whole run stream', (sn) => sn.connections.find((c) => c.summary.url.includes('/durable-sse/api/runs/') && c.summary.state === 'ended'));
+    const captured = stream.events.map((e) => e.text ?? '').join('');
+    const deltas = [...captured.matchAll(/"delta":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join('');
+    expect(deltas).toBe(text);
+    expect((await s.control.snapshot()).signals.map((x) => x.signal)).not.toContain('capture-lost');
+  });
+
+  it('shows what was missed while no panel was recording, instead of hiding it', async () => {
+    await s.page.goto(`${s.demo.url}/trapped-sse/`);
+    await s.page.getByLabel('Prompt').fill('panel closes');
+    await s.page.getByRole('button', { name: 'Send' }).click();
+    await s.page.waitForFunction(() => (document.querySelector('.message.assistant')?.textContent ?? '').length > 20);
+    const tabId = s.control.tabId;
+    await s.control.close(); // DevTools closed: the tab goes dormant
+    await new Promise((r) => setTimeout(r, 800));
+    s.control = await openControl(s.browser.context, s.browser.extensionId!);
+    await s.control.attach(tabId); // and reopened mid-stream
+    await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
+    const snap = await waitForCapture(s.control, 'the pause notice', (sn) => (sn.signals.some((x) => x.signal === 'capture-paused') ? sn : null));
+    expect(snap.signals.find((x) => x.signal === 'capture-paused')!.detail).toMatch(/^\d+ records of streams already open were not captured/);
+  });
+
+  it('an extension reload leaves the open page working, and its orphaned hook goes quiet', async () => {
+    await s.page.goto(`${s.demo.url}/trapped-sse/`);
+    await s.page.evaluate(() => {
+      const w = window as unknown as { __cmds: string[]; __errors: string[] };
+      w.__cmds = [];
+      w.__errors = [];
+      addEventListener('__durable_sessions_command', (e) => w.__cmds.push(JSON.stringify((e as CustomEvent).detail)));
+      addEventListener('error', (e) => w.__errors.push(e.message));
+    });
+    await s.control.page.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1500));
+    await s.page.getByLabel('Prompt').fill('orphaned');
+    await s.page.getByRole('button', { name: 'Send' }).click();
+    await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
+    expect(await assistantText(s.page)).toBe(generateTokens('orphaned', 1, 90).join(''));
+    const seen = await s.page.evaluate(() => {
+      const w = window as unknown as { __cmds: string[]; __errors: string[] };
+      return { __cmds: w.__cmds, __errors: w.__errors };
+    });
+    expect(seen.__errors).toEqual([]);
+    expect(JSON.parse(seen.__cmds.at(-1)!)).toMatchObject({ type: 'set-recording', recording: false });
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * The hook's injected failures copy the browser they run in: Firefox words network errors
+ * differently from Chromium and reconnects EventSource later (src/hook/engine*.ts). The texts
+ * were observed in real Firefox ESR 153 and Chromium (see the e2e suites that compare them).
+ */
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, engineTraits, isGecko } from '../../../src/hook/engine';
+import { GECKO } from '../../../src/hook/engine.firefox';
+
+describe('engine traits of the injected failures', () => {
+  it('recognizes Gecko by a Gecko-only window property, not by the user agent', () => {
+    expect(isGecko({ mozInnerScreenX: 0 })).toBe(true);
+    expect(isGecko({ navigator: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0' } })).toBe(false);
+    expect(isGecko(globalThis)).toBe(false);
+  });
+
+  it('uses Firefox texts and timing in Firefox', () => {
+    expect(engineTraits({ mozInnerScreenX: 0 })).toEqual({
+      bodyDropped: 'Error in input stream',
+      fetchFailed: 'NetworkError when attempting to fetch resource.',
+      eventSourceRetryMs: 5000,
+    });
+    expect(engineTraits({ mozInnerScreenX: 0 })).toBe(GECKO);
+  });
+
+  it('keeps Chromium texts and timing everywhere else', () => {
+    expect(engineTraits({})).toEqual({ bodyDropped: 'network error', fetchFailed: 'Failed to fetch', eventSourceRetryMs: 3000 });
+    expect(engineTraits({})).toBe(CHROMIUM);
+  });
+});
