@@ -1,6 +1,6 @@
 /**
  * One short paragraph per finding and per test, shown under "Learn more" in the panel. The same
- * text is the README's "Findings" section (docs/findings.md, anchors = flag and test ids); a unit
+ * text is the README's "Findings" section (anchors = flag and test ids); a unit
  * test keeps the two in step, so the panel explains itself offline with what the docs say.
  */
 import type { FlagId, TestId } from '../../src/core/analysis';
