@@ -20,6 +20,8 @@ export function manifestFor(target: Target): ManifestV3Export {
         strict_min_version: '140.0',
         data_collection_permissions: { required: ['none'] },
       },
+      // data_collection_permissions needs Firefox for Android 142; desktop stays at 140.
+      gecko_android: { strict_min_version: '142.0' },
     },
   } as unknown as ManifestV3Export;
 }

@@ -2,7 +2,7 @@
  * After an injected drop, an EventSource is carried on by this emulation, because a page
  * cannot make the browser's own EventSource lose its connection and reconnect. It does what the
  * HTML spec's reconnection does: readyState CONNECTING and an `error` event, a wait of the
- * reconnection time (the last `retry:` seen, else Chromium's default of 3 s), a new request
+ * reconnection time (the last `retry:` seen, else the browser's default: `engine.ts`), a new request
  * with `Last-Event-ID`, then `open` and the events of the new response dispatched on the
  * app's own EventSource object. So the server's resume logic is what gets tested.
  *
@@ -14,7 +14,6 @@ import { createParser } from 'eventsource-parser';
 import { apply } from './define';
 import { safely } from './safely';
 
-export const DEFAULT_RECONNECT_MS = 3000;
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;

@@ -10,7 +10,8 @@ import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
 import type { FaultSpec } from '../core/faults/spec';
-import { DEFAULT_RECONNECT_MS, startTakeover, type Takeover } from './eventsource-takeover';
+import { startTakeover, type Takeover } from './eventsource-takeover';
+import { engineTraits } from './engine';
 
 type G = Window & typeof globalThis;
 
@@ -35,6 +36,8 @@ const CLOSED = 2;
 export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine | null = null, nativeFetch: typeof fetch = g.fetch): void {
   const Native = g.EventSource;
   if (typeof Native !== 'function') return;
+  // The browser's own reconnection delay before any `retry:` (3 s in Chromium, 5 s in Firefox).
+  const reconnectMs = engineTraits(g).eventSourceRetryMs;
   const addEventListener = g.EventTarget.prototype.addEventListener;
   const sources = new WeakMap<EventSource, Tracked>();
   const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
@@ -80,7 +83,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     t.takeover = startTakeover({
       g, es, url: es.url, withCredentials: es.withCredentials, nativeFetch,
       lastEventId: t.lastEventId ?? '',
-      retryMs: DEFAULT_RECONNECT_MS,
+      retryMs: reconnectMs,
       setReadyState: (state) => readyStates.set(es, state),
       fire: (e) => fire(es, e),
       onState: (state, lastEventId) => emitter.emit(t.conn, { type: 'state', state, readyState: state === 'open' ? 1 : 0, lastEventId }),

@@ -15,6 +15,7 @@ import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
 import { mulberry32, splitChunk, type FaultSpec } from '../core/faults/spec';
+import { engineTraits } from './engine';
 
 interface FetchContext {
   conn: string;
@@ -260,6 +261,8 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
 
   const setTimeoutFn = g.setTimeout;
   const TypeErrorCtor = g.TypeError;
+  // The network error texts of this browser (Chromium and Firefox differ), for injected faults.
+  const { bodyDropped, fetchFailed } = engineTraits(g);
   const PromiseCtor = g.Promise;
   const resolved = (v?: unknown) => apply(g.Promise.resolve, PromiseCtor, [v]) as Promise<unknown>;
   const after = (ms: number) => new PromiseCtor<void>((r) => void apply(setTimeoutFn, g, [r, ms]));
@@ -358,7 +361,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       kind: 'fetch',
       drop() {
         if (ended || !controller) return;
-        const err = new TypeErrorCtor('network error');
+        const err = new TypeErrorCtor(bodyDropped);
         end('network-error', errorText(err));
         cutSource();
         gate?.open();
@@ -434,7 +437,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     apply(target, thisArg, args: unknown[]) {
       // During an injected offline window new requests fail as they do offline, without
       // reaching the network.
-      if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor('Failed to fetch')]);
+      if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor(fetchFailed)]);
       const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args)) : undefined;
       let promise: Promise<Response>;
       try {

@@ -56,6 +56,8 @@ export interface FirefoxSession {
   closeDevTools(page: Page): Promise<void>;
   /** The background's state as Firefox tracks it: 'running', 'stopped', 'starting'… */
   backgroundState(): Promise<string>;
+  /** Starts counting the times Firefox suspends (unloads) the background; returns a reader. */
+  countBackgroundSuspends(): Promise<() => Promise<number>>;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,16 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
         const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
         return ExtensionParent.GlobalManager.getExtension(${JSON.stringify(extensionId)}).backgroundState;
       })()`);
+    },
+
+    async countBackgroundSuspends() {
+      const key = `__dsiSuspends${Math.random().toString(36).slice(2)}`;
+      await chrome(`(() => {
+        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+        window.${key} = 0;
+        ExtensionParent.GlobalManager.getExtension(${JSON.stringify(extensionId)}).on('background-script-suspend', () => (window.${key} += 1));
+      })()`);
+      return () => chrome<number>(`window.${key}`);
     },
 
     async close() {

@@ -1,0 +1,16 @@
+/**
+ * Firefox's (Gecko's) side of `engine.ts`: the texts and timing the hook's injected failures
+ * must reproduce there, each observed in Firefox ESR 153 against the demo server dropping a
+ * real connection (test/e2e/firefox.test.ts compares an injected drop with a real one).
+ */
+import type { EngineTraits } from './engine';
+
+export const GECKO: EngineTraits = {
+  // A fetch body whose connection is lost mid-stream: the reader rejects with this TypeError
+  // (Chromium says "network error").
+  bodyDropped: 'Error in input stream',
+  // fetch() that cannot connect, or while offline (Chromium: "Failed to fetch").
+  fetchFailed: 'NetworkError when attempting to fetch resource.',
+  // `dom.serverEvents.defaultReconnectionTime` (Chromium waits 3 s).
+  eventSourceRetryMs: 5000,
+};
