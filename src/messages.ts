@@ -152,6 +152,13 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** The fault fields of arm/disarm/release, the same from the panel and towards the hook. */
+function isFaultCommandBody(x: Record<string, unknown>): boolean {
+  if (x.type === 'arm-fault') return parseFaultSpec(x.fault).ok;
+  if (x.type === 'release-fault') return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
+  return typeof x.faultId === 'string';
+}
+
 function isOurs(x: unknown): x is Record<string, unknown> & { type: unknown } {
   return isRecord(x) && x.source === SOURCE && x.v === PROTOCOL_VERSION;
 }
@@ -179,11 +186,9 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
     case 'load-session':
       return typeof x.sessionId === 'string';
     case 'arm-fault':
-      return parseFaultSpec(x.fault).ok;
     case 'disarm-fault':
-      return typeof x.faultId === 'string';
     case 'release-fault':
-      return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
+      return isFaultCommandBody(x);
     case 'run-test':
       return TEST_IDS.includes(x.test as TestId);
     case 'cancel-test':
@@ -211,11 +216,9 @@ export function isCommandToHook(x: unknown): x is CommandToHook {
     case 'set-recording':
       return typeof x.recording === 'boolean';
     case 'arm-fault':
-      return parseFaultSpec(x.fault).ok;
     case 'disarm-fault':
-      return typeof x.faultId === 'string';
     case 'release-fault':
-      return typeof x.faultId === 'string' && typeof x.deliver === 'boolean';
+      return isFaultCommandBody(x);
     default:
       return false;
   }

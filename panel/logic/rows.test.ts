@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/parse/types';
 import type { ConnectionSummary } from '../../src/core/trace/model';
-import { chunkRows, connectionRow, endLabel, messageRows, previewText, rowContaining, utf8Length } from './rows';
+import { chunkRows, connectionRow, endLabel, messageRows, previewText, rowContaining } from './rows';
+import { utf8Length } from '../../src/core/trace/bytes';
 
 const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
   faults: [], endInjected: false, reconnectMarks: [],

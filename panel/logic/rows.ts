@@ -5,6 +5,7 @@ import type { ConnectionKind, EndCause } from '../../src/core/trace/records';
 import { statusLabel } from '../format';
 import type { Filterable } from './filter';
 import type { Sortable } from './sort';
+import { utf8Length } from '../../src/core/trace/bytes';
 
 export interface ProtocolInfo {
   id: string | null;
@@ -94,19 +95,6 @@ export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
   }));
 }
 
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
 const FRAME_TYPES: Record<Frame['kind'], string> = {
   sse: 'message',

@@ -24,12 +24,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const blocks = new Map<number, { kind: string; id?: string; name?: string }>();
   let stopReason: string | undefined;
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     const j = f.json;
     const type = str(get(j, 'type')) ?? f.event;
     if (!isObj(j) || type === undefined) {

@@ -21,12 +21,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const started = new Set<string>();
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     const j = f.json;
     if (!isObj(j)) {
       if (f.data.trim() !== '') em.parseError(f, f.error ?? 'not a Gemini chunk');

@@ -32,12 +32,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const seen = new Map<string, string>();
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     const [mode = 'message', ns] = (f.event ?? 'message').split('|');
     const j = f.json;
     if (f.kind !== 'sse' || (j === undefined && mode !== 'end')) {

@@ -28,12 +28,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const toolIds = new Map<string, string>();
   let finished = false;
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     if (f.data.trim() === '[DONE]') {
       if (finished) em.step('[DONE]');
       else em.emit({ type: 'finish', reason: '[DONE]' });

@@ -26,12 +26,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const calls = new Map<string, { callId?: string; name?: string }>();
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     const j = f.json;
     const type = typeOf(f);
     if (!isObj(j) || type === undefined) {

@@ -99,6 +99,20 @@ export class Emitter {
     this.pending = f.id !== undefined && f.id !== '' ? [{ kind: 'event-id', value: f.id }] : [];
   }
 
+  /**
+   * Starts a frame the server sent with content. Frames the page sent are skipped, and an SSE
+   * comment is the server's heartbeat: returns false for both, so a parser `continue`s.
+   */
+  incoming(f: Frame): boolean {
+    this.begin(f);
+    if (f.dir === 'out') return false;
+    if (f.kind === 'sse-comment') {
+      this.emit({ type: 'heartbeat' });
+      return false;
+    }
+    return true;
+  }
+
   handle(kind: ResumeHandle['kind'], value: unknown): void {
     const v = idText(value);
     if (v !== undefined && !this.pending.some((h) => h.kind === kind && h.value === v)) this.pending.push({ kind, value: v });

@@ -30,12 +30,7 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
 function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     const p = partOf(f);
     if (!p || !p.ok) {
       if (f.data.trim() !== '') em.parseError(f, 'not a data stream part');

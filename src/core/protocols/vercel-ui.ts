@@ -24,12 +24,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const tools = new Map<string, string>();
   for (const f of frames) {
-    em.begin(f);
-    if (f.dir === 'out') continue;
-    if (f.kind === 'sse-comment') {
-      em.emit({ type: 'heartbeat' });
-      continue;
-    }
+    if (!em.incoming(f)) continue;
     if (f.data.trim() === '[DONE]') {
       em.step('[DONE]');
       continue;

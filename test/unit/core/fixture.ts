@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EndCause, Header } from '../../../src/core/trace/records';
 import type { ConnectionCapture, ConnectionSummary, TraceEvent } from '../../../src/core/trace/model';
+import { mulberry32 } from '../../../src/core/faults/spec';
 
 const ROOT = fileURLToPath(new URL('../../fixtures/protocols/', import.meta.url));
 
@@ -47,16 +48,7 @@ export interface Meta {
   end?: EndCause;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Byte offsets where the body is cut. */
 export function cutPoints(bytes: Uint8Array, split: Split): number[] {

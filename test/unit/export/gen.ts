@@ -6,17 +6,9 @@
 import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../../../src/core/trace/model';
 import type { ConnectionKind } from '../../../src/core/trace/records';
 import type { ExportSession, TraceInput } from '../../../src/core/export/trace-model';
+import { mulberry32 } from '../../../src/core/faults/spec';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export class Gen {
   readonly r: () => number;
