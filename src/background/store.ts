@@ -2,15 +2,17 @@
  * IndexedDB storage of captures (with `idb`): sessions, their connections and events, so a
  * capture survives closing DevTools, a service-worker restart and a browser restart.
  *
- * One session is one page load of a tab. Events are keyed [connection key, seq] so a session's
- * events come back in order with one index scan, and a session is deleted as a unit.
+ * One session is one page load of a tab. Events are stored in chunks, one record per connection
+ * per write, keyed [connection key, first seq]: IndexedDB's cost is per record (one put per event
+ * was most of the recording overhead in `npm run bench`), and a connection's chunks come back in
+ * order with one key-range scan. A session is deleted as a unit.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../core/trace/model';
 import type { SessionInfo } from '../core/trace/session';
 
 export const DB_NAME = 'durable-sessions-captures';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export type StoredSession = SessionInfo;
 
@@ -20,15 +22,17 @@ interface StoredConnection {
   summary: ConnectionSummary;
 }
 
-interface StoredEvent extends TraceEvent {
+interface StoredChunk {
   connKey: string;
   sessionId: string;
+  firstSeq: number;
+  events: TraceEvent[];
 }
 
 interface CaptureDB extends DBSchema {
   sessions: { key: string; value: StoredSession; indexes: { byTab: number; byUpdated: number } };
   connections: { key: string; value: StoredConnection; indexes: { bySession: string } };
-  events: { key: [string, number]; value: StoredEvent; indexes: { bySession: string } };
+  chunks: { key: [string, number]; value: StoredChunk; indexes: { bySession: string } };
 }
 
 export interface WriteBatch {
@@ -60,20 +64,25 @@ export interface CaptureStore {
 
 export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
   const db: IDBPDatabase<CaptureDB> = await openDB<CaptureDB>(name, DB_VERSION, {
-    upgrade(d) {
-      const sessions = d.createObjectStore('sessions', { keyPath: 'id' });
-      sessions.createIndex('byTab', 'tabId');
-      sessions.createIndex('byUpdated', 'updatedAt');
-      d.createObjectStore('connections', { keyPath: 'key' }).createIndex('bySession', 'sessionId');
-      d.createObjectStore('events', { keyPath: ['connKey', 'seq'] }).createIndex('bySession', 'sessionId');
+    upgrade(d, oldVersion) {
+      if (oldVersion < 1) {
+        const sessions = d.createObjectStore('sessions', { keyPath: 'id' });
+        sessions.createIndex('byTab', 'tabId');
+        sessions.createIndex('byUpdated', 'updatedAt');
+        d.createObjectStore('connections', { keyPath: 'key' }).createIndex('bySession', 'sessionId');
+      }
+      // Version 1 stored one record per event (pre-release builds only): those events go.
+      const raw = d as unknown as IDBDatabase;
+      if (raw.objectStoreNames.contains('events')) raw.deleteObjectStore('events');
+      d.createObjectStore('chunks', { keyPath: ['connKey', 'firstSeq'] }).createIndex('bySession', 'sessionId');
     },
   });
 
   const remove = async (sessionId: string): Promise<void> => {
-    const tx = db.transaction(['sessions', 'connections', 'events'], 'readwrite');
+    const tx = db.transaction(['sessions', 'connections', 'chunks'], 'readwrite');
     const range = IDBKeyRange.only(sessionId);
     const deletions: Promise<unknown>[] = [tx.objectStore('sessions').delete(sessionId)];
-    for (const store of ['connections', 'events'] as const) {
+    for (const store of ['connections', 'chunks'] as const) {
       let cursor = await tx.objectStore(store).index('bySession').openKeyCursor(range);
       while (cursor) {
         deletions.push(tx.objectStore(store).delete(cursor.primaryKey));
@@ -85,23 +94,30 @@ export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
 
   return {
     async write({ session, connections, events }) {
-      const tx = db.transaction(['sessions', 'connections', 'events'], 'readwrite');
+      const tx = db.transaction(['sessions', 'connections', 'chunks'], 'readwrite');
       const puts: Promise<unknown>[] = [tx.objectStore('sessions').put(session)];
       for (const summary of connections) puts.push(tx.objectStore('connections').put({ key: connKey(session.id, summary.id), sessionId: session.id, summary }));
-      for (const { connId, event } of events) puts.push(tx.objectStore('events').put({ ...event, connKey: connKey(session.id, connId), sessionId: session.id }));
+      const byConn = new Map<string, TraceEvent[]>();
+      for (const { connId, event } of events) {
+        const list = byConn.get(connId);
+        if (list) list.push(event);
+        else byConn.set(connId, [event]);
+      }
+      for (const [connId, list] of byConn) {
+        puts.push(tx.objectStore('chunks').put({ connKey: connKey(session.id, connId), sessionId: session.id, firstSeq: list[0]!.seq, events: list }));
+      }
       await Promise.all([...puts, tx.done]);
     },
 
     async load(sessionId) {
-      const tx = db.transaction(['sessions', 'connections', 'events'], 'readonly');
+      const tx = db.transaction(['sessions', 'connections', 'chunks'], 'readonly');
       const session = await tx.objectStore('sessions').get(sessionId);
       if (!session) return null;
       const conns = await tx.objectStore('connections').index('bySession').getAll(sessionId);
       const connections: ConnectionCapture[] = [];
       for (const c of conns) {
         const range = IDBKeyRange.bound([c.key, 0], [c.key, Number.MAX_SAFE_INTEGER]);
-        const stored = await tx.objectStore('events').getAll(range);
-        const events: TraceEvent[] = stored.map(({ connKey: _k, sessionId: _s, ...e }) => e);
+        const events: TraceEvent[] = (await tx.objectStore('chunks').getAll(range)).flatMap((chunk) => chunk.events);
         // The stored events are the truth: a summary and its events may have been flushed apart.
         connections.push({ summary: { ...c.summary, events: events.length }, events });
       }

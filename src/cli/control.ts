@@ -25,15 +25,41 @@ export interface Control {
   close(): Promise<void>;
 }
 
+/** The page side of the control: a panel port that reconnects and re-subscribes, as the panel's does. */
+const PORT_SCRIPT = `(() => {
+  const name = __NAME__, source = __SOURCE__, v = __V__;
+  let port = null;
+  window.__dsiTab = -1;
+  function open() {
+    if (port) return port;
+    const p = chrome.runtime.connect({ name });
+    p.onMessage.addListener((m) => window.__dsiReceive(m));
+    p.onDisconnect.addListener(() => {
+      port = null;
+      setTimeout(() => { if (chrome.runtime && chrome.runtime.id) open(); }, 50);
+    });
+    port = p;
+    if (window.__dsiTab >= 0) p.postMessage({ source, v, type: 'subscribe', tabId: window.__dsiTab });
+    return p;
+  }
+  window.__dsiSend = (m) => {
+    if (m.type === 'subscribe') window.__dsiTab = m.tabId;
+    try {
+      open().postMessage({ source, v, ...m });
+    } catch {
+      port = null;
+      open().postMessage({ source, v, ...m });
+    }
+  };
+  open();
+})()`;
+
 type Waiter = { match(m: BackgroundToPanel): boolean; resolve(m: BackgroundToPanel): void };
 
 /** Finds the browser tab id of a page: the page must show a URL no other tab shows. */
 export async function tabIdOf(extensionPage: Page, url: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const id = await extensionPage.evaluate(async (u) => {
-      const tabs = await chrome.tabs.query({});
-      return tabs.find((t) => t.url === u)?.id ?? null;
-    }, url);
+    const id = (await extensionPage.evaluate(`chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(url)})?.id ?? null)`)) as number | null;
     if (id !== null) return id;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -58,41 +84,10 @@ export async function openControl(context: BrowserContext, extensionId: string, 
   // The panel page without ?tabId renders only a notice: this page is a quiet host for the port.
   await page.goto(`chrome-extension://${extensionId}/panel/index.html`);
   // Like the panel's own port, this one reconnects after the service worker restarts, and
-  // subscribes again.
-  await page.evaluate(
-    ({ name, source, v }) => {
-      const w = window as unknown as { __dsiReceive(m: unknown): void; __dsiSend(m: object): void; __dsiTab: number };
-      w.__dsiTab = -1;
-      let port: chrome.runtime.Port | null = null;
-      const open = (): chrome.runtime.Port => {
-        if (port) return port;
-        const p = chrome.runtime.connect({ name });
-        p.onMessage.addListener((m) => w.__dsiReceive(m));
-        p.onDisconnect.addListener(() => {
-          port = null;
-          // As the panel does: come back at once after a worker restart, and subscribe again.
-          setTimeout(() => {
-            if (chrome.runtime?.id) open();
-          }, 50);
-        });
-        port = p;
-        if (w.__dsiTab >= 0) p.postMessage({ source, v, type: 'subscribe', tabId: w.__dsiTab });
-        return p;
-      };
-      w.__dsiSend = (m) => {
-        if ((m as { type?: string }).type === 'subscribe') w.__dsiTab = (m as { tabId: number }).tabId;
-        try {
-          open().postMessage({ source, v, ...m });
-        } catch {
-          port = null;
-          open().postMessage({ source, v, ...m });
-        }
-      };
-      open();
-    },
-    { name: PANEL_PORT, source: SOURCE, v: PROTOCOL_VERSION },
-  );
-  const send = (m: object) => page.evaluate((msg) => (window as unknown as { __dsiSend(m: object): void }).__dsiSend(msg), m);
+  // subscribes again. A string, not a function: a function would be serialized as the Node
+  // side compiled it, and tsx (the CLI's runner) adds helpers the page does not have.
+  await page.evaluate(PORT_SCRIPT.replace('__NAME__', JSON.stringify(PANEL_PORT)).replace('__SOURCE__', JSON.stringify(SOURCE)).replace('__V__', String(PROTOCOL_VERSION)));
+  const send = (m: object) => page.evaluate(`window.__dsiSend(${JSON.stringify(m)})`);
   if (tabId >= 0) await send({ type: 'subscribe', tabId });
   const next = <T extends BackgroundToPanel>(match: (m: BackgroundToPanel) => m is T, timeoutMs: number, what: string): Promise<T> =>
     new Promise((resolve, reject) => {
