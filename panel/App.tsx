@@ -70,7 +70,7 @@ function ViewTabs({ store, faultsOpen, toggleFaults }: { store: PanelStore; faul
   );
 }
 
-function ConnectionsView({ store }: { store: PanelStore }) {
+function ConnectionsView({ store, connection }: { store: PanelStore; connection: PanelConnection | null }) {
   const selected = store.selected.value;
   const hasRows = store.allRows.value.length > 0;
   return (
@@ -81,7 +81,7 @@ function ConnectionsView({ store }: { store: PanelStore }) {
       {hasRows && selected && <Splitter store={store} />}
       {hasRows &&
         (selected ? (
-          <ConnectionDetail store={store} conn={selected} />
+          <ConnectionDetail store={store} conn={selected} connection={connection} />
         ) : (
           <p class="empty hint">Select a connection to see its events, the reassembled output and the request (↑/↓ move, / filters).</p>
         ))}
@@ -148,7 +148,7 @@ export function App({ store, connection }: Props) {
           <FaultsBar store={store} connection={connection} />
         </div>
       )}
-      {store.view.value === 'findings' ? <FindingsView store={store} connection={connection} /> : <ConnectionsView store={store} />}
+      {store.view.value === 'findings' ? <FindingsView store={store} connection={connection} /> : <ConnectionsView store={store} connection={connection} />}
       {store.sessions.open.value && <SessionPicker store={store} connection={connection} />}
       {store.exchange.exportOpen.value && <ExportDialog store={store} />}
       {dragging && <div class="drop-hint">Drop a trace or HAR file to open it read-only</div>}

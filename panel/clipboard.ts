@@ -37,8 +37,13 @@ export async function copyText(text: string, what: string): Promise<boolean> {
   } catch {
     ok = legacyCopy(text);
   }
-  copiedNote.value = ok ? `Copied ${what}` : `Could not copy ${what}`;
-  clearTimeout(noteTimer);
-  noteTimer = setTimeout(() => (copiedNote.value = null), 2000);
+  showNote(ok ? `Copied ${what}` : `Could not copy ${what}`);
   return ok;
+}
+
+/** A short confirmation in the panel's toast (copies, armed replays…). */
+export function showNote(text: string, ms = 2000): void {
+  copiedNote.value = text;
+  clearTimeout(noteTimer);
+  noteTimer = setTimeout(() => (copiedNote.value = null), ms);
 }

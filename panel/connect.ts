@@ -2,6 +2,7 @@
 import { createReconnectingPort } from '../src/adapters/port';
 import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
+import type { ReplayRecording } from '../src/core/replay/recording';
 import { PANEL_PORT, isBackgroundToPanel, message, type BackgroundToPanel, type PanelToBackground, type RunTestOptions } from '../src/messages';
 import { applyMessage, type PanelStore } from './store';
 
@@ -15,6 +16,8 @@ export interface PanelConnection {
   releaseFault(faultId: string, deliver: boolean): void;
   runTest(test: TestId, options: Partial<RunTestOptions>): void;
   cancelTest(): void;
+  /** Answer the page's next matching request from a recording (see src/hook/replay.ts). */
+  replay(recording: ReplayRecording, scale: number): void;
 }
 
 type Body<M> = M extends unknown ? Omit<M, 'source' | 'v' | 'tabId'> : never;
@@ -46,5 +49,6 @@ export function connectPanel(store: PanelStore): PanelConnection {
     releaseFault: (faultId, deliver) => send({ type: 'release-fault', faultId, deliver }),
     runTest: (test, options) => send({ type: 'run-test', test, options }),
     cancelTest: () => send({ type: 'cancel-test' }),
+    replay: (recording, scale) => send({ type: 'replay', recording, scale }),
   };
 }

@@ -38,6 +38,7 @@ function recordingConnection() {
     armFault: (f) => sent.push(['arm-fault', f]),
     disarmFault: (id) => sent.push(['disarm-fault', id]),
     releaseFault: (id, d) => sent.push(['release-fault', id, d]),
+    replay: (r, scale) => sent.push(['replay', r, scale]),
     runTest: (t, o) => sent.push(['run-test', t, o]),
     cancelTest: () => sent.push(['cancel-test']),
   };

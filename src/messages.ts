@@ -14,6 +14,7 @@ import type { TabSnapshot } from './core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from './core/trace/session';
 import type { TestId } from './core/analysis/types';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
+import { parseRecording, type ReplayRecording } from './core/replay/recording';
 
 export const PROTOCOL_VERSION = 1;
 export const SOURCE = 'durable-sessions-inspector';
@@ -83,7 +84,12 @@ export type PanelReleaseFault = Envelope & { type: 'release-fault'; tabId: numbe
 /** Run a validation test against the tab. Options are partial; the background fills defaults. */
 export type PanelRunTest = Envelope & { type: 'run-test'; tabId: number; test: TestId; options: Partial<RunTestOptions> };
 export type PanelCancelTest = Envelope & { type: 'cancel-test'; tabId: number };
-export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault | PanelRunTest | PanelCancelTest;
+/**
+ * Answer the app's next matching request (method + URL path) from a recording instead of the
+ * network; `scale` stretches (>1) or compresses (<1) the recorded timing, 0 sends at once.
+ */
+export type PanelReplay = Envelope & { type: 'replay'; tabId: number; recording: ReplayRecording; scale: number };
+export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault | PanelRunTest | PanelCancelTest | PanelReplay;
 
 export interface RunTestOptions {
   waitForGenerationMs: number;
@@ -139,7 +145,8 @@ export type HookSetRecording = Envelope & { type: 'set-recording'; recording: bo
 export type HookArmFault = Envelope & { type: 'arm-fault'; fault: FaultSpec };
 export type HookDisarmFault = Envelope & { type: 'disarm-fault'; faultId: string };
 export type HookReleaseFault = Envelope & { type: 'release-fault'; faultId: string; deliver: boolean };
-export type CommandToHook = HookSetRecording | HookArmFault | HookDisarmFault | HookReleaseFault;
+export type HookArmReplay = Envelope & { type: 'arm-replay'; recording: ReplayRecording; scale: number };
+export type CommandToHook = HookSetRecording | HookArmFault | HookDisarmFault | HookReleaseFault | HookArmReplay;
 
 // ── construction and guards ─────────────────────────────────────────────────────────────
 type Body<M> = M extends unknown ? Omit<M, 'source' | 'v'> : never;
@@ -193,9 +200,15 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return TEST_IDS.includes(x.test as TestId);
     case 'cancel-test':
       return true;
+    case 'replay':
+      return isReplayBody(x);
     default:
       return false;
   }
+}
+
+function isReplayBody(x: Record<string, unknown>): boolean {
+  return typeof x.scale === 'number' && Number.isFinite(x.scale) && x.scale >= 0 && x.scale <= 100 && parseRecording(x.recording).ok;
 }
 
 const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session', 'test-progress', 'test-result']);
@@ -219,6 +232,8 @@ export function isCommandToHook(x: unknown): x is CommandToHook {
     case 'disarm-fault':
     case 'release-fault':
       return isFaultCommandBody(x);
+    case 'arm-replay':
+      return isReplayBody(x);
     default:
       return false;
   }

@@ -1,6 +1,8 @@
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { transportLabel } from '../../src/core/trace/model';
-import { copyText } from '../clipboard';
+import { copyText, showNote } from '../clipboard';
+import { canReplay, recordingOf } from '../../src/core/replay/recording';
+import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
@@ -13,8 +15,9 @@ const TABS: { id: DetailTab; label: string }[] = [
   { id: 'request', label: 'Request' },
 ];
 
-export function ConnectionDetail({ store, conn }: { store: PanelStore; conn: ConnectionCapture }) {
+export function ConnectionDetail({ store, conn, connection }: { store: PanelStore; conn: ConnectionCapture; connection?: PanelConnection | null }) {
   const tab = store.selection.tab.value;
+  const replayable = connection && canReplay(conn);
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
@@ -29,6 +32,18 @@ export function ConnectionDetail({ store, conn }: { store: PanelStore; conn: Con
         <button type="button" onClick={() => void copyText(curlOf(conn), 'cURL command')} title="Copy this request as a cURL command">
           Copy as cURL
         </button>
+        {replayable && (
+          <button
+            type="button"
+            title="Answer the page's next request to this URL from this capture, with its original timing, instead of the network (arm faults first to reproduce a failure)"
+            onClick={() => {
+              connection.replay(recordingOf(conn), 1);
+              showNote('Replay armed: the page’s next matching request is answered from this capture', 4000);
+            }}
+          >
+            Replay in page
+          </button>
+        )}
       </div>
       <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'events' && <EventsView store={store} conn={conn} />}

@@ -7,7 +7,7 @@
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookArmReplay, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
@@ -15,6 +15,7 @@ import { createRecordingSettings } from './settings';
 import { browserRunId } from './browser-run';
 import { createWatchedTabs } from './watched';
 import { parseFaultSpec } from '../core/faults/spec';
+import { parseRecording } from '../core/replay/recording';
 import type { TestId } from '../core/analysis/types';
 import { createBrowserTestContext } from './tests/browser-context';
 import { runTest } from './tests/runner';
@@ -202,6 +203,11 @@ async function handlePanelMessage(port: Runtime.Port, m: PanelToBackground, subs
     case 'run-test':
       void startTest(m.tabId, m.test, parseRunTestOptions(m.options));
       return;
+    case 'replay': {
+      const parsed = parseRecording(m.recording);
+      if (parsed.ok) toRelays(m.tabId, message<HookArmReplay>({ type: 'arm-replay', recording: parsed.recording, scale: m.scale }));
+      return;
+    }
     case 'cancel-test': {
       const run = runningTests.get(m.tabId);
       if (run) run.cancelled = true;

@@ -8,8 +8,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { PANEL_PORT, PROTOCOL_VERSION, SOURCE, isBackgroundToPanel, type BackgroundToPanel, type RunTestOptions } from '../messages';
 import type { TabSnapshot } from '../core/trace/model';
 import type { TestId } from '../core/analysis/types';
-import type { TestRunRecord } from '../core/trace/session';
+import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { FaultSpec } from '../core/faults/spec';
+import type { ReplayRecording } from '../core/replay/recording';
 
 export interface Control {
   page: Page;
@@ -19,8 +20,14 @@ export interface Control {
   snapshot(): Promise<TabSnapshot>;
   /** The snapshot with the id of the session (page load) it belongs to. */
   session(): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
+  /** The stored sessions of this browser profile (also from before a browser restart). */
+  sessions(): Promise<SessionInfo[]>;
+  /** One stored session, read back from storage as the panel's session picker opens it. */
+  loadSession(sessionId: string): Promise<{ session: SessionInfo; snapshot: TabSnapshot }>;
   runTest(test: TestId, options: Partial<RunTestOptions>, onProgress?: (step: string, elapsedMs: number) => void): Promise<TestRunRecord>;
   armFault(fault: FaultSpec): Promise<void>;
+  /** Arms a replay: the tab's next matching request is answered from the recording. */
+  replay(recording: ReplayRecording, scale?: number): Promise<void>;
   disarmFault(faultId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -115,6 +122,17 @@ export async function openControl(context: BrowserContext, extensionId: string, 
       const { sessionId, snapshot } = await reply;
       return { sessionId, snapshot };
     },
+    async sessions() {
+      const reply = next((m): m is Extract<BackgroundToPanel, { type: 'sessions' }> => m.type === 'sessions' && m.tabId === tabId, 10_000, 'session list');
+      await send({ type: 'list-sessions', tabId });
+      return (await reply).sessions;
+    },
+    async loadSession(sessionId) {
+      const reply = next((m): m is Extract<BackgroundToPanel, { type: 'stored-session' }> => m.type === 'stored-session' && m.tabId === tabId && m.session.id === sessionId, 10_000, `stored session ${sessionId}`);
+      await send({ type: 'load-session', tabId, sessionId });
+      const { session, snapshot } = await reply;
+      return { session, snapshot };
+    },
     async runTest(test, options, onProgress) {
       const listener = (m: BackgroundToPanel) => {
         if (m.type === 'test-progress' && m.tabId === tabId && m.test === test) onProgress?.(m.step, m.elapsedMs);
@@ -128,6 +146,9 @@ export async function openControl(context: BrowserContext, extensionId: string, 
       } finally {
         progress.delete(listener);
       }
+    },
+    async replay(recording, scale = 1) {
+      await send({ type: 'replay', tabId, recording, scale });
     },
     async armFault(fault) {
       await send({ type: 'arm-fault', tabId, fault });

@@ -14,12 +14,15 @@ import { apply, bare, method, ownData, replaceGetter, replaceValue } from './def
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
+import type { Replays } from './replay';
 import { mulberry32, splitChunk, type FaultSpec } from '../core/faults/spec';
 import { engineTraits } from './engine';
 
 interface FetchContext {
   conn: string;
   signal: AbortSignal | null;
+  method: string;
+  url: string;
 }
 
 const PREVIEW_CHARS = 2048;
@@ -154,7 +157,7 @@ function describeRequest(g: G, x: Intrinsics, emitter: Emitter, args: unknown[])
     type: 'open', kind: 'fetch', url, method, requestHeaders: headers,
     requestBodySize: body.size, requestBodyPreview: body.preview, detail: null,
   });
-  return { conn, signal };
+  return { conn, signal, method, url };
 }
 
 function errorText(err: unknown): string {
@@ -177,7 +180,7 @@ interface Mirror {
 /** Statuses whose responses `new Response` refuses a body for. */
 const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
-export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null): void {
+export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): void {
   const origFetch = g.fetch;
   const ResponseCtor = g.Response;
   const ReadableStreamCtor = g.ReadableStream;
@@ -439,6 +442,15 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       // reaching the network.
       if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor(fetchFailed)]);
       const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args)) : undefined;
+      // A recording armed for this request answers it instead of the network (see replay.ts).
+      const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url)) : null;
+      if (ctx && replay) {
+        const res = replays!.respond(replay, ctx.signal);
+        const out = safely(() => onResponse(ctx, res)) ?? res;
+        const m = mirrors.get(out);
+        if (m) m.url = ctx.url;
+        return apply(g.Promise.resolve, PromiseCtor, [out]);
+      }
       let promise: Promise<Response>;
       try {
         promise = apply(target, thisArg, args) as Promise<Response>;

@@ -12,6 +12,8 @@ import { installXhr } from './xhr';
 import { installPageSignals } from './page-signals';
 import { createFaultEngine } from './faults';
 import { parseFaultSpec } from '../core/faults/spec';
+import { parseRecording } from '../core/replay/recording';
+import { createReplays } from './replay';
 import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
@@ -20,15 +22,20 @@ const nativeFetch = g.fetch;
 const emitter = safely(() => createEmitter(g));
 if (emitter) {
   const faults = safely(() => createFaultEngine(g, emitter)) ?? null;
-  safely(() => installFetch(g, emitter, faults));
+  const replays = createReplays(g);
+  safely(() => installFetch(g, emitter, faults, replays));
   safely(() => installWebSocket(g, emitter, faults));
   safely(() => installEventSource(g, emitter, faults, nativeFetch));
   safely(() => installXhr(g, emitter));
   safely(() => installPageSignals(g, emitter));
   emitter.onCommand((cmd) =>
     safely(() => {
-      if (!faults) return;
-      if (cmd.type === 'arm-fault') {
+      if (cmd.type === 'arm-replay') {
+        const parsed = parseRecording(cmd.recording);
+        if (parsed.ok) replays.arm(parsed.recording, cmd.scale);
+      } else if (!faults) {
+        return;
+      } else if (cmd.type === 'arm-fault') {
         const parsed = parseFaultSpec(cmd.fault);
         if (parsed.ok) faults.arm(parsed.spec);
       } else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);

@@ -1,0 +1,79 @@
+/**
+ * Replay recordings: a captured streaming response, reduced to what serving it again needs —
+ * the request it answers (method and URL), the response head, and the body chunks with their
+ * times relative to the response. The hook answers the app's matching request from it instead
+ * of the network, so a bug reproduces without the backend (and faults fire at the same point).
+ */
+import type { ConnectionCapture } from '../trace/model';
+import type { Header } from '../trace/records';
+
+export interface ReplayChunk {
+  /** Milliseconds after the response head. */
+  at: number;
+  text: string;
+}
+
+export interface ReplayRecording {
+  method: string;
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Header[];
+  chunks: ReplayChunk[];
+}
+
+export const REPLAY_LIMITS = { chunks: 200_000, bytes: 64 * 1024 * 1024 } as const;
+
+/** Only fetch/XHR bodies can be served again: sockets and EventSource are left for later. */
+export function canReplay(conn: ConnectionCapture): boolean {
+  const s = conn.summary;
+  return (s.kind === 'fetch' || s.kind === 'xhr') && s.streaming && s.status !== null && conn.events.some((e) => e.dir === 'in' && e.text !== null);
+}
+
+export function recordingOf(conn: ConnectionCapture): ReplayRecording {
+  const s = conn.summary;
+  const incoming = conn.events.filter((e) => e.dir === 'in' && e.text !== null);
+  const t0 = incoming[0]?.time ?? s.startedAt;
+  return {
+    method: s.method,
+    url: s.url,
+    status: s.status ?? 200,
+    statusText: '',
+    headers: s.responseHeaders,
+    chunks: incoming.map((e) => ({ at: Math.max(0, e.time - t0), text: e.text! })),
+  };
+}
+
+/** Rebuilds a recording from untrusted input (a message, an imported file), or explains why not. */
+export function parseRecording(x: unknown): { ok: true; recording: ReplayRecording } | { ok: false; error: string } {
+  if (typeof x !== 'object' || x === null) return { ok: false, error: 'a recording must be an object' };
+  const r = x as Record<string, unknown>;
+  if (typeof r.method !== 'string' || !/^[A-Z]{1,16}$/.test(r.method)) return { ok: false, error: 'bad method' };
+  if (typeof r.url !== 'string' || !/^https?:\/\//.test(r.url) || r.url.length > 16384) return { ok: false, error: 'bad url' };
+  if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 200 || r.status > 599) return { ok: false, error: 'bad status' };
+  if (!Array.isArray(r.headers) || !Array.isArray(r.chunks)) return { ok: false, error: 'headers and chunks must be arrays' };
+  if (r.chunks.length > REPLAY_LIMITS.chunks) return { ok: false, error: `more than ${REPLAY_LIMITS.chunks} chunks` };
+  const headers: Header[] = [];
+  for (const h of r.headers.slice(0, 200)) if (Array.isArray(h) && typeof h[0] === 'string' && typeof h[1] === 'string') headers.push([h[0], h[1]]);
+  const chunks: ReplayChunk[] = [];
+  let bytes = 0;
+  for (const c of r.chunks) {
+    const at = (c as { at?: unknown })?.at;
+    const text = (c as { text?: unknown })?.text;
+    if (typeof at !== 'number' || !Number.isFinite(at) || at < 0 || typeof text !== 'string') return { ok: false, error: 'bad chunk' };
+    bytes += text.length;
+    if (bytes > REPLAY_LIMITS.bytes) return { ok: false, error: 'recording too large' };
+    chunks.push({ at, text });
+  }
+  return { ok: true, recording: { method: r.method, url: r.url, status: r.status, statusText: typeof r.statusText === 'string' ? r.statusText.slice(0, 256) : '', headers, chunks } };
+}
+
+/** The key a request is matched by: method, origin and path (queries often carry nonces). */
+export function replayKey(method: string, url: string): string {
+  try {
+    const u = new URL(url);
+    return `${method.toUpperCase()} ${u.origin}${u.pathname}`;
+  } catch {
+    return `${method.toUpperCase()} ${url}`;
+  }
+}
