@@ -175,3 +175,22 @@ describe('actions', () => {
     expect(sent).toEqual([['run-test', 'multi-surface', { timeoutMs: 15000, dropAfterEvents: 5 }], ['cancel-test']]);
   });
 });
+
+describe('preserve log', () => {
+  it('keeps earlier page loads across a navigation only when asked, never across a clear', () => {
+    const { store } = manualStore();
+    send(store, { type: 'records', docId: 'docA', records: trapped() });
+    send(store, { type: 'reset', sessionId: 's2', reason: 'navigated' });
+    expect([...store.capture.keys()]).toEqual([]);
+
+    store.filter.preserveLog.value = true;
+    send(store, { type: 'records', docId: 'docB', records: trapped() });
+    send(store, { type: 'reset', sessionId: 's3', reason: 'navigated' });
+    send(store, { type: 'records', docId: 'docC', records: trapped() });
+    expect([...store.capture.keys()]).toEqual(['docB:1', 'docC:1']);
+
+    send(store, { type: 'reset', sessionId: 's4', reason: 'cleared' });
+    expect([...store.capture.keys()]).toEqual([]);
+    store.filter.preserveLog.value = false;
+  });
+});

@@ -20,12 +20,35 @@ import { createCaptureStateStore, createExchangeStore, createFaultsStore, create
 export type DetailTab = 'events' | 'output' | 'request';
 export type EventMode = 'messages' | 'chunks';
 
+const PRESERVE_KEY = 'durable-sessions.preserveLog';
+
+/** The choice persists across panel reloads, as DevTools' own does. */
+function createPreserveLog() {
+  let initial = false;
+  try {
+    initial = globalThis.localStorage?.getItem(PRESERVE_KEY) === '1';
+  } catch {
+    // No storage (tests, sandboxed frames): the default applies.
+  }
+  const s = signal(initial);
+  s.subscribe((v) => {
+    try {
+      globalThis.localStorage?.setItem(PRESERVE_KEY, v ? '1' : '0');
+    } catch {
+      // Not persisted; the choice still holds for this panel.
+    }
+  });
+  return s;
+}
+
 export function createFilterStore() {
   const text = signal('');
   return {
     text,
     /** Show every captured request, not only streams. */
     showAll: signal(false),
+    /** Keep the connections of earlier page loads when the tab navigates (as DevTools' Network "Preserve log"). */
+    preserveLog: createPreserveLog(),
     sort: signal<SortState | null>(null),
     terms: computed<FilterTerm[]>(() => parseFilter(text.value)),
   };
@@ -216,21 +239,30 @@ export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
         store.sessions.liveId.value = msg.sessionId;
         store.findings.invalidate(true);
         break;
-      case 'reset':
+      case 'reset': {
+        const previous = store.live;
         store.live = emptyTabData();
+        // Connection ids carry their document's id, so earlier page loads never collide.
+        if (msg.reason === 'navigated' && store.filter.preserveLog.peek()) {
+          for (const [id, c] of previous.capture) store.live.capture.set(id, c);
+          store.live.signals.push(...previous.signals);
+          store.live.faults.push(...previous.faults);
+        }
         store.sessions.liveId.value = msg.sessionId;
         // A page loaded with the panel open: its hooks recorded from the start.
         if (msg.reason === 'navigated') store.captureState.loadedBeforePanel.value = false;
         store.faults.armed.value = store.faults.armed.value.filter((f) => f.spec.scope.kind !== 'connection');
-        if (live) clearSelection(store);
+        if (live && !(msg.reason === 'navigated' && store.filter.preserveLog.peek())) clearSelection(store);
         store.findings.invalidate(true);
         break;
+      }
       case 'records':
         foldRecords(store.live, msg.docId, msg.records);
         if (live) store.findings.invalidate();
         break;
       case 'capture-state':
         store.captureState.state.value = { recording: msg.recording, recordOnLoad: msg.recordOnLoad, origin: msg.origin, storage: msg.storage };
+        store.captureState.linkedTabs.value = msg.linkedTabs ?? [];
         return;
       case 'sessions':
         store.sessions.list.value = msg.sessions;

@@ -17,6 +17,8 @@ export function createCaptureStateStore() {
     state: signal<CaptureState | null>(null),
     /** True until the tab navigates with the panel open: until then the page loaded with its hooks dormant. */
     loadedBeforePanel: signal(true),
+    /** Other tabs of the same session (shared conversation/run ids): the second surfaces. */
+    linkedTabs: signal<Array<{ tabId: number; ids: string[] }>>([]),
   };
 }
 

@@ -132,6 +132,8 @@ export type BackgroundCaptureState = Envelope & {
   /** Origin of the tab's page, or null when it cannot be captured (e.g. chrome:// pages). */
   origin: string | null;
   storage: StorageStatus;
+  /** Other tabs whose session shares a conversation/run/session id with this tab's. */
+  linkedTabs: Array<{ tabId: number; ids: string[] }>;
 };
 export type BackgroundSessions = Envelope & { type: 'sessions'; tabId: number; sessions: SessionInfo[] };
 export type BackgroundStoredSession = Envelope & { type: 'stored-session'; tabId: number; session: SessionInfo; snapshot: TabSnapshot };

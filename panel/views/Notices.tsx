@@ -97,6 +97,20 @@ export function Notices({ store }: { store: PanelStore }) {
           {dormant}
         </div>
       )}
+      {live && store.captureState.linkedTabs.value.length > 0 && (
+        <div class="banner note" role="note" aria-label="Linked tabs">
+          Same session in {store.captureState.linkedTabs.value.length === 1 ? 'another tab' : `${store.captureState.linkedTabs.value.length} other tabs`} (
+          {store.captureState.linkedTabs.value.map((l, i) => (
+            <span key={l.tabId}>
+              {i > 0 && ', '}
+              <a href={`index.html?tabId=${l.tabId}`} target="_blank" rel="noreferrer" title={`Shares ${l.ids.join(', ')}`}>
+                tab {l.tabId}
+              </a>
+            </span>
+          ))}
+          ): its connections open in a panel page of their own.
+        </div>
+      )}
       {workers && (
         <div class="banner note" role="note" aria-label="Workers">
           {workers}

@@ -54,6 +54,9 @@ export function Toolbar({ store, connection, onImport }: { store: PanelStore; co
       <label>
         <input type="checkbox" checked={filter.showAll.value} onChange={(e) => (filter.showAll.value = e.currentTarget.checked)} /> All requests
       </label>
+      <label title="Keep the connections of earlier page loads when the page navigates">
+        <input type="checkbox" checked={filter.preserveLog.value} onChange={(e) => (filter.preserveLog.value = e.currentTarget.checked)} /> Preserve log
+      </label>
       <span class="summary">{shown === total ? `${total} connections` : `${shown} / ${total} connections`}</span>
       <span class="spacer" />
       <TrapBadge store={store} />

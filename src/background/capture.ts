@@ -41,6 +41,8 @@ export interface CaptureService {
   liveSessions(): ReadonlySet<string>;
   /** Other tabs whose live session shares a conversation/run/session id with this tab's. */
   linkedTabs(tabId: number): number[];
+  /** The same, with the ids they share. */
+  links(tabId: number): Array<{ tabId: number; ids: string[] }>;
   forgetTab(tabId: number): void;
 }
 
@@ -184,6 +186,14 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     linkedTabs(tabId) {
       const mine = live.get(tabId)?.session.correlationIds ?? [];
       return [...live.entries()].filter(([id, t]) => id !== tabId && sharesCorrelation(mine, t.session.correlationIds)).map(([id]) => id);
+    },
+
+    links(tabId) {
+      const mine = new Set(live.get(tabId)?.session.correlationIds ?? []);
+      return [...live.entries()]
+        .filter(([id]) => id !== tabId)
+        .map(([id, t]) => ({ tabId: id, ids: t.session.correlationIds.filter((x) => mine.has(x)) }))
+        .filter((l) => l.ids.length > 0);
     },
 
     forgetTab(tabId) {

@@ -108,6 +108,7 @@ async function sendCaptureState(tabId: number): Promise<void> {
     recordOnLoad: origin !== null && (await settings.recordsOnLoad(origin)),
     origin,
     storage: (await ready).persister.status(),
+    linkedTabs: (await ready).capture.links(tabId),
   }));
 }
 
@@ -152,6 +153,8 @@ function handleRelay(port: Runtime.Port): void {
     // A hook only sends while told to record; anything else is a page posting on our channel.
     if (!docId || !(await isRecording(tabId, relay.origin))) return;
     const accepted = await capture.apply(tabId, docId, m.records, m.seq);
+    // A new connection may carry the ids that link this tab to another: tell watching panels.
+    if (accepted.some((r) => r.type === 'open')) for (const watchedTab of panels.keys()) void sendCaptureState(watchedTab);
     if (accepted.length > 0) toPanels(tabId, message<BackgroundRecords>({ type: 'records', tabId, docId, records: accepted }));
   });
 }

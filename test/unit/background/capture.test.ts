@@ -124,6 +124,21 @@ describe('capture service', () => {
   });
 });
 
+describe('linked tabs', () => {
+  it('links two tabs whose sessions share a conversation id, and says which', async () => {
+    const { capture } = await setup();
+    await capture.hello(1, 'a', 'http://app/durable-sse/', true, true);
+    await capture.hello(2, 'b', 'http://app/durable-sse/?c=c_k2j4h5', true, true);
+    await capture.hello(3, 'c', 'http://app/other/', true, true);
+    await capture.apply(1, 'a', [open('1', 'http://app/durable-sse/api/conversations/c_k2j4h5/runs')], 1);
+    await capture.apply(2, 'b', [open('1', 'http://app/durable-sse/api/conversations/c_k2j4h5')], 1);
+    await capture.apply(3, 'c', [open('1', 'http://app/other/api/chat')], 1);
+    expect(capture.links(1)).toEqual([{ tabId: 2, ids: ['conversation:c_k2j4h5'] }]);
+    expect(capture.linkedTabs(2)).toEqual([1]);
+    expect(capture.links(3)).toEqual([]);
+  });
+});
+
 describe('batches lost or sent twice when the service worker restarts', () => {
   it('ignores a batch it already stored (the relay re-sends after reconnecting)', async () => {
     const { capture } = await setup();
