@@ -171,3 +171,90 @@ describe('durable modes recover from faults, trapped modes visibly do not', () =
     expect(snap.faults.map((f) => f.kind)).toEqual(['drop']);
   });
 });
+
+describe('each fault on each transport, as the app sees it', () => {
+  const expected = (prompt: string, tokens = 60) => generateTokens(prompt, 1, tokens).join('');
+  const spec = (kind: FaultSpec['kind'], extra: Partial<FaultSpec> = {}): FaultSpec => ({ id: `${kind}-${++n}`, kind, trigger: { kind: 'after-events', count: 5 }, scope: { kind: 'tab' }, probability: 1, once: true, ...extra });
+
+  async function run(path: string, prompt: string, fault: FaultSpec): Promise<{ state: string; text: string; ms: number }> {
+    await s.page.goto(`${s.demo.url}${path}`);
+    await s.control.armFault(fault);
+    const t0 = Date.now();
+    await s.page.getByLabel('Prompt').fill(prompt);
+    await s.page.getByRole('button', { name: 'Send' }).click();
+    await s.page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 30_000 });
+    return { state: (await s.page.textContent('#status')) ?? '', text: await assistantText(s.page), ms: Date.now() - t0 };
+  }
+
+  it('stall then deliver: WebSocket and EventSource streams are held, then complete', async () => {
+    for (const path of ['/trapped-ws/', '/eventsource/']) {
+      const r = await run(path, `stall ${path}`, spec('stall', { stallMs: 1500, stallThen: 'deliver' }));
+      expect(r.state, path).toBe('done');
+      expect(r.text, path).toBe(expected(`stall ${path}`));
+      // Held for the stall's length: the server kept sending, the app got it all at release.
+      expect(r.ms, path).toBeGreaterThan(1500);
+    }
+  });
+
+  it('stall then drop: a fetch stream held and then cut fails like a drop', async () => {
+    const r = await run('/trapped-sse/', 'stall and drop', spec('stall', { stallMs: 500, stallThen: 'drop' }));
+    expect(r.state).toBe('error: network error');
+  });
+
+  it('latency delays every WebSocket frame and fetch chunk, losing nothing', async () => {
+    for (const path of ['/trapped-ws/', '/trapped-sse/']) {
+      const r = await run(path, `slow ${path}`, spec('latency', { latencyMs: 40, trigger: { kind: 'now' }, once: false }));
+      expect(r, path).toMatchObject({ state: 'done', text: expected(`slow ${path}`) });
+    }
+  });
+
+  it('bandwidth throttles a fetch stream, losing nothing', async () => {
+    const r = await run('/trapped-sse/', 'narrow pipe', spec('bandwidth', { bytesPerSecond: 20_000, trigger: { kind: 'now' }, once: false }));
+    expect(r).toMatchObject({ state: 'done', text: expected('narrow pipe') });
+  });
+
+  it('truncate: a clean end before the final event — trapped clients error, durable ones resume', async () => {
+    expect((await run('/trapped-sse/', 'cut short', spec('truncate'))).state).toMatch(/^error: /);
+    expect((await run('/trapped-ws/', 'cut short ws', spec('truncate'))).state).toBe('error: connection closed (code 1000)');
+    const durable = await run('/durable-sse/', 'cut short durable', spec('truncate'));
+    expect(durable).toMatchObject({ state: 'done', text: expected('cut short durable') });
+  });
+
+  it('fires on the first event matching a pattern', async () => {
+    const r = await run('/durable-sse/', 'match me', spec('drop', { trigger: { kind: 'match', pattern: '"seq":12\\b' } }));
+    expect(r).toMatchObject({ state: 'done', text: expected('match me') });
+    const stream = await waitForCapture(s.control, 'the matched drop', (snap) => snap.connections.find((c) => c.summary.faults.some((f) => f.kind === 'drop')));
+    const dropped = stream.events.map((e) => e.text ?? '').join('');
+    expect(dropped).toContain('"seq":12');
+    expect(dropped).not.toContain('"seq":13,');
+  });
+
+  it('with probability 0 never fires; with 1 always does', async () => {
+    const never = await run('/trapped-sse/', 'lucky', spec('drop', { probability: 0 }));
+    expect(never).toMatchObject({ state: 'done', text: expected('lucky') });
+    const always = await run('/trapped-sse/', 'unlucky', spec('drop', { probability: 1 }));
+    expect(always.state).toBe('error: network error');
+  });
+
+  it('during an offline window new requests and sockets fail as they do offline', async () => {
+    await s.page.goto(`${s.demo.url}/trapped-sse/`);
+    await s.control.armFault({ id: `offline-now-${++n}`, kind: 'offline', offlineMs: 2000, trigger: { kind: 'now' }, scope: { kind: 'tab' }, probability: 1, once: true });
+    await s.page.waitForFunction(() => navigator.onLine === false);
+    const seen = await s.page.evaluate(async () => {
+      const out: unknown[] = [];
+      try {
+        await fetch('/');
+        out.push('fetch answered');
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+      out.push(await new Promise((resolve) => {
+        const ws = new WebSocket(location.origin.replace('http', 'ws') + '/trapped-ws/ws');
+        ws.onclose = (e) => resolve(['close', e.code, e.wasClean, ws.readyState]);
+      }));
+      return out;
+    });
+    expect(seen).toEqual([['TypeError', 'Failed to fetch'], ['close', 1006, false, 3]]);
+    await s.page.waitForFunction(() => navigator.onLine === true, null, { timeout: 5000 });
+  });
+});
