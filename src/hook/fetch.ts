@@ -8,7 +8,7 @@
  * prototype getters are patched to answer from the original for the responses we replaced.
  */
 import type { Header } from '../core/trace/records';
-import { isStreamingContentType, contentTypeOf } from '../core/trace/model';
+import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
 import { apply, bare, method, ownData, replaceGetter, replaceValue } from './define';
 import { safely } from './safely';
@@ -422,9 +422,10 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     const headers = headerPairs(x, resHeaders);
     // `new Response` refuses statuses outside 200–599: such bodies are never teed, which keeps
     // the original response intact (getReader below locks it for good).
-    const streaming = isStreamingContentType(contentTypeOf(headers)) && body !== null && status >= 200 && status <= 599 && !NULL_BODY_STATUSES.includes(status);
-    emitter.emit(ctx.conn, { type: 'response', status, statusText, headers, streaming });
-    if (!streaming || !body) {
+    const decision = streamDecision(headers, ctx.url);
+    const tee = decision !== 'no' && body !== null && status >= 200 && status <= 599 && !NULL_BODY_STATUSES.includes(status);
+    emitter.emit(ctx.conn, { type: 'response', status, statusText, headers, streaming: tee && decision === 'stream' });
+    if (!tee || !body) {
       // The body is not teed: the connection's capture ends with its headers.
       emitter.emit(ctx.conn, { type: 'end', cause: 'clean', error: null, code: null, reason: null });
       return res;

@@ -6,7 +6,7 @@
  * simple CORS request into a preflighted one).
  */
 import type { Header } from '../core/trace/records';
-import { isStreamingContentType } from '../core/trace/model';
+import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
 import { mimic, replaceValue } from './define';
 import { safely } from './safely';
@@ -63,8 +63,8 @@ export function installXhr(g: G, emitter: Emitter): void {
     if (t.responded || xhr.readyState < HEADERS_RECEIVED) return;
     t.responded = true;
     const headers = parseHeaders(xhr.getAllResponseHeaders());
-    const ct = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-    emitter.emit(t.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: isStreamingContentType(ct) || (ct ?? '').startsWith('text/plain') });
+    // XHR text is read anyway (responseText); a maybe-stream becomes a stream by its second chunk.
+    emitter.emit(t.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: streamDecision(headers, xhr.responseURL) === 'stream' });
   };
 
   // An XHR object can be opened and sent again: listeners are added once per object and act

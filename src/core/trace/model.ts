@@ -112,6 +112,28 @@ export function contentTypeOf(headers: Header[]): string | null {
   return h ? h[1] : null;
 }
 
+/** Headers and URL shapes of AI streaming APIs whose content type says nothing of streaming. */
+const AI_STREAM_HINTS = { headers: ['x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream'], url: /:streamGenerateContent\b|\/stream(\b|$)/ };
+
+export type StreamDecision = 'stream' | 'maybe' | 'no';
+
+/**
+ * Whether a fetch/XHR response body is teed. SSE and JSON-lines types are streams. JSON and
+ * plain text are streamed too (Gemini's JSON array, the Vercel data stream, home-grown token
+ * streams), but so are ordinary API answers: those are teed as 'maybe' — only when the body has
+ * no Content-Length (a chunked body) or an AI header/URL marks them — and count as streams once
+ * they arrive in more than one chunk.
+ */
+export function streamDecision(headers: Header[], url: string): StreamDecision {
+  const ct = contentTypeOf(headers);
+  if (isStreamingContentType(ct)) return 'stream';
+  const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
+  if (AI_STREAM_HINTS.headers.some(has)) return 'stream';
+  const base = (ct ?? '').split(';')[0]!.trim().toLowerCase();
+  if (base !== 'application/json' && base !== 'text/plain') return 'no';
+  return AI_STREAM_HINTS.url.test(url) || !has('content-length') ? 'maybe' : 'no';
+}
+
 /** Whether a response with this content type is worth teeing as a stream. */
 export function isStreamingContentType(contentType: string | null): boolean {
   if (!contentType) return false;
@@ -209,6 +231,8 @@ export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): C
     case 'data':
       c.events.push({ seq: c.events.length, time: r.time, dir: r.dir, text: r.text, base64: r.base64, size: r.size, event: r.event, id: r.id });
       s.events = c.events.length;
+      // A JSON or text body that was teed as a maybe-stream proves it by its second chunk.
+      if (!s.streaming && s.events >= 2) s.streaming = true;
       if (r.dir === 'in') s.bytesIn += r.size;
       else s.bytesOut += r.size;
       if (s.state === 'connecting') s.state = 'open';

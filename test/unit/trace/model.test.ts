@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecord, isStreamingContentType, snapshotOf, tabFromSnapshot, transportLabel, type TabCapture } from '../../../src/core/trace/model';
+import { applyRecord, isStreamingContentType, snapshotOf, streamDecision, tabFromSnapshot, transportLabel, type TabCapture } from '../../../src/core/trace/model';
 import type { CaptureRecord } from '../../../src/core/trace/records';
 
 const rec = {
@@ -73,5 +73,27 @@ describe('isStreamingContentType', () => {
     [null, false],
   ])('%s → %s', (ct, expected) => {
     expect(isStreamingContentType(ct)).toBe(expected);
+  });
+});
+
+describe('streamDecision: which fetch bodies are teed', () => {
+  it('tees SSE and JSON lines, and AI streams marked by header or URL', () => {
+    expect(streamDecision([['Content-Type', 'text/event-stream']], 'http://x/a')).toBe('stream');
+    expect(streamDecision([['content-type', 'text/plain; charset=utf-8'], ['x-vercel-ai-data-stream', 'v1']], 'http://x/api/chat')).toBe('stream');
+    expect(streamDecision([['content-type', 'application/json'], ['content-length', '99']], 'https://g/v1beta/models/m:streamGenerateContent')).toBe('maybe');
+  });
+  it('tees chunked JSON or text as a maybe, leaves sized ones and other types alone', () => {
+    expect(streamDecision([['content-type', 'application/json']], 'http://x/api')).toBe('maybe');
+    expect(streamDecision([['content-type', 'application/json'], ['content-length', '12']], 'http://x/api')).toBe('no');
+    expect(streamDecision([['content-type', 'text/html']], 'http://x/')).toBe('no');
+  });
+  it('counts a maybe-stream as a stream from its second chunk', () => {
+    const tab: TabCapture = new Map();
+    applyRecord(tab, 'd', rec.open('1'));
+    applyRecord(tab, 'd', rec.response('1', 'application/json', false));
+    applyRecord(tab, 'd', rec.data('1', '[{"a":1}'));
+    expect(tab.get('d:1')!.summary.streaming).toBe(false);
+    applyRecord(tab, 'd', rec.data('1', ',{"a":2}]'));
+    expect(tab.get('d:1')!.summary.streaming).toBe(true);
   });
 });
