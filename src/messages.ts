@@ -89,7 +89,9 @@ export type PanelCancelTest = Envelope & { type: 'cancel-test'; tabId: number };
  * network; `scale` stretches (>1) or compresses (<1) the recorded timing, 0 sends at once.
  */
 export type PanelReplay = Envelope & { type: 'replay'; tabId: number; recording: ReplayRecording; scale: number };
-export type PanelToBackground = PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault | PanelRunTest | PanelCancelTest | PanelReplay;
+/** The check runner's driver pressed (or could not find) the stop control in the second tab. */
+export type PanelStopPressed = Envelope & { type: 'stop-pressed'; tabId: number; found: boolean; enabled: boolean; label: string };
+export type PanelToBackground = PanelStopPressed | PanelSubscribe | PanelClear | PanelSetRecordOnLoad | PanelListSessions | PanelLoadSession | PanelArmFault | PanelDisarmFault | PanelReleaseFault | PanelRunTest | PanelCancelTest | PanelReplay;
 
 export interface RunTestOptions {
   waitForGenerationMs: number;
@@ -97,6 +99,8 @@ export interface RunTestOptions {
   timeoutMs: number;
   secondTabUrl: string | null;
   stopSelector: string | null;
+  /** The check runner's driver presses stop itself, then reports it with `stop-pressed`. */
+  externalStop: boolean;
 }
 
 const TEST_IDS: readonly TestId[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
@@ -115,6 +119,7 @@ export function parseRunTestOptions(x: unknown): Partial<RunTestOptions> {
   num('timeoutMs', 600_000);
   if (typeof o.secondTabUrl === 'string' && /^https?:\/\//i.test(o.secondTabUrl) && o.secondTabUrl.length < 8192) out.secondTabUrl = o.secondTabUrl;
   if (typeof o.stopSelector === 'string' && o.stopSelector.length > 0 && o.stopSelector.length < 500) out.stopSelector = o.stopSelector;
+  if (o.externalStop === true) out.externalStop = true;
   return out;
 }
 
@@ -204,6 +209,8 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return true;
     case 'replay':
       return isReplayBody(x);
+    case 'stop-pressed':
+      return typeof x.found === 'boolean' && typeof x.enabled === 'boolean' && typeof x.label === 'string' && x.label.length < 200;
     default:
       return false;
   }

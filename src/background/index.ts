@@ -83,6 +83,22 @@ function topOrigin(tabId: number): string | null {
 const testTabs = new Set<number>();
 /** The test running against each tab (one at a time per tab). */
 const runningTests = new Map<number, { runId: string; cancelled: boolean }>();
+/** Stop presses a driver reports for a tab's running second-tab-cancel test. */
+const stopReports = new Map<number, (stop: { found: boolean; enabled: boolean; label: string }) => void>();
+
+function waitForStopReport(tabId: number, timeoutMs: number): Promise<{ found: boolean; enabled: boolean; label: string }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stopReports.delete(tabId);
+      resolve({ found: false, enabled: false, label: '' });
+    }, timeoutMs);
+    stopReports.set(tabId, (stop) => {
+      clearTimeout(timer);
+      stopReports.delete(tabId);
+      resolve(stop);
+    });
+  });
+}
 
 async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
   if ((panels.get(tabId)?.size ?? 0) > 0 || testTabs.has(tabId)) return true;
@@ -211,6 +227,9 @@ async function handlePanelMessage(port: Runtime.Port, m: PanelToBackground, subs
       if (parsed.ok) toRelays(m.tabId, message<HookArmReplay>({ type: 'arm-replay', recording: parsed.recording, scale: m.scale }));
       return;
     }
+    case 'stop-pressed':
+      stopReports.get(m.tabId)?.({ found: m.found, enabled: m.enabled, label: m.label });
+      return;
     case 'cancel-test': {
       const run = runningTests.get(m.tabId);
       if (run) run.cancelled = true;
@@ -238,6 +257,7 @@ async function startTest(tabId: number, test: TestId, options: Partial<RunTestOp
     disarmFault: (t, faultId) => toRelays(t, message<HookDisarmFault>({ type: 'disarm-fault', faultId })),
     onProgress: (step) => toPanels(tabId, message<BackgroundTestProgress>({ type: 'test-progress', tabId, runId, test, step, elapsedMs: Date.now() - startedAt })),
     aborted: () => state.cancelled,
+    stopReported: (timeoutMs) => waitForStopReport(tabId, timeoutMs),
   });
   try {
     const verdict = await runTest(ctx);

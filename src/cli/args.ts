@@ -34,7 +34,8 @@ Options:
   --send SELECTOR        the send control (default: press Enter in the input)
   --stop SELECTOR        the stop control (default: a button named Stop / Cancel)
   --second-tab-url URL   URL for the second tab (default: tab A's URL after sending)
-  --driver FILE          module exporting send(page, prompt) and stop(page), for apps that need more
+  --driver FILE          module exporting send(page, prompt) and, optionally, stop(page) (the second
+                         tab's page; resolve false when it has no usable stop control), for apps that need more
   --timeout SECONDS      how long to wait for reconnects and output (default 15)
   --drop-after N         drop the stream after N events (default 5)
   --only LIST            comma-separated tests to run (default: all three)

@@ -6,7 +6,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { launchBrowser, EXTENSION_DIR } from './chromium';
-import { openControl, tabIdOf } from './control';
+import type { Page } from 'playwright-core';
+import { openControl, tabIdOf, type Control } from './control';
+import { STOP_BY_DRIVER } from '../background/tests/second-tab-cancel';
 import { defaultDriver, loadDriver, type Driver } from './driver';
 import { buildReport, exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
 import type { CheckArgs } from './args';
@@ -47,6 +49,22 @@ function mergeFlags(all: Flag[], more: Flag[]): void {
   for (const f of more) if (!all.some((x) => x.id === f.id && x.message === f.message)) all.push(f);
 }
 
+/** Lets the driver press stop in the second tab: pressed, false (disabled there), or a throw (none found). */
+async function pressWithDriver(driver: Driver, tabB: Page | null, control: Control): Promise<void> {
+  let result: 'pressed' | 'disabled' | 'missing' = 'missing';
+  try {
+    if (tabB) {
+      // The extension opens the second tab in the background, where animation frames are
+      // throttled and Playwright's actionability checks would wait for ever: show it first.
+      await tabB.bringToFront();
+      result = (await driver.stop!(tabB)) === false ? 'disabled' : 'pressed';
+    }
+  } catch {
+    result = 'missing';
+  }
+  await control.reportStop({ found: result !== 'missing', enabled: result === 'pressed', label: 'Stop (driver)' });
+}
+
 export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: CheckReport; code: 0 | 1 }> {
   if (!existsSync(args.browser)) throw new SetupError(`no browser at ${args.browser} (install Debian's chromium, or pass --browser PATH)`);
   if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) throw new SetupError(`the extension is not built (${EXTENSION_DIR}): run npm run build`);
@@ -66,16 +84,23 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     const control = await openControl(browser.context, browser.extensionId!);
     tabId = await tabIdOf(control.page, marker.url);
     await control.attach(tabId);
+    // The second tab a test opens, for a driver that presses stop itself.
+    let newest: Page | null = null;
+    browser.context.on('page', (p) => (newest = p));
     for (const test of args.only) {
       const t0 = Date.now();
       out.progress(`${test}: opening ${args.url}`);
       await page.goto(args.url, { waitUntil: 'load' });
       out.progress(`${test}: sending the prompt`);
       await driver.send(page, args.prompt);
+      const externalStop = test === 'second-tab-cancel' && driver.stop !== undefined;
       const run = await control.runTest(
         test,
-        { timeoutMs: args.timeoutMs, dropAfterEvents: args.dropAfter, secondTabUrl: args.secondTabUrl, stopSelector: args.stop, waitForGenerationMs: 30_000 },
-        (step, ms) => out.progress(`${test}: ${step}… ${(ms / 1000).toFixed(1)} s`),
+        { timeoutMs: args.timeoutMs, dropAfterEvents: args.dropAfter, secondTabUrl: args.secondTabUrl, stopSelector: args.stop, waitForGenerationMs: 30_000, externalStop },
+        (step, ms) => {
+          out.progress(`${test}: ${step}… ${(ms / 1000).toFixed(1)} s`);
+          if (externalStop && step === STOP_BY_DRIVER) void pressWithDriver(driver, newest, control);
+        },
       );
       runs.push({ verdict: run.verdict, durationMs: Date.now() - t0 });
       out.line(`${test}: ${run.verdict.verdict.toUpperCase()} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);

@@ -29,6 +29,8 @@ export interface Control {
   /** Arms a replay: the tab's next matching request is answered from the recording. */
   replay(recording: ReplayRecording, scale?: number): Promise<void>;
   disarmFault(faultId: string): Promise<void>;
+  /** Tells a running second-tab-cancel test what the driver's stop press did. */
+  reportStop(stop: { found: boolean; enabled: boolean; label: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,9 @@ export async function openControl(context: BrowserContext, extensionId: string, 
     },
     async disarmFault(faultId) {
       await send({ type: 'disarm-fault', tabId, faultId });
+    },
+    async reportStop(stop) {
+      await send({ type: 'stop-pressed', tabId, ...stop });
     },
     async close() {
       await page.close();

@@ -9,6 +9,12 @@ import { resolve } from 'node:path';
 
 export interface Driver {
   send(page: Page, prompt: string): Promise<void>;
+  /**
+   * Presses the app's stop control in the second tab (`page`). Resolve `false` when the page has
+   * no usable stop control there (that is a finding, not an error). Optional: without it the
+   * extension finds the control by its accessible name, or by --stop.
+   */
+  stop?(page: Page): Promise<boolean | void>;
 }
 
 export function defaultDriver(opts: { input: string | null; send: string | null }): Driver {
@@ -29,6 +35,7 @@ export function defaultDriver(opts: { input: string | null; send: string | null 
 export async function loadDriver(file: string): Promise<Driver> {
   const mod = (await import(pathToFileURL(resolve(file)).href)) as Partial<Driver> & { default?: Partial<Driver> };
   const send = mod.send ?? mod.default?.send;
+  const stop = mod.stop ?? mod.default?.stop;
   if (typeof send !== 'function') throw new Error(`${file} does not export send(page, prompt)`);
-  return { send };
+  return typeof stop === 'function' ? { send, stop } : { send };
 }

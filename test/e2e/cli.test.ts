@@ -101,6 +101,19 @@ describe('outputs for CI', () => {
   });
 });
 
+describe('a --driver module', () => {
+  const driver = resolve(import.meta.dirname, '../fixtures/drivers/demo-driver.mjs');
+  it('sends the prompt and presses stop in the second tab itself', async () => {
+    const json = join(dir, 'driver.json');
+    const durable = await check([`${demo.url}/durable-sse/`, '--driver', driver, '--only', 'second-tab-cancel', '--json', json]);
+    expect(durable.code, durable.stdout).toBe(0);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as Report).tests[0]!.evidence.map((e) => (e as { label: string }).label)).toContain('pressed “Stop (driver)” in tab B');
+    const trapped = await check([`${demo.url}/trapped-sse/`, '--driver', driver, '--only', 'second-tab-cancel', '--json', json]);
+    expect(trapped.code).toBe(1);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as Report).tests[0]!.reason).toMatch(/disabled there/);
+  });
+});
+
 describe('usage and setup errors exit 2 with one clear line', () => {
   it('a URL that does not answer', async () => {
     // A port that was free a moment ago: nothing listens there.

@@ -21,6 +21,8 @@ export interface BrowserContextDeps {
   testTabs: Set<number>;
   onProgress(step: string): void;
   aborted(): boolean;
+  /** Resolves when the driver reports its stop press for this test's tab. */
+  stopReported(timeoutMs: number): Promise<StopControl>;
 }
 
 function waitForLoad(tabId: number): Promise<void> {
@@ -73,6 +75,7 @@ export function createBrowserTestContext(tabId: number, test: TestId, options: P
       const r = res?.result as StopControl | undefined;
       return r ?? { found: false, enabled: false, label: '' };
     },
+    externalStop: (timeoutMs) => deps.stopReported(timeoutMs),
     progress: deps.onProgress,
     aborted: deps.aborted,
     newId: () => crypto.randomUUID().slice(0, 8),

@@ -23,6 +23,8 @@ export interface TestOptions {
   secondTabUrl: string | null;
   /** CSS selector of the stop control; default: found by accessible name. */
   stopSelector: string | null;
+  /** Someone else (the check runner's driver) presses stop: wait for them to say so. */
+  externalStop: boolean;
 }
 
 export const DEFAULT_TEST_OPTIONS: TestOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_TEST_OPTIONS: TestOptions = {
   timeoutMs: 15_000,
   secondTabUrl: null,
   stopSelector: null,
+  externalStop: false,
 };
 
 export interface TestContext {
@@ -48,6 +51,8 @@ export interface TestContext {
   tabUrl(tabId: number): Promise<string | null>;
   /** Finds the stop control in a tab and presses it when enabled. */
   pressStop(tabId: number, selector: string | null): Promise<StopControl>;
+  /** Waits until the driver reports it pressed stop in the second tab (externalStop). */
+  externalStop(timeoutMs: number): Promise<StopControl>;
   progress(step: string): void;
   /** Set when the user cancelled the run. */
   aborted(): boolean;

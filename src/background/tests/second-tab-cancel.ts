@@ -6,6 +6,9 @@ import { secondTabCancelVerdict, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
 import { liveGeneration, waitFor } from './waits';
 
+/** The progress step on which the check runner's driver presses stop in the second tab. */
+export const STOP_BY_DRIVER = 'waiting for the driver to press stop in the second tab';
+
 /** Time for tab B's app to load the conversation and join the in-flight run. */
 const JOIN_MS = 1500;
 /** How long tab A is watched after the stop. */
@@ -21,8 +24,14 @@ export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
   const tabB = await ctx.openTab(url);
   try {
     await ctx.sleep(JOIN_MS);
-    ctx.progress('pressing the stop control in the second tab');
-    const stop = await ctx.pressStop(tabB, options.stopSelector);
+    let stop;
+    if (options.externalStop) {
+      ctx.progress(STOP_BY_DRIVER);
+      stop = await ctx.externalStop(15_000);
+    } else {
+      ctx.progress('pressing the stop control in the second tab');
+      stop = await ctx.pressStop(tabB, options.stopSelector);
+    }
     const pressedAt = stop.found && stop.enabled ? ctx.now() : null;
     if (pressedAt !== null) {
       ctx.progress('watching whether the generation stops');
