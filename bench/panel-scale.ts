@@ -109,7 +109,8 @@ export async function runPanelScale(opts: { demoUrl: string; extensionDir: strin
     // Sample the extension's IndexedDB event count while the page consumes the stream.
     await sub.tab.evaluate(`(async () => {
       const db = await new Promise((res, rej) => { const r = indexedDB.open('durable-sessions-captures'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-      const count = () => new Promise((res) => { const r = db.transaction('events').objectStore('events').count(); r.onsuccess = () => res(r.result); });
+      // Events are stored in chunks (one record per connection per write): sum their lengths.
+      const count = () => new Promise((res) => { let n = 0; const r = db.transaction('chunks').objectStore('chunks').openCursor(); r.onsuccess = () => { const c = r.result; if (!c) return res(n); n += c.value.events.length; c.continue(); }; });
       const base = await count();
       window.__persist = [];
       window.__persistStop = false;
