@@ -15,6 +15,7 @@ import { generateTokens } from '../../demo/model';
 import { message, type PanelArmFault } from '../../src/messages';
 import type { FaultSpec } from '../../src/core/faults/spec';
 import { assertFirefoxReady, launchFirefox, waitForRow, waitInPanel, type FirefoxSession, type PanelView } from '../harness/firefox';
+import { ES_PROBE, FETCH_PROBE, WS_PROBE } from '../harness/drop-probes';
 
 assertFirefoxReady();
 
@@ -225,45 +226,3 @@ describe('the standalone panel page for a tab (moz-extension://…/panel/index.h
   });
 });
 
-// The probes of test/e2e/faults.test.ts (Chromium): what the app's own code observes of a drop.
-const FETCH_PROBE = `(async () => {
-  const res = await fetch('/trapped-sse/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'drop me', tps: 40, tokens: 200 }) });
-  const reader = res.body.getReader();
-  const log = [];
-  let reads = 0;
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) { log.push('done'); break; }
-      if (++reads === 5) window.__ready = true;
-    }
-  } catch (e) {
-    log.push({ name: e.name, message: e.message, isTypeError: e instanceof TypeError, proto: Object.getPrototypeOf(e) === TypeError.prototype });
-    try { await reader.read(); } catch (again) { log.push({ again: again === e ? 'same error' : again.name + ': ' + again.message }); }
-  }
-  return log;
-})()`;
-
-const WS_PROBE = `new Promise((resolve) => {
-  const ws = new WebSocket(location.origin.replace('http', 'ws') + '/trapped-ws/ws');
-  const log = [];
-  let frames = 0;
-  ws.onopen = () => { log.push(['open', ws.readyState]); ws.send(JSON.stringify({ type: 'chat', prompt: 'drop me', tps: 40, tokens: 200 })); };
-  ws.onmessage = () => { if (++frames === 5) window.__ready = true; };
-  ws.onerror = (e) => log.push(['error', ws.readyState, e.constructor.name]);
-  ws.onclose = (e) => { log.push(['close', e.code, e.wasClean, e.reason, ws.readyState, e.constructor.name]); resolve(log); };
-})`;
-
-const ES_PROBE = `(async () => {
-  const { runId } = await (await fetch('/eventsource/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'drop me', tps: 40, tokens: 40 }) })).json();
-  return await new Promise((resolve) => {
-    const es = new EventSource('/eventsource/api/runs/' + runId + '/events');
-    const log = [];
-    let text = '';
-    let deltas = 0;
-    es.onopen = () => log.push(['open', es.readyState]);
-    es.onerror = () => log.push(['error', es.readyState]);
-    es.addEventListener('delta', (e) => { text += JSON.parse(e.data).delta; if (++deltas === 5) window.__ready = true; });
-    es.addEventListener('done', (e) => { log.push(['done', e.lastEventId !== '']); es.close(); resolve({ log, text, readyState: es.readyState }); });
-  });
-})()`;

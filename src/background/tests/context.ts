@@ -5,6 +5,7 @@
  */
 import type { FaultSpec } from '../../core/faults/spec';
 import type { AnalyzedConnection, TestId } from '../../core/analysis';
+import type { RunTestOptions } from '../../messages';
 
 export interface StopControl {
   found: boolean;
@@ -12,20 +13,8 @@ export interface StopControl {
   label: string;
 }
 
-export interface TestOptions {
-  /** How long to wait for a generation to start streaming (ms). */
-  waitForGenerationMs: number;
-  /** Drop once the AI stream delivered this many events. */
-  dropAfterEvents: number;
-  /** How long the app gets to reconnect / the second tab to show output (ms). */
-  timeoutMs: number;
-  /** URL of the second tab; default: tab A's current URL. */
-  secondTabUrl: string | null;
-  /** CSS selector of the stop control; default: found by accessible name. */
-  stopSelector: string | null;
-  /** Someone else (the check runner's driver) presses stop: wait for them to say so. */
-  externalStop: boolean;
-}
+/** The options of a test run, as the panel or the check runner gives them (all filled in). */
+export type TestOptions = RunTestOptions;
 
 export const DEFAULT_TEST_OPTIONS: TestOptions = {
   waitForGenerationMs: 30_000,

@@ -10,6 +10,7 @@
  */
 import type { FaultKind as SpecFaultKind } from '../faults/spec';
 import type { ConnectionSummary, PageSignalEvent, TraceEvent } from '../trace/model';
+import type { Evidence } from '../analysis/types';
 
 export const TRACE_FORMAT = 'durable-sessions-trace';
 export const TRACE_VERSION = 1;
@@ -89,13 +90,7 @@ export interface TraceFault {
 }
 
 /** What a verdict or flag points at: a connection, some of its events, a moment, a quote. */
-export interface Evidence {
-  label: string;
-  connectionId?: string;
-  eventSeqs?: number[];
-  time?: number;
-  text?: string;
-}
+export type { Evidence };
 
 export type TestName = 'reconnect-resume' | 'multi-surface' | 'second-tab-cancel';
 export const TEST_NAMES: readonly TestName[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
