@@ -54,3 +54,16 @@ export function lineSplitter(onLine: (line: string, span: LineSpan) => void): Li
     },
   };
 }
+
+/** Feeds chunks to a splitter, dropping a byte-order mark at the very start of the body. */
+export function feedLines(lines: LineSplitter, chunks: Iterable<Chunk>): void {
+  let started = false;
+  for (const c of chunks) {
+    let text = c.text;
+    if (!started && text.length > 0) {
+      started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    lines.push({ text, at: c.at });
+  }
+}

@@ -8,7 +8,7 @@
  *   comma that may come much later.
  * Lines or values that are not JSON become `text` frames with `error`, never exceptions.
  */
-import { lineSplitter, type LineSpan } from './lines';
+import { feedLines, lineSplitter, type LineSpan } from './lines';
 import { tryJson, type Chunk, type FramePart } from './types';
 
 function valueFrame(raw: string, span: LineSpan, dir: 'in' | 'out', mode: 'json' | 'text'): FramePart | null {
@@ -28,15 +28,7 @@ export function jsonLineFrames(chunks: Iterable<Chunk>, dir: 'in' | 'out' = 'in'
     const f = valueFrame(line, span, dir, mode);
     if (f) out.push(f);
   });
-  let started = false;
-  for (const c of chunks) {
-    let text = c.text;
-    if (!started && text.length > 0) {
-      started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    lines.push({ text, at: c.at });
-  }
+  feedLines(lines, chunks);
   const rest = lines.rest();
   if (rest) {
     const f = valueFrame(rest.line, rest.span, dir, mode);

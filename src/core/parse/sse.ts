@@ -9,7 +9,7 @@
  * the middle of is not dispatched (as in browsers) but surfaces as a `text` frame with `error`.
  */
 import { createParser } from 'eventsource-parser';
-import { lineSplitter, type LineSpan } from './lines';
+import { feedLines, lineSplitter, type LineSpan } from './lines';
 import { tryJson, type Chunk, type FramePart } from './types';
 
 interface Block {
@@ -78,15 +78,7 @@ export function sseFrames(chunks: Iterable<Chunk>, dir: 'in' | 'out' = 'in'): Fr
   };
 
   const lines = lineSplitter(onLine);
-  let started = false;
-  for (const c of chunks) {
-    let text = c.text;
-    if (!started && text.length > 0) {
-      started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    lines.push({ text, at: c.at });
-  }
+  feedLines(lines, chunks);
   const rest = lines.rest();
   const pending = block as Block | null;
   if (pending || (rest && rest.line !== '')) {
