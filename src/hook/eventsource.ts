@@ -9,7 +9,7 @@ import { apply, construct, method, replaceGetter, replaceValue } from './define'
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
-import type { FaultSpec } from '../core/faults/spec';
+import { shapingDelayMs, type FaultSpec } from '../core/faults/spec';
 import { startTakeover, type Takeover } from './eventsource-takeover';
 import { engineTraits } from './engine';
 
@@ -69,7 +69,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     }
     const s = t.shaping;
     if (!s) return false;
-    const wait = s.kind === 'latency' ? (s.latencyMs ?? 0) : (utf8Length(String(e.data)) / (s.bytesPerSecond ?? 1)) * 1000;
+    const wait = shapingDelayMs(s, utf8Length(String(e.data)));
     const c = copy(e);
     later(() => fire(es, c), wait);
     return true;

@@ -15,7 +15,7 @@ import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
 import type { Replays } from './replay';
-import { mulberry32, splitChunk, type FaultSpec } from '../core/faults/spec';
+import { mulberry32, shapingDelayMs, splitChunk, type FaultSpec } from '../core/faults/spec';
 import { engineTraits } from './engine';
 
 interface FetchContext {
@@ -322,7 +322,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
         for (let i = 1; i < parts.length; i++) pieces[pieces.length] = parts[i]!;
         chunk = parts[0] ?? chunk;
       }
-      const wait = s.kind === 'latency' ? (s.latencyMs ?? 0) : s.kind === 'bandwidth' ? (chunk.byteLength / (s.bytesPerSecond ?? 1)) * 1000 : 0;
+      const wait = shapingDelayMs(s, chunk.byteLength);
       const piece = chunk;
       if (wait <= 0) return deliver(c, piece);
       return apply(then, after(wait), [() => (ended ? undefined : deliver(c, piece))]) as Promise<unknown>;

@@ -8,7 +8,7 @@
 import type { Emitter } from './emit';
 import { apply, construct, method, replaceGetter, replaceValue } from './define';
 import type { FaultEngine, StreamControl, StreamHandle } from './faults';
-import type { FaultSpec } from '../core/faults/spec';
+import { shapingDelayMs, type FaultSpec } from '../core/faults/spec';
 import { safely } from './safely';
 import { MAX_BINARY_CAPTURE, bytesToBase64, utf8Length } from './encode';
 
@@ -107,7 +107,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     const s = t.shaping;
     if (!s) return false;
     const size = typeof e.data === 'string' ? utf8Length(e.data) : ((e.data as ArrayBuffer).byteLength ?? (e.data as Blob).size ?? 0);
-    const wait = s.kind === 'latency' ? (s.latencyMs ?? 0) : (size / (s.bytesPerSecond ?? 1)) * 1000;
+    const wait = shapingDelayMs(s, size);
     later(() => redeliver(ws, t, e), wait);
     return true;
   };

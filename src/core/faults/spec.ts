@@ -116,6 +116,13 @@ export function parseFaultSpec(x: unknown): { ok: true; spec: FaultSpec } | { ok
   return { ok: true, spec };
 }
 
+/** How long a latency or bandwidth fault holds back a delivery of `bytes` bytes (0 for other kinds). */
+export function shapingDelayMs(spec: FaultSpec, bytes: number): number {
+  if (spec.kind === 'latency') return spec.latencyMs ?? 0;
+  if (spec.kind === 'bandwidth') return (bytes / (spec.bytesPerSecond ?? 1)) * 1000;
+  return 0;
+}
+
 /** What a stream has done so far, for trigger decisions. */
 export interface StreamProgress {
   events: number;
