@@ -5,8 +5,7 @@
  */
 import type { ConnectionKind, EndCause } from '../trace/records';
 import type { ConnectionState, FiredFault, ReconnectMark } from '../trace/model';
-import type { TraceFault, TraceFlag, TraceRedaction, TraceTestRun } from './trace-format';
-import type { PageSignalEvent } from '../trace/model';
+import type { TraceFault, TraceFlag, TraceRedaction, TraceSessionV1, TraceTestRun } from './trace-format';
 
 export interface HarNameValue {
   name: string;
@@ -135,16 +134,8 @@ export interface HarPage {
   pageTimings: { onContentLoad?: number; onLoad?: number };
 }
 
-export interface HarDurableSession {
-  id: string;
-  tabId: number | null;
-  browserRun: string;
-  url: string;
-  startedAt: number;
-  updatedAt: number;
-  correlationIds: string[];
-  signals: PageSignalEvent[];
-}
+/** A session's meta as a trace keeps it, without the connections (HAR entries carry those). */
+export type HarDurableSession = Omit<TraceSessionV1, 'connections'>;
 
 export interface HarDurableLog {
   exportedAt: string;
