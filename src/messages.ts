@@ -13,6 +13,7 @@ import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from './core/trace/session';
 import type { TestId } from './core/analysis/types';
+import type { ViewObservation } from './core/view/sample';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 import { parseRecording, type ReplayRecording } from './core/replay/recording';
 
@@ -62,7 +63,12 @@ export type RelayHelloMessage = Envelope & {
   /** The seq its next batch will carry. */
   nextSeq: number;
 };
-export type RelayToBackground = RelayCaptureMessage | RelayHelloMessage;
+/**
+ * What the page showed: text samples the relay itself took (a MutationObserver in the
+ * ISOLATED world), never anything the page posted. Rebuilt by `sanitizeViewSamples`.
+ */
+export type RelayViewMessage = Envelope & { type: 'view'; samples: ViewObservation[] };
+export type RelayToBackground = RelayCaptureMessage | RelayHelloMessage | RelayViewMessage;
 
 // ── background → relay ──────────────────────────────────────────────────────────────────
 /** After a (re)connect: send again the batches after `after`, which storage does not have. */
@@ -185,6 +191,7 @@ export function isRelayToBackground(x: unknown): x is RelayToBackground {
   if (!isOurs(x)) return false;
   if (x.type === 'capture') return Number.isSafeInteger(x.seq) && Array.isArray(x.records);
   if (x.type === 'hello') return typeof x.url === 'string' && typeof x.docId === 'string' && typeof x.firstConnect === 'boolean' && Number.isSafeInteger(x.nextSeq);
+  if (x.type === 'view') return Array.isArray(x.samples);
   return false;
 }
 

@@ -13,9 +13,12 @@ import type { CaptureRecord } from '../core/trace/records';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import { tabFromSnapshot } from '../core/trace/model';
 import type { CaptureStore } from './store';
+import { appendView, type ViewSample } from '../core/view/sample';
 import type { Persister } from './persist';
 
 interface LiveTab {
+  /** What the page showed, bounded (kept in memory with the live session, not stored). */
+  view: ViewSample[];
   session: SessionInfo;
   capture: TabCapture;
   topDocId: string | null;
@@ -33,6 +36,8 @@ export interface CaptureService {
   /** The last batch of a document the tab's session has (0: none). */
   lastSeq(tabId: number, docId: string): Promise<number>;
   snapshot(tabId: number): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
+  /** Adds what the page of the tab's live session showed (samples from the relay). */
+  addView(tabId: number, samples: ViewSample[]): Promise<void>;
   /** Keeps a test run with the tab's live session (and so in its trace). */
   addTestRun(tabId: number, run: TestRunRecord): Promise<void>;
   /** Starts an empty session for the tab (the panel's Clear). */
@@ -67,7 +72,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
   const newSession = (tabId: number, url: string): LiveTab => {
     const t = deps.now();
     const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [], testRuns: [] };
-    const tab: LiveTab = { session, capture: new Map(), topDocId: null };
+    const tab: LiveTab = { session, capture: new Map(), topDocId: null, view: [] };
     live.set(tabId, tab);
     deps.persister.enqueue(session, [], []);
     return tab;
@@ -82,7 +87,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     if (!stored) return null;
     const loaded = await deps.store.load(stored.id);
     if (!loaded) return null;
-    const tab: LiveTab = { session: loaded.session, capture: tabFromSnapshot(loaded.snapshot), topDocId: null };
+    const tab: LiveTab = { session: loaded.session, capture: tabFromSnapshot(loaded.snapshot), topDocId: null, view: [] };
     live.set(tabId, tab);
     return tab;
   };
@@ -158,7 +163,14 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     snapshot(tabId) {
       return serialize(tabId, async () => {
         const tab = await current(tabId);
-        return tab ? { sessionId: tab.session.id, snapshot: snapshotOf(tab.capture, tab.session.signals, tab.session.faults, tab.session.testRuns) } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+        return tab ? { sessionId: tab.session.id, snapshot: { ...snapshotOf(tab.capture, tab.session.signals, tab.session.faults, tab.session.testRuns), view: [...tab.view] } } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+      });
+    },
+
+    addView(tabId, samples) {
+      return serialize(tabId, async () => {
+        const tab = await current(tabId);
+        if (tab && samples.length > 0) appendView(tab.view, samples);
       });
     },
 

@@ -6,6 +6,7 @@
  * It also decides whether a tab records at all: only while a panel watches it, or when the
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
+import { sanitizeViewSamples } from '../core/view/sample';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookArmReplay, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
@@ -168,6 +169,10 @@ function handleRelay(port: Runtime.Port): void {
     }
     // A hook only sends while told to record; anything else is a page posting on our channel.
     if (!docId || !(await isRecording(tabId, relay.origin))) return;
+    if (m.type === 'view') {
+      await capture.addView(tabId, sanitizeViewSamples(m.samples, docId));
+      return;
+    }
     const accepted = await capture.apply(tabId, docId, m.records, m.seq);
     // A new connection may carry the ids that link this tab to another: tell watching panels.
     if (accepted.some((r) => r.type === 'open')) for (const watchedTab of panels.keys()) void sendCaptureState(watchedTab);

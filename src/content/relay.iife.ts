@@ -3,11 +3,12 @@
  * forwards capture data only, after rebuilding every record from known fields (the page can
  * post anything on the hook's channel), and passes commands from the extension to the hook.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isBackgroundToRelay, isHookCaptureBatch, message, type BackgroundToRelay, type CommandToHook, type HookSetRecording, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground } from '../messages';
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isBackgroundToRelay, isHookCaptureBatch, message, type BackgroundToRelay, type CommandToHook, type HookSetRecording, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground, type RelayViewMessage } from '../messages';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { createReconnectingPort } from '../adapters/port';
 import { createHookIdentity } from './hook-identity';
 import { createBatches } from './batches';
+import { createViewObserver } from './view-observer';
 
 declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
 
@@ -32,6 +33,10 @@ function forThisDocument(cmd: CommandToHook): CommandToHook | null {
 }
 
 const identity = createHookIdentity();
+// What the page shows, sampled only while the tab records (see view-observer).
+const view = createViewObserver((samples) => {
+  if (recording) port.post(message<RelayViewMessage>({ type: 'view', samples }));
+});
 const batches = createBatches();
 /**
  * After each (re)connect the background answers the hello with the last batch it has; until
@@ -66,7 +71,11 @@ const port = createReconnectingPort<BackgroundToRelay, RelayToBackground>({
     }
     const cmd = forThisDocument(received);
     if (!cmd) return;
-    if (cmd.type === 'set-recording') recording = cmd.recording;
+    if (cmd.type === 'set-recording') {
+      recording = cmd.recording;
+      if (recording) view.start();
+      else view.stop();
+    }
     toHook(cmd);
   },
   onConnect(first) {
@@ -83,6 +92,7 @@ const port = createReconnectingPort<BackgroundToRelay, RelayToBackground>({
   // The extension was reloaded or removed: this page's hook must stop capturing for nobody.
   onGone() {
     recording = false;
+    view.stop();
     toHook(message<HookSetRecording>({ type: 'set-recording', recording: false }));
   },
 });

@@ -5,7 +5,7 @@
  * check runner through the panel page): nothing a page posts reaches this.
  */
 import browser from 'webextension-polyfill';
-import { analyzeConnection, type TestId } from '../../core/analysis';
+import { analyzeWithView, type TestId } from '../../core/analysis';
 import type { FaultSpec } from '../../core/faults/spec';
 import type { CaptureService } from '../capture';
 import { DEFAULT_TEST_OPTIONS, type StopControl, type TestContext, type TestOptions } from './context';
@@ -50,7 +50,7 @@ export function createBrowserTestContext(tabId: number, test: TestId, options: P
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     async connections(id) {
       const { snapshot } = await deps.capture.snapshot(id);
-      return snapshot.connections.map(analyzeConnection);
+      return analyzeWithView(snapshot.connections, snapshot.view ?? []);
     },
     armFault: deps.armFault,
     disarmFault: deps.disarmFault,

@@ -6,6 +6,11 @@
 import { recognize, type Recognition } from '../protocols';
 import { reassemble, type Output } from '../reassembly';
 import type { ConnectionCapture } from '../trace/model';
+import { detectAnswerField, type PageText } from '../view/answer-field';
+import { withAnswerField } from '../view/field-recognition';
+import { pageTextsOf } from '../view/page-texts';
+import type { ViewSample } from '../view/sample';
+import { orderedMatches, words } from '../view/words';
 
 export interface AnalyzedConnection {
   conn: ConnectionCapture;
@@ -31,4 +36,45 @@ export function analyzeConnection(conn: ConnectionCapture): AnalyzedConnection {
 /** The text of a connection's answer(s), joined: what the user read from it. */
 export function answerText(a: AnalyzedConnection): string {
   return a.output.messages.map((m) => m.text).join('');
+}
+
+// ── with what the page showed ───────────────────────────────────────────────────────────
+const viewCache = new WeakMap<ConnectionCapture, { events: number; state: string; pages: number; result: AnalyzedConnection }>();
+
+/** Share of a text's words the page shows, in order, on its best-matching block. */
+function pageCoverage(text: string, pages: readonly PageText[]): number {
+  const w = words(text);
+  if (w.length < 3) return 0;
+  return Math.max(0, ...pages.map((p) => orderedMatches(w, p.words, p.index) / w.length));
+}
+
+/**
+ * Connections of a tab analyzed with the page's text: where a recognizer's text is what the
+ * page shows it stays first; where the page shows text that rode in some other field of a
+ * connection (or a connection no recognizer read), that field becomes its answer.
+ */
+export function analyzeWithView(conns: readonly ConnectionCapture[], view: readonly ViewSample[]): AnalyzedConnection[] {
+  if (view.length === 0) return conns.map(analyzeConnection);
+  const pages = pageTextsOf(view);
+  return conns.map((conn) => {
+    const base = analyzeConnection(conn);
+    const hit = viewCache.get(conn);
+    if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === view.length) return hit.result;
+    let result = base;
+    const streamy = conn.summary.streaming || conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
+    const field = streamy ? detectAnswerField(base.recognition.frames, pages) : null;
+    if (field) {
+      // The recognizer stays first when its text is what the page shows and it streams as
+      // finely; a field that streams the page's text in more pieces (MCP progress messages
+      // before the tool's one final result) carries the live answer.
+      const deltas = base.recognition.events.filter((e) => e.type === 'text-delta').length;
+      const keep = base.isAiStream && pageCoverage(answerText(base), pages) >= 0.7 && deltas >= field.values;
+      if (!keep) {
+        const recognition = withAnswerField(base.recognition, field);
+        result = { conn, recognition, output: reassemble(recognition), isAiStream: true };
+      }
+    }
+    viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: view.length, result });
+    return result;
+  });
 }

@@ -6,6 +6,7 @@
 import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
+import type { ViewSample } from '../view/sample';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
 
@@ -85,6 +86,8 @@ export interface TabSnapshot {
   /** Every fault that fired in the tab, connection faults and page-wide ones alike. */
   faults: FiredFault[];
   testRuns: TestRunRecord[];
+  /** What the page showed while recording (live captures; traces may lack it). */
+  view?: ViewSample[];
 }
 
 /** The pseudo connection id of page-level records. */

@@ -1,0 +1,139 @@
+/**
+ * Answer detection that needs no recognizer: a connection carries the generation when the
+ * text the page shows comes from it. Every string field of every payload the connection
+ * received (JSON in SSE, NDJSON, WebSocket frames, Socket.IO packets, JSON-RPC notifications)
+ * is a candidate; the values of one field, joined in arrival order, are compared with the
+ * page's text. An app's own event shape (`token`, `chunk`, `params.message`, `delta.content`)
+ * is found that way, and named, so the panel can say where the answer rides.
+ */
+import type { Frame } from '../parse/types';
+import { tryJson } from '../parse/types';
+import { indexWords, orderedMatches, words } from './words';
+
+export interface AnswerField {
+  /** Identifies the field: discriminator (event type / name / method) and path. */
+  key: string;
+  /** For people: "params.message of “notifications/progress” messages". */
+  label: string;
+  /** Share of the field's words the page shows in order (0–1). */
+  coverage: number;
+  /** Words of the field's text the page shows. */
+  matched: number;
+  /** How many values (deltas) the field carried. */
+  values: number;
+}
+
+export interface FieldValue {
+  frame: number;
+  text: string;
+}
+
+const TYPE_KEYS = ['type', 'event', 'method', 'kind', 'action', 'op'];
+const MAX_DEPTH = 6;
+const MAX_KEYS = 64;
+
+/** A frame's payload as a value: parsed JSON, or a Socket.IO event's argument list. */
+export function payloadOf(f: Frame): unknown {
+  if (f.json !== undefined) return f.json;
+  // Engine.IO message 4 + Socket.IO EVENT 2 / ACK 3, optional namespace and ack id: 42/chat,7[…]
+  const m = /^4[23](?:\/[^,[{]*,)?\d*(?=[[{])/.exec(f.data);
+  return m ? tryJson(f.data.slice(m[0].length)) : undefined;
+}
+
+/** The payload's discriminator: its type/event/method field, or a Socket.IO event name. */
+function discriminator(x: unknown): string {
+  if (Array.isArray(x)) return typeof x[0] === 'string' ? `[0]=${x[0]}` : '';
+  if (typeof x !== 'object' || x === null) return '';
+  const o = x as Record<string, unknown>;
+  for (const k of TYPE_KEYS) if (typeof o[k] === 'string') return `${k}=${o[k] as string}`;
+  return '';
+}
+
+function walk(x: unknown, path: string, depth: number, visit: (path: string, text: string) => void): void {
+  if (typeof x === 'string') {
+    if (path) visit(path, x);
+    return;
+  }
+  if (depth >= MAX_DEPTH || typeof x !== 'object' || x === null) return;
+  if (Array.isArray(x)) {
+    x.slice(0, MAX_KEYS).forEach((v, i) => walk(v, `${path}[${i}]`, depth + 1, visit));
+    return;
+  }
+  let n = 0;
+  for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+    if (n++ >= MAX_KEYS) break;
+    walk(v, path ? `${path}.${k}` : k, depth + 1, visit);
+  }
+}
+
+/** Every string field the server sent, with its values in arrival order, keyed `disc|path`. */
+export function fieldValues(frames: readonly Frame[]): Map<string, FieldValue[]> {
+  const out = new Map<string, FieldValue[]>();
+  const add = (key: string, frame: number, text: string) => {
+    const list = out.get(key);
+    if (list) list.push({ frame, text });
+    else out.set(key, [{ frame, text }]);
+  };
+  for (const f of frames) {
+    if (f.dir !== 'in' || f.kind === 'sse-comment' || f.kind === 'ws-binary') continue;
+    const x = payloadOf(f);
+    if (x === undefined) {
+      if (f.data !== '' && !/^[0-6]/.test(f.kind === 'ws-text' ? f.data : '')) add('|(data)', f.index, f.data);
+      continue;
+    }
+    const disc = discriminator(x);
+    const discPath = disc.split('=')[0];
+    walk(x, '', 0, (path, text) => {
+      if (path === discPath || (disc.startsWith('[0]') && path === '[0]')) return;
+      add(`${disc}|${path}`, f.index, text);
+    });
+  }
+  return out;
+}
+
+export function labelOf(key: string): string {
+  const bar = key.indexOf('|');
+  const disc = key.slice(0, bar);
+  const path = key.slice(bar + 1);
+  if (!disc) return path === '(data)' ? 'the raw message data' : path;
+  const [k, v] = [disc.slice(0, disc.indexOf('=')), disc.slice(disc.indexOf('=') + 1)];
+  return `${path} of “${v}” ${k === '[0]' ? 'events' : 'messages'}`;
+}
+
+/** A field must stream: several values, not all the same, that add up to some text. */
+function streams(values: FieldValue[]): boolean {
+  if (values.length < 3) return false;
+  const distinct = new Set(values.slice(0, 50).map((v) => v.text));
+  return distinct.size >= 2 && values.reduce((n, v) => n + v.text.length, 0) >= 10;
+}
+
+export interface PageText {
+  words: string[];
+  index: Map<string, number[]>;
+}
+
+export function pageText(text: string): PageText {
+  const w = words(text);
+  return { words: w, index: indexWords(w) };
+}
+
+/**
+ * The field of this connection whose text the page shows, best first, or null. A field
+ * qualifies when the page shows at least 70% of its words, in order, and at least 3 of them.
+ */
+export function detectAnswerField(frames: readonly Frame[], pages: readonly PageText[]): AnswerField | null {
+  if (pages.length === 0) return null;
+  let best: AnswerField | null = null;
+  for (const [key, values] of fieldValues(frames)) {
+    if (!streams(values)) continue;
+    const cand = words(values.map((v) => v.text).join(''));
+    if (cand.length < 3) continue;
+    for (const p of pages) {
+      const matched = orderedMatches(cand, p.words, p.index);
+      const coverage = matched / cand.length;
+      if (matched < 3 || coverage < 0.7) continue;
+      if (!best || matched > best.matched || (matched === best.matched && coverage > best.coverage)) best = { key, label: labelOf(key), coverage, matched, values: values.length };
+    }
+  }
+  return best;
+}
