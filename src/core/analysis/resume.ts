@@ -5,12 +5,14 @@
  * "reconnect replays" flag are both read from these.
  *
  * A reconnect is either an EventSource reconnecting within one connection (the browser does it),
- * or a new connection of the same kind to the same path (method and path equal, query ignored)
- * opened after an earlier one broke (network error or an injected drop).
+ * or a new streaming connection opened after an earlier one broke (network error or an injected
+ * drop) that shares an identity with it (a chat, run, stream, message or session id: see
+ * identity.ts), or, for id-less streams, goes to the same place (same kind, method and path).
  */
 import { alignResume, reassemble, resumeSide, type Alignment, type ResumeSide } from '../reassembly';
 import { resumeRequestOf, type Recognition, type ResumeHandle } from '../protocols';
 import type { AnalyzedConnection } from './connection';
+import { sharedIdentities } from './identity';
 import type { AssembledMessage } from '../reassembly';
 
 export interface ResumeObservation {
@@ -18,6 +20,10 @@ export interface ResumeObservation {
   after: { connectionId: string; openedAt: number; firstEventSeq: number | null };
   /** What the client asked to resume from (empty: it asked for nothing). */
   request: ResumeHandle[];
+  /** Ids the two connections share, which link them (empty: linked by URL only). */
+  linkedBy: string[];
+  /** The new connection repeated the original request (same method, URL and body): the prompt was sent again. */
+  sameRequest: boolean;
   sameConnection: boolean;
   alignment: Alignment | null;
   beforeText: string;
@@ -79,6 +85,8 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
         before: { connectionId: s.id, brokeAt: mark.time, lastEventSeq: mark.afterEvents > 0 ? mark.afterEvents - 1 : null },
         after: { connectionId: s.id, openedAt: mark.reopenedAt, firstEventSeq: c.conn.events.length > mark.afterEvents ? mark.afterEvents : null },
         request: mark.lastEventId ? [{ kind: 'event-id', value: mark.lastEventId }] : [],
+        linkedBy: [],
+        sameRequest: false,
         sameConnection: true,
         ...aligned,
       });
@@ -89,16 +97,18 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
   for (const prev of sorted) {
     const p = prev.conn.summary;
     if (p.state !== 'ended' || p.end !== 'network-error' || p.endedAt === null) continue;
-    const next = sorted.find((c) => {
-      const n = c.conn.summary;
-      return n.id !== p.id && n.kind === p.kind && n.method === p.method && pathOf(n.url) === pathOf(p.url) && n.startedAt >= p.endedAt! - 50;
-    });
+    const later = sorted.filter((c) => c.conn.summary.id !== p.id && c.conn.summary.startedAt >= p.endedAt! - 50);
+    const samePlace = (n: typeof p) => n.kind === p.kind && n.method === p.method && pathOf(n.url) === pathOf(p.url);
+    const next = later.find((c) => sharedIdentities(prev, c).length > 0) ?? later.find((c) => samePlace(c.conn.summary));
     if (!next) continue;
+    const n = next.conn.summary;
     const aligned = align(prev.recognition, next.recognition, prev.output.messages, next.output.messages);
     out.push({
       before: { connectionId: p.id, brokeAt: p.endedAt, lastEventSeq: prev.conn.events.length > 0 ? prev.conn.events.length - 1 : null },
       after: { connectionId: next.conn.summary.id, openedAt: next.conn.summary.startedAt, firstEventSeq: next.conn.events.length > 0 ? 0 : null },
       request: [...resumeRequestOf(next.conn), ...controlHandles(next.recognition)],
+      linkedBy: sharedIdentities(prev, next),
+      sameRequest: samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
       sameConnection: false,
       ...aligned,
     });

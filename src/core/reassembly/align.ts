@@ -109,8 +109,10 @@ function byIds(before: ResumeSide, after: ResumeSide): Alignment | null {
     };
   }
   if (!isOld(0)) {
-    // Fresh ids: a text overlap here is a duplicate no id-based dedupe can catch.
-    const k = junctionOverlap(B, A, after.spans, 3);
+    // Fresh ids that continue the sequence decide it: the model may well repeat itself across
+    // the cut ("agent agent"), so a text overlap proves nothing here. Opaque fresh ids prove
+    // less: an overlap with them is a duplicate no id-based dedupe can catch.
+    const k = comparable ? 0 : junctionOverlap(B, A, after.spans, 3);
     if (k > 0) return { kind: 'duplicate', length: k, evidence: evidence(before, after, [B.length - k, B.length], [0, k], `new ids ${aIds[0]!.value}… re-deliver ${k} chars`) };
     return { kind: 'continuation', replayed: 0, verified: true, evidence: { ...evidence(before, after, [B.length, B.length], [0, 0], `ids continue ${bIds.at(-1)!.value} → ${aIds[0]!.value}`), beforeFrames: [lastBFrame], afterFrames: [aIds[0]!.frame] } };
   }

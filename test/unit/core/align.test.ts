@@ -39,10 +39,15 @@ describe('alignResume with ids', () => {
     expect(r).toMatchObject({ kind: 'gap', missingIds: ['evt-0008', 'evt-0009'] });
   });
 
-  it('duplicate: fresh ids deliver text the client already has', () => {
-    const r = alignResume(side(['The quick', ' brown'], [1, 2]), side([' brown', ' fox'], [3, 4]));
-    expect(r).toMatchObject({ kind: 'duplicate', length: 6 });
-    expect(r.evidence).toMatchObject({ beforeRange: { start: 9, end: 15 }, beforeFrames: [1], afterFrames: [0] });
+  it('continuation: sequence numbers that continue decide, even when the model repeats a word across the cut', () => {
+    // The demo's "…session survives agent agent writes…" cut between the two words.
+    const r = alignResume(side(['The session', ' survives', ' agent'], [4, 5, 6]), side([' agent', ' writes'], [7, 8]));
+    expect(r).toMatchObject({ kind: 'continuation', replayed: 0, verified: true });
+  });
+
+  it('fresh opaque ids prove nothing: the text decides, and says it is unverified', () => {
+    const r = alignResume(side(['The quick', ' brown'], ['a7f', 'b2c']), side([' brown', ' fox'], ['c9d', 'd4e']));
+    expect(r).toMatchObject({ kind: 'continuation', replayed: 6, verified: false });
   });
 
   it('restart: ids begin again from the start', () => {
