@@ -52,6 +52,9 @@ export function createBrowserTestContext(tabId: number, test: TestId, options: P
       const { snapshot } = await deps.capture.snapshot(id);
       return analyzeWithView(snapshot.connections, snapshot.view ?? []);
     },
+    async view(id) {
+      return (await deps.capture.snapshot(id)).snapshot.view ?? [];
+    },
     armFault: deps.armFault,
     disarmFault: deps.disarmFault,
     async openTab(url) {
@@ -70,8 +73,8 @@ export function createBrowserTestContext(tabId: number, test: TestId, options: P
     async tabUrl(id) {
       return (await browser.tabs.get(id)).url ?? null;
     },
-    async pressStop(id, selector): Promise<StopControl> {
-      const [res] = await browser.scripting.executeScript({ target: { tabId: id }, func: findAndPressStop, args: [selector] });
+    async pressStop(id, selector, press = true): Promise<StopControl> {
+      const [res] = await browser.scripting.executeScript({ target: { tabId: id }, func: findAndPressStop, args: [selector, press] });
       const r = res?.result as StopControl | undefined;
       return r ?? { found: false, enabled: false, label: '' };
     },

@@ -6,6 +6,7 @@
 import type { FaultSpec } from '../../core/faults/spec';
 import type { AnalyzedConnection, TestId } from '../../core/analysis';
 import type { RunTestOptions } from '../../messages';
+import type { ViewSample } from '../../core/view/sample';
 
 export interface StopControl {
   found: boolean;
@@ -30,16 +31,18 @@ export interface TestContext {
   options: TestOptions;
   now(): number;
   sleep(ms: number): Promise<void>;
-  /** Tab's connections right now, analyzed. */
+  /** Tab's connections right now, analyzed (with what its page showed). */
   connections(tabId: number): Promise<AnalyzedConnection[]>;
+  /** What the tab's page showed so far. */
+  view(tabId: number): Promise<ViewSample[]>;
   armFault(tabId: number, fault: FaultSpec): void;
   disarmFault(tabId: number, faultId: string): void;
   /** Opens a second tab (recorded from its first request on) and resolves once it loaded. */
   openTab(url: string): Promise<number>;
   closeTab(tabId: number): Promise<void>;
   tabUrl(tabId: number): Promise<string | null>;
-  /** Finds the stop control in a tab and presses it when enabled. */
-  pressStop(tabId: number, selector: string | null): Promise<StopControl>;
+  /** Finds the stop control in a tab and presses it when enabled (or only looks, `press` false). */
+  pressStop(tabId: number, selector: string | null, press?: boolean): Promise<StopControl>;
   /** Waits until the driver reports it pressed stop in the second tab (externalStop). */
   externalStop(timeoutMs: number): Promise<StopControl>;
   progress(step: string): void;

@@ -25,7 +25,7 @@ export async function runMultiSurface(ctx: TestContext): Promise<Verdict> {
       return ended ? true : null;
     });
     await ctx.sleep(GRACE_MS);
-    return multiSurfaceVerdict({ tabA: await ctx.connections(tabId), tabB: await ctx.connections(tabB), openedAt, endedAt: ctx.now() });
+    return multiSurfaceVerdict({ tabA: await ctx.connections(tabId), tabB: await ctx.connections(tabB), openedAt, endedAt: ctx.now(), viewB: await ctx.view(tabB) });
   } finally {
     await ctx.closeTab(tabB);
   }

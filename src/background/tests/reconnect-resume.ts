@@ -4,7 +4,7 @@
  */
 import { reconnectResumeVerdict, findResumes, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { liveGeneration, waitFor } from './waits';
+import { liveGeneration, pageSettled, waitFor } from './waits';
 
 export async function runReconnectResume(ctx: TestContext): Promise<Verdict> {
   const { tabId, options } = ctx;
@@ -32,5 +32,6 @@ export async function runReconnectResume(ctx: TestContext): Promise<Verdict> {
     });
     return done ? true : null;
   });
-  return reconnectResumeVerdict({ conns: await ctx.connections(tabId), droppedAt: fired, droppedConnectionIds: ids, timeoutMs: options.timeoutMs });
+  await pageSettled(ctx, tabId);
+  return reconnectResumeVerdict({ conns: await ctx.connections(tabId), droppedAt: fired, droppedConnectionIds: ids, timeoutMs: options.timeoutMs, view: await ctx.view(tabId) });
 }

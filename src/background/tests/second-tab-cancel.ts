@@ -9,8 +9,8 @@ import { liveGeneration, waitFor } from './waits';
 /** The progress step on which the check runner's driver presses stop in the second tab. */
 export const STOP_BY_DRIVER = 'waiting for the driver to press stop in the second tab';
 
-/** Time for tab B's app to load the conversation and join the in-flight run. */
-const JOIN_MS = 1500;
+/** How long tab B's app may take to load the conversation and show an enabled stop control. */
+const JOIN_MS = 8000;
 /** How long tab A is watched after the stop. */
 const WATCH_MS = 3000;
 
@@ -23,7 +23,17 @@ export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
   ctx.progress(`opening a second tab on ${url}`);
   const tabB = await ctx.openTab(url);
   try {
-    await ctx.sleep(JOIN_MS);
+    // Tab B's app joins the run at its own pace: wait for its stop control to be usable (or
+    // for tab A's generation to end), not for a fixed time.
+    const ids = streams.map((s) => s.conn.summary.id);
+    await waitFor(ctx, 'waiting for the second tab to join', options.externalStop ? 3000 : JOIN_MS, async () => {
+      if (!options.externalStop) {
+        const s = await ctx.pressStop(tabB, options.stopSelector, false);
+        if (s.found && s.enabled) return true;
+      } else if ((await ctx.connections(tabB)).some((c) => c.isAiStream)) return true;
+      const a = (await ctx.connections(tabId)).filter((c) => ids.includes(c.conn.summary.id));
+      return a.every((c) => c.conn.summary.state === 'ended' || c.output.messages.some((m) => m.finished || m.cancelled)) ? true : null;
+    });
     let stop;
     if (options.externalStop) {
       ctx.progress(STOP_BY_DRIVER);
@@ -42,6 +52,8 @@ export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
       tabB: await ctx.connections(tabB),
       stop: stop.found ? { found: true, enabled: stop.enabled, label: stop.label, pressedAt } : { found: false },
       endedAt: ctx.now(),
+      viewA: await ctx.view(tabId),
+      viewB: await ctx.view(tabB),
     });
   } finally {
     await ctx.closeTab(tabB);

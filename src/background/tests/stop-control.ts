@@ -10,7 +10,7 @@ export interface StopResult {
   label: string;
 }
 
-export function findAndPressStop(selector: string | null): StopResult {
+export function findAndPressStop(selector: string | null, press = true): StopResult {
   const nameOf = (el: Element): string => {
     const labelled = el.getAttribute('aria-labelledby');
     const byId = labelled ? document.getElementById(labelled)?.textContent : null;
@@ -34,6 +34,6 @@ export function findAndPressStop(selector: string | null): StopResult {
   if (!el) return { found: false, enabled: false, label: '' };
   const label = nameOf(el) || (selector ?? '');
   const enabled = !(el as HTMLButtonElement).disabled && el.getAttribute('aria-disabled') !== 'true';
-  if (enabled) (el as HTMLElement).click();
+  if (enabled && press) (el as HTMLElement).click();
   return { found: true, enabled, label };
 }

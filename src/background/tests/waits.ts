@@ -16,6 +16,20 @@ export async function waitFor<T>(ctx: TestContext, what: string, timeoutMs: numb
   }
 }
 
+/** How long the page must show no new text before its last sample is taken as what it shows. */
+const SETTLED_MS = 400;
+
+/**
+ * Waits (up to 2 s) until the tab's page has stopped changing, so a verdict compares the wire
+ * with the page's final text rather than with a sample that is still on its way.
+ */
+export async function pageSettled(ctx: TestContext, tabId: number): Promise<void> {
+  await waitFor(ctx, 'waiting for the page to settle', 2000, async () => {
+    const last = (await ctx.view(tabId)).at(-1);
+    return !last || ctx.now() - last.time >= SETTLED_MS ? true : null;
+  });
+}
+
 /** Text-delta events an AI stream delivered so far. */
 export function deltaCount(c: AnalyzedConnection): number {
   return c.recognition.events.filter((e) => e.type === 'text-delta').length;

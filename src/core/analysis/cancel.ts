@@ -1,12 +1,15 @@
 /**
- * Explicit cancel signals: a request whose URL says cancel/stop/abort/interrupt, or a message a
- * client sent over a socket that a recognizer (or its shape) marks as a cancel. The SSE
+ * Explicit cancel signals: a request whose URL or JSON body says cancel/stop/abort/interrupt
+ * (`POST /runs/1/cancel`, MCP's `notifications/cancelled`, a JSON-RPC call of a `stop` tool), or
+ * a message a client sent over a socket that a recognizer (or its shape) marks as a cancel
+ * (`{"type":"cancel"}`, a Socket.IO `42["cancel",…]`). The SSE
  * Resume-Cancel Conflict is a stop that sends none of these and only closes the stream.
  */
 import type { AnalyzedConnection } from './connection';
 
 const CANCEL_URL = /(^|[/_.-])(cancel|stop|abort|interrupt|halt|terminate)([/_.?-]|$)/i;
-const CANCEL_FRAME = /"(type|action|op|method|kind)"\s*:\s*"[^"]*(cancel|stop|abort|interrupt)[^"]*"/i;
+const CANCEL_FRAME = /"(type|action|op|method|kind|name|event)"\s*:\s*"[^"]*(cancel|stop|abort|interrupt)[^"]*"/i;
+const CANCEL_SOCKETIO = /^42(?:\/[^,]*,)?\d*\["[^"]*(cancel|stop|abort|interrupt)/i;
 
 export interface CancelSignal {
   connectionId: string;
@@ -23,10 +26,14 @@ export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
       out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url}` });
       continue;
     }
+    if ((s.kind === 'fetch' || s.kind === 'xhr') && s.method !== 'GET' && s.requestBodyPreview && CANCEL_FRAME.test(s.requestBodyPreview)) {
+      out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url} ${s.requestBodyPreview.slice(0, 120)}` });
+      continue;
+    }
     if (s.kind !== 'websocket') continue;
     for (const e of c.conn.events) {
       if (e.dir !== 'out' || e.text === null) continue;
-      if (CANCEL_FRAME.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: `sent ${e.text.slice(0, 120)}` });
+      if (CANCEL_FRAME.test(e.text) || CANCEL_SOCKETIO.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: `sent ${e.text.slice(0, 120)}` });
     }
     for (const ev of c.recognition.events) {
       if (ev.type !== 'control' || !/cancel|stop|abort|interrupt/i.test(ev.name)) continue;

@@ -28,6 +28,9 @@ export interface ResumeObservation {
   alignment: Alignment | null;
   beforeText: string;
   afterText: string;
+  /** Keys (message ids, or 'default') of the message before the drop and the one aligned with it. */
+  beforeMessage: string | null;
+  afterMessage: string | null;
 }
 
 function pathOf(url: string): string {
@@ -62,14 +65,17 @@ function splitRecognition(rec: Recognition, firstEventAfter: number): { before: 
   };
 }
 
-function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: AssembledMessage[], afterMsgs: AssembledMessage[]): { alignment: Alignment | null; beforeText: string; afterText: string } {
+type Aligned = Pick<ResumeObservation, 'alignment' | 'beforeText' | 'afterText' | 'beforeMessage' | 'afterMessage'>;
+
+function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: AssembledMessage[], afterMsgs: AssembledMessage[]): Aligned {
   const b = activeMessage(beforeMsgs);
   // Prefer the same message on the new stream; otherwise the first one with text.
   const a = (b && afterMsgs.find((m) => m.key === b.key && m.text.length > 0)) ?? afterMsgs.find((m) => m.text.length > 0) ?? null;
   const before = sideOf(beforeRec, b);
   const after = sideOf(afterRec, a);
-  if (!b || !a) return { alignment: null, beforeText: before.text, afterText: after.text };
-  return { alignment: alignResume(before, after), beforeText: before.text, afterText: after.text };
+  const keys = { beforeMessage: b?.key ?? null, afterMessage: a?.key ?? null };
+  if (!b || !a) return { alignment: null, beforeText: before.text, afterText: after.text, ...keys };
+  return { alignment: alignResume(before, after), beforeText: before.text, afterText: after.text, ...keys };
 }
 
 export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
