@@ -29,11 +29,11 @@ export function coverage(text: string, answer: string): number {
   return orderedMatches(w, pw, indexWords(pw)) / w.length;
 }
 
-const SHINGLE = 5;
+const SHINGLE = 4;
 
 /**
  * A run of the answer's words the page shows more often than the answer has it (a duplicate
- * the user reads), or null. Counting 5-word runs tolerates words the answer itself repeats.
+ * the user reads), or null. Counting 4-word runs tolerates words the answer itself repeats.
  */
 export function duplicatedOnPage(page: string, answer: string): string | null {
   const count = (w: string[]) => {

@@ -157,12 +157,12 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   if (a.kind === 'gap') {
     return { ...base, verdict: 'fail', reason: `The app reconnected, but output was skipped${a.missingIds?.length ? ` (missing ${a.missingIds.slice(0, 5).join(', ')})` : ''}.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Resume from the last id the client received, not the last one the server sent.' };
   }
-  if (!complete) {
-    return { ...base, verdict: 'fail', reason: `The app resumed where it left off, but the answer did not complete within ${Math.round(run.timeoutMs / 1000)} s.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Check that the resumed stream carries the end of the answer (its finish event).' };
-  }
   const missed = a.kind === 'continuation' && !a.verified && a.replayed === 0 && r.request.length === 0 ? missedWhileAway(textTimes(victim).filter((t) => t <= r.before.brokeAt), textTimes(after).filter((t) => t >= r.after.openedAt)) : 0;
   if (missed > 0) {
     return { ...base, verdict: 'fail', reason: `The app reconnected, but output was most likely skipped: it asked for nothing to resume from, and the stream went on at its normal pace after ${((r.after.openedAt - r.before.brokeAt) / 1000).toFixed(1)} s away, with no catch-up of the about ${missed} pieces generated meanwhile (judged by timing: the stream carries no ids).`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Give events ids or offsets and resume from the last one the client has (Socket.IO: connection state recovery; SSE: id: lines and Last-Event-ID).' };
+  }
+  if (!complete) {
+    return { ...base, verdict: 'fail', reason: `The app resumed where it left off, but the answer did not complete within ${Math.round(run.timeoutMs / 1000)} s.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Check that the resumed stream carries the end of the answer (its finish event).' };
   }
   if (block && !pageWhole) {
     return { ...base, verdict: 'fail', reason: `The wire resumed and completed the answer, but the page does not show it whole: it shows ${Math.round(coverage(seen, whole) * 100)}% of its words.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Render what the resumed stream delivers into the same message.' };
