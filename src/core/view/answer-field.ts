@@ -137,3 +137,24 @@ export function detectAnswerField(frames: readonly Frame[], pages: readonly Page
   }
   return best;
 }
+
+export interface FieldCandidate {
+  key: string;
+  label: string;
+  values: number;
+  /** The field's values joined, as a preview (first 200 characters). */
+  preview: string;
+}
+
+/** Every streaming string field of a connection, most values first: what a user may pick as the answer. */
+export function candidateFields(frames: readonly Frame[]): FieldCandidate[] {
+  return [...fieldValues(frames)]
+    .filter(([, values]) => streams(values))
+    .map(([key, values]) => ({ key, label: labelOf(key), values: values.length, preview: values.map((v) => v.text).join('').slice(0, 200) }))
+    .sort((a, b) => b.values - a.values);
+}
+
+/** A field the user picked, as `withAnswerField` takes it. */
+export function pickedField(key: string): AnswerField {
+  return { key, label: labelOf(key), coverage: 1, matched: 0, values: 0 };
+}
