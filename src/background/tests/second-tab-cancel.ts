@@ -26,7 +26,7 @@ export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
     // Tab B's app joins the run at its own pace: wait for its stop control to be usable (or
     // for tab A's generation to end), not for a fixed time.
     const ids = streams.map((s) => s.conn.summary.id);
-    await waitFor(ctx, 'waiting for the second tab to join', options.externalStop ? 3000 : JOIN_MS, async () => {
+    await waitFor(ctx, 'waiting for the second tab to join', options.externalStop ? 1500 : JOIN_MS, async () => {
       if (!options.externalStop) {
         const s = await ctx.pressStop(tabB, options.stopSelector, false);
         if (s.found && s.enabled) return true;

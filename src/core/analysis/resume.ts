@@ -78,6 +78,25 @@ function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: Assemb
   return { alignment: alignResume(before, after), beforeText: before.text, afterText: after.text, ...keys };
 }
 
+const RESUME_KEYS: Record<string, ResumeHandle['kind']> = { offset: 'offset', cursor: 'cursor', seq: 'sequence', starting_after: 'sequence', lasteventid: 'event-id', last_event_id: 'event-id' };
+
+/**
+ * Resume positions the client sent in request bodies around a reconnect (Socket.IO sends its
+ * `40{"pid","offset"}` over a polling POST before it upgrades to the new WebSocket).
+ */
+function resumeBodies(conns: AnalyzedConnection[], from: number, to: number, paths: string[]): ResumeHandle[] {
+  const out: ResumeHandle[] = [];
+  for (const c of conns) {
+    const s = c.conn.summary;
+    if ((s.kind !== 'fetch' && s.kind !== 'xhr') || s.method === 'GET' || !s.requestBodyPreview || s.startedAt < from || s.startedAt > to || !paths.includes(pathOf(s.url))) continue;
+    for (const m of s.requestBodyPreview.matchAll(/"(offset|cursor|seq|starting_after|lastEventId|last_event_id)"\s*:\s*"?([^",}\s]+)/gi)) {
+      const kind = RESUME_KEYS[m[1]!.toLowerCase()];
+      if (kind) out.push({ kind, value: m[2]! });
+    }
+  }
+  return out;
+}
+
 export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
   const out: ResumeObservation[] = [];
   // EventSource: the browser reconnects within the same object.
@@ -112,7 +131,7 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
     out.push({
       before: { connectionId: p.id, brokeAt: p.endedAt, lastEventSeq: prev.conn.events.length > 0 ? prev.conn.events.length - 1 : null },
       after: { connectionId: next.conn.summary.id, openedAt: next.conn.summary.startedAt, firstEventSeq: next.conn.events.length > 0 ? 0 : null },
-      request: [...resumeRequestOf(next.conn), ...controlHandles(next.recognition)],
+      request: [...resumeRequestOf(next.conn), ...controlHandles(next.recognition), ...resumeBodies(conns, p.endedAt - 50, n.startedAt + 2000, [pathOf(p.url).replace(/^ws/, 'http'), pathOf(n.url).replace(/^ws/, 'http')])],
       linkedBy: sharedIdentities(prev, next),
       sameRequest: samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
       sameConnection: false,

@@ -95,7 +95,7 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   if (textTimes(victim).length < 2) {
     return { ...base, verdict: 'inconclusive', reason: 'The stream had delivered too little output when it was cut to tell a resume from a restart. Use a longer answer or drop later.', evidence: [ev(victim, 'dropped stream')], advice: null };
   }
-  const dropEvidence: Evidence = { ...ev(victim, `dropped after ${victim.conn.events.length} events`), time: run.droppedAt };
+  const dropEvidence: Evidence = { ...ev(victim, `dropped after ${victim.conn.events.filter((e) => e.time <= run.droppedAt!).length} events`), time: run.droppedAt };
   const resumes = findResumes(run.conns).filter((r) => dropped.some((d) => d.conn.summary.id === r.before.connectionId) && r.after.openedAt <= run.droppedAt! + run.timeoutMs);
   if (resumes.length === 0) {
     return {

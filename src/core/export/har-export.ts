@@ -10,17 +10,19 @@
  *   in the shape of Chrome's own EventSourceMessage (`time` in seconds, `eventName`,
  *   `eventId`, `data`) — Chrome shows them in its EventStream tab but does not export them;
  * - what the inspector knows beyond HAR (connection id, kind, how it ended, faults) goes in
- *   `_durableSessions`, on each entry and on the log.
+ *   `_durableSessions`, on each entry and on the log; the log's sessions carry their `view`
+ *   (what the page showed), which the verdicts need as much as the streams.
  * Redaction is the trace export's: on by default.
  */
 import { bodyChunks, sseFrames } from '../parse';
 import { transportLabel, type ConnectionSummary } from '../trace/model';
 import type { Header } from '../trace/records';
 import { base64ToBytes, bytesToBase64, concatBytes } from './base64';
-import type { Har, HarChunk, HarContent, HarEntry, HarEventSourceMessage, HarNameValue, HarPage, HarWebSocketMessage } from './har-types';
+import type { Har, HarChunk, HarContent, HarDurableSession, HarEntry, HarEventSourceMessage, HarNameValue, HarPage, HarWebSocketMessage } from './har-types';
 import { prepareTrace, type ExportOptions } from './trace-export';
 import type { TraceConnectionV1, TraceEventV1, TraceFileV1 } from './trace-format';
 import type { TraceInput } from './trace-model';
+import { arrayField, openObject } from './trace-writer';
 import type { RedactionReport } from './redact';
 
 const iso = (ms: number): string => new Date(Number.isFinite(ms) ? ms : 0).toISOString();
@@ -221,11 +223,32 @@ export function exportHar(input: TraceInput, options: ExportOptions = {}): { har
   return { har: harFromTrace(trace), report };
 }
 
-/** The HAR as pieces, one entry per piece, so a large HAR is never one string in memory. */
+/** A session's meta, its view (megabytes of page text at most) one sample per piece. */
+function* sessionPieces(s: HarDurableSession): Generator<string> {
+  const { view, ...meta } = s;
+  if (view === undefined) {
+    yield JSON.stringify(meta);
+    return;
+  }
+  yield openObject(meta);
+  yield* arrayField('view', view);
+  yield '}';
+}
+
+/** The HAR as pieces, one entry (or view sample) per piece, so a large HAR is never one string in memory. */
 export function* harChunks(har: Har): Generator<string> {
-  const { entries, ...rest } = har.log;
-  const head = JSON.stringify(rest);
-  yield `{"log":${head.slice(0, -1)}${head === '{}' ? '' : ','}\n"entries":[`;
-  for (let i = 0; i < entries.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(entries[i])}`;
-  yield ']}}\n';
+  const { entries, _durableSessions: ds, ...rest } = har.log;
+  yield `{"log":${openObject(rest)}`;
+  if (ds !== undefined) {
+    const { sessions, ...head } = ds;
+    yield `\n"_durableSessions":${openObject(head)}"sessions":[`;
+    for (let i = 0; i < sessions.length; i++) {
+      yield i === 0 ? '\n' : ',\n';
+      yield* sessionPieces(sessions[i]!);
+    }
+    yield ']},';
+  }
+  yield '\n';
+  yield* arrayField('entries', entries);
+  yield '}}\n';
 }

@@ -15,6 +15,9 @@
  * Events HAR gives no time for are stamped when the response started (start + timings up
  * to `wait`). Sizes are the UTF-8 (or decoded) byte lengths unless the chunks say otherwise.
  *
+ * Sessions (their meta, signals and `view`, what the page showed) come from our log-level
+ * `_durableSessions.sessions`; a foreign HAR gets one session per page, without a view.
+ *
  * The result goes through `validateTrace` like any imported trace, so bounds and shapes are
  * checked in one place; structural HAR problems are reported with their HAR path.
  */

@@ -134,7 +134,7 @@ export interface HarPage {
   pageTimings: { onContentLoad?: number; onLoad?: number };
 }
 
-/** A session's meta as a trace keeps it, without the connections (HAR entries carry those). */
+/** A session's meta as a trace keeps it (its view included), without the connections (HAR entries carry those). */
 export type HarDurableSession = Omit<TraceSessionV1, 'connections'>;
 
 export interface HarDurableLog {

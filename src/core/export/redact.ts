@@ -17,17 +17,21 @@
  *   bare `token`, which streaming APIs use for generated text); and the configured JSON paths.
  *   JSON rules apply to a payload that is one JSON value, or line by line to `data: {…}` SSE
  *   lines and NDJSON lines; JSON split across two chunks is only covered by the text patterns.
+ * - Page text (the session's view samples): user content like a body, so the body rules apply;
+ *   a text the JSON rules lengthened is cut back to the per-sample bound, keeping its end.
  * Sizes stay as captured: they describe what went over the wire.
  */
 import type { Header } from '../trace/records';
 import { compileJsonPath, replaceAtPath, type PathSegment } from './json-path';
-import type { TraceConnectionV1, TraceEventV1, TraceFileV1 } from './trace-format';
+import type { ViewSample } from '../view/sample';
+import type { TraceConnectionV1, TraceEventV1, TraceFileV1, TraceSessionV1 } from './trace-format';
+import { clipViewText } from './trace-view';
 
 export const REDACTED = '[REDACTED]';
 /** In URLs the marker must survive as a query value unencoded. */
 export const REDACTED_URL_VALUE = 'REDACTED';
 
-export type RedactionLocation = 'request-header' | 'response-header' | 'url' | 'body' | 'event' | 'evidence';
+export type RedactionLocation = 'request-header' | 'response-header' | 'url' | 'body' | 'event' | 'evidence' | 'view';
 
 export interface RedactionHit {
   /** Empty for session- or page-level values (a session URL, the page URL). */
@@ -294,6 +298,16 @@ function redactConnection(conn: TraceConnectionV1, c: CompiledRedaction, hits: H
   return { summary, events };
 }
 
+/** Hits are session-level (no connection): a page text is not tied to one stream. */
+function redactView(view: ViewSample[], c: CompiledRedaction, hits: Hits): ViewSample[] {
+  return view.map((s) => {
+    const r = redactText(s.text, c);
+    if (r.names.length === 0) return s;
+    for (const n of r.names) hits.add('', 'view', n);
+    return { ...s, text: clipViewText(r.text) };
+  });
+}
+
 /**
  * Returns a redacted copy of a trace (unchanged values are shared, never mutated) and a report
  * of what was replaced where, for the export dialog. The trace's `redaction` block is filled in.
@@ -306,7 +320,9 @@ export function redactTrace(trace: TraceFileV1, config: RedactionConfig = {}): {
   const sessions = trace.sessions.map((s) => {
     const u = redactUrl(s.url, c);
     for (const n of u.names) hits.add('', 'url', n);
-    return { ...s, url: u.url, connections: s.connections.map((k) => redactConnection(k, c, hits)) };
+    const out: TraceSessionV1 = { ...s, url: u.url, connections: s.connections.map((k) => redactConnection(k, c, hits)) };
+    if (s.view !== undefined) out.view = redactView(s.view, c, hits);
+    return out;
   });
   const evidence = <T extends { evidence: TraceFileV1['flags'][number]['evidence'] }>(x: T): T => ({
     ...x,

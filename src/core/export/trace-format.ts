@@ -11,6 +11,7 @@
 import type { FaultKind as SpecFaultKind } from '../faults/spec';
 import type { ConnectionSummary, PageSignalEvent, TraceEvent } from '../trace/model';
 import type { Evidence } from '../analysis/types';
+import type { ViewSample } from '../view/sample';
 
 export const TRACE_FORMAT = 'durable-sessions-trace';
 export const TRACE_VERSION = 1;
@@ -61,6 +62,11 @@ export interface TraceSessionV1 {
   updatedAt: number;
   correlationIds: string[];
   signals: PageSignalEvent[];
+  /**
+   * What the page showed (`TabSnapshot.view`), which verdicts take as evidence. Written when
+   * the snapshot has it; absent in traces from before it existed and in foreign HARs.
+   */
+  view?: ViewSample[];
   connections: TraceConnectionV1[];
 }
 

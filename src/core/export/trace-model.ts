@@ -18,6 +18,7 @@ import {
   type TraceSessionV1,
   type TraceTestRun,
 } from './trace-format';
+import { boundedView } from './trace-view';
 
 /** What a session needs to be exported: `SessionInfo` fits; `tabId` may be unknown. */
 export type SessionMeta = Pick<SessionInfo, 'id' | 'browserRun' | 'url' | 'startedAt' | 'updatedAt' | 'correlationIds'> & { tabId: number | null };
@@ -81,6 +82,7 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
       updatedAt: info.updatedAt,
       correlationIds: [...info.correlationIds],
       signals: snapshot.signals.map((s) => ({ ...s })),
+      ...(snapshot.view !== undefined ? { view: boundedView(snapshot.view) } : {}),
       connections: snapshot.connections.map((c) => ({ summary: cloneSummary(c.summary), events: c.events.map(copyEvent) })),
     };
   });
@@ -150,6 +152,7 @@ export function sessionsFromTrace(trace: TraceFileV1): { info: SessionInfo; snap
       faults,
       testRuns,
     };
-    return { info, snapshot: { connections, signals: s.signals, faults, testRuns } };
+    // An older trace has no view and its snapshot gets none, so a re-export writes what was read.
+    return { info, snapshot: { connections, signals: s.signals, faults, testRuns, ...(s.view !== undefined ? { view: s.view } : {}) } };
   });
 }

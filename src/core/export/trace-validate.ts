@@ -6,6 +6,7 @@
  */
 import type { ConnectionSummary, FiredFault, PageSignalEvent, ReconnectMark } from '../trace/model';
 import type { ConnectionKind, EndCause, Header, PageSignal } from '../trace/records';
+import { VIEW_LIMITS, type ViewSample } from '../view/sample';
 import { FORBIDDEN_KEYS, ImportFailure, failure, formatPath } from './json-stream';
 import {
   DEFAULT_IMPORT_LIMITS,
@@ -28,6 +29,7 @@ import {
   type TraceSessionV1,
   type TraceTestRun,
 } from './trace-format';
+import { MAX_VIEW_SAMPLES } from './trace-view';
 
 /** Per-field bounds; they mirror what the capture itself keeps (records.ts), with headroom. */
 export const FIELD_LIMITS = {
@@ -44,6 +46,9 @@ export const FIELD_LIMITS = {
   evidence: 10_000,
   listed: 100_000,
   params: 256,
+  /** The live capture's own bounds on the page's view (see trace-view.ts). */
+  viewText: VIEW_LIMITS.blockChars,
+  viewSamples: MAX_VIEW_SAMPLES,
 } as const;
 
 const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
@@ -318,9 +323,19 @@ function signal(c: Checker, x: unknown): PageSignalEvent {
   };
 }
 
+function viewSample(c: Checker, x: unknown): ViewSample {
+  const o = c.obj(x, 'a view sample');
+  const time = c.num(o, 'time', { min: 0 });
+  const docId = c.str(o, 'docId', FIELD_LIMITS.id);
+  const block = c.num(o, 'block', { int: true, min: 0 });
+  // The relay's block numbers are safe integers (sanitizeViewSamples refuses others live).
+  if (!Number.isSafeInteger(block)) c.at('block', () => c.fail(`expected a safe integer, found ${block}`));
+  return { time, docId, block, text: c.str(o, 'text', FIELD_LIMITS.viewText) };
+}
+
 function session(c: Checker, x: unknown): TraceSessionV1 {
   const o = c.obj(x, 'a session');
-  return {
+  const s: TraceSessionV1 = {
     id: c.str(o, 'id', FIELD_LIMITS.id),
     tabId: c.numOrNull(o, 'tabId', { int: true }),
     browserRun: c.str(o, 'browserRun', FIELD_LIMITS.id),
@@ -329,8 +344,13 @@ function session(c: Checker, x: unknown): TraceSessionV1 {
     updatedAt: c.num(o, 'updatedAt', { min: 0 }),
     correlationIds: c.list(o, 'correlationIds', 1000, (_, i) => c.at(i, () => c.str({ v: _ }, 'v', FIELD_LIMITS.label))),
     signals: c.list(o, 'signals', FIELD_LIMITS.listed, (s) => signal(c, s)),
-    connections: c.list(o, 'connections', c.limits.maxConnections, (k) => connection(c, k)),
+    connections: [],
   };
+  // Optional: traces written before the view existed have none.
+  const view = c.optList(o, 'view', FIELD_LIMITS.viewSamples, (v) => viewSample(c, v));
+  if (view !== undefined) s.view = view;
+  s.connections = c.list(o, 'connections', c.limits.maxConnections, (k) => connection(c, k));
+  return s;
 }
 
 function evidence(c: Checker, x: unknown): Evidence {

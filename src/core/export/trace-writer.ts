@@ -3,8 +3,9 @@
  * a Blob (`new Blob([...pieces])`) or a download stream with memory in proportion to one piece.
  *
  * Layout (still one JSON document): the header fields on the first line, then every session,
- * connection summary, event, fault, test run and flag on its own line. Line-per-event keeps the
- * file diffable and greppable (`grep '"dir":"out"'`), and lets tools stream it line by line.
+ * view sample, connection summary, event, fault, test run and flag on its own line.
+ * Line-per-event keeps the file diffable and greppable (`grep '"dir":"out"'`), and lets tools
+ * stream it line by line.
  */
 import type { TraceFileV1 } from './trace-format';
 
@@ -14,9 +15,16 @@ export interface WriteOptions {
 }
 
 /** JSON text of an object without its closing brace, for objects whose last field is streamed. */
-function openObject(o: object): string {
+export function openObject(o: object): string {
   const s = JSON.stringify(o);
   return s === '{}' ? '{' : `${s.slice(0, -1)},`;
+}
+
+/** `"name":[…]` with one item per line, for lists that can be long (events, view samples). */
+export function* arrayField(name: string, items: readonly unknown[]): Generator<string> {
+  yield `"${name}":[`;
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(items[i])}`;
+  yield ']';
 }
 
 /** The lines of a trace, in order. Each line is at most one event (or summary, flag…) long. */
@@ -24,8 +32,14 @@ export function* traceLines(trace: TraceFileV1): Generator<string> {
   const { sessions, faults, testRuns, flags, ...header } = trace;
   yield `${openObject(header)}\n"sessions":[`;
   for (let si = 0; si < sessions.length; si++) {
-    const { connections, ...meta } = sessions[si]!;
-    yield `\n${openObject(meta)}"connections":[`;
+    // A view can hold megabytes of page text: one sample per line, like events.
+    const { connections, view, ...meta } = sessions[si]!;
+    yield `\n${openObject(meta)}`;
+    if (view !== undefined) {
+      yield* arrayField('view', view);
+      yield ',';
+    }
+    yield '"connections":[';
     for (let ci = 0; ci < connections.length; ci++) {
       const { summary, events } = connections[ci]!;
       yield `\n{"summary":${JSON.stringify(summary)},\n"events":[`;
@@ -36,9 +50,9 @@ export function* traceLines(trace: TraceFileV1): Generator<string> {
   }
   yield '],';
   const list = function* (name: string, items: readonly unknown[], last: boolean): Generator<string> {
-    yield `\n"${name}":[`;
-    for (let i = 0; i < items.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(items[i])}`;
-    yield `]${last ? '' : ','}`;
+    yield '\n';
+    yield* arrayField(name, items);
+    if (!last) yield ',';
   };
   yield* list('faults', faults, false);
   yield* list('testRuns', testRuns, false);

@@ -53,10 +53,13 @@ const ID_KINDS: ResumeHandle['kind'][] = ['sequence', 'offset', 'event-id', 'cur
 
 /** A message plus the resume ids of the recognition it came from (preferring sequences). */
 export function resumeSide(rec: Pick<Recognition, 'events' | 'frames'>, message: Pick<AssembledMessage, 'text' | 'spans'>): ResumeSide {
+  // A side may be part of one connection (an EventSource before or after its reconnect): its
+  // SSE ids are those of the frames its events came from, not of every frame.
+  const own = new Set(rec.events.map((e) => e.frame));
   for (const kind of ID_KINDS) {
     const ids =
       kind === 'event-id'
-        ? rec.frames.flatMap((f) => (f.id ? [{ frame: f.index, value: f.id }] : []))
+        ? rec.frames.flatMap((f) => (f.id && own.has(f.index) ? [{ frame: f.index, value: f.id }] : []))
         : rec.events.flatMap((e) => (e.handles ?? []).filter((h) => h.kind === kind).map((h) => ({ frame: e.frame, value: h.value })));
     if (ids.length > 0) return { text: message.text, spans: message.spans, ids };
   }
