@@ -30,8 +30,13 @@ second-tab-cancel) against the app at <url> in Chromium with the inspector exten
 
 Options:
   --prompt TEXT          prompt to send (default: "Explain durable sessions in one paragraph.")
-  --input SELECTOR       the prompt input (default: the page's main textarea / contenteditable / text input)
-  --send SELECTOR        the send control (default: press Enter in the input)
+  --input SELECTOR       the prompt input (default: the most likely chat input: a visible, enabled
+                         textarea / contenteditable / text input, preferring one in a form, wide and
+                         low on the page, named like "Message", "Ask", "Prompt")
+  --send SELECTOR        the send control (default: Enter, then the form's submit button, then a
+                         button named Send / Submit / Ask / →, then form.requestSubmit(), until a
+                         request or socket message leaves the page; if none does, the test is
+                         INCONCLUSIVE "the prompt was not sent", listing what was tried)
   --stop SELECTOR        the stop control (default: a button named Stop / Cancel)
   --second-tab-url URL   URL for the second tab (default: tab A's URL after sending)
   --driver FILE          module exporting send(page, prompt) and, optionally, stop(page) (the second

@@ -12,9 +12,11 @@ import { STOP_BY_DRIVER } from '../background/tests/second-tab-cancel';
 import { defaultDriver, loadDriver, type Driver } from './driver';
 import { buildReport, exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
 import type { CheckArgs } from './args';
-import { analyzeConnection, passiveFlags, trapSummary, type Flag, type Verdict } from '../core/analysis';
+import { analyzeWithView, passiveFlags, trapSummary, type Flag, type Verdict } from '../core/analysis';
 import type { ExportSession } from '../core/export';
 import { writeTraceFile } from './trace-file';
+import { TrafficWatch } from './traffic';
+import { notSentVerdict } from './send-outcome';
 
 export class SetupError extends Error {}
 
@@ -69,7 +71,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
   if (!existsSync(args.browser)) throw new SetupError(`no browser at ${args.browser} (install Debian's chromium, or pass --browser PATH)`);
   if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) throw new SetupError(`the extension is not built (${EXTENSION_DIR}): run npm run build`);
   await reachable(args.url);
-  const driver: Driver = args.driver ? await loadDriver(args.driver) : defaultDriver({ input: args.input, send: args.send });
+  const custom = args.driver ? await loadDriver(args.driver) : null;
 
   const startedAt = Date.now();
   const marker = await markerServer();
@@ -78,8 +80,12 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
   const flags: Flag[] = [];
   const sessions: ExportSession[] = [];
   let tabId = -1;
+  let traffic: TrafficWatch | null = null;
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    // Watching from before the app loads: a socket it opens at load may carry the prompt later.
+    traffic = new TrafficWatch(page);
+    const driver: Driver = custom ?? defaultDriver({ input: args.input, send: args.send, traffic });
     await page.goto(marker.url);
     const control = await openControl(browser.context, browser.extensionId!);
     tabId = await tabIdOf(control.page, marker.url);
@@ -87,12 +93,27 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     // The second tab a test opens, for a driver that presses stop itself.
     let newest: Page | null = null;
     browser.context.on('page', (p) => (newest = p));
+    const record = async (test: string, t0: number, verdict: Verdict): Promise<void> => {
+      runs.push({ verdict, durationMs: Date.now() - t0 });
+      out.line(`${test}: ${verdict.verdict.toUpperCase()} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      const { sessionId, snapshot } = await control.session();
+      const started = snapshot.connections[0]?.summary.startedAt ?? t0;
+      sessions.push({ info: { id: sessionId ?? `check-${test}`, tabId, browserRun: 'check', url: args.url, startedAt: started, updatedAt: Date.now(), correlationIds: [] }, snapshot });
+      mergeFlags(flags, passiveFlags(analyzeWithView(snapshot.connections, snapshot.view ?? []), Date.now()));
+    };
     for (const test of args.only) {
       const t0 = Date.now();
       out.progress(`${test}: opening ${args.url}`);
       await page.goto(args.url, { waitUntil: 'load' });
       out.progress(`${test}: sending the prompt`);
-      await driver.send(page, args.prompt);
+      const sent = await driver.send(page, args.prompt);
+      if (sent && !sent.sent) {
+        // The runner's own failure: say so now, rather than wait for a generation nobody asked for.
+        out.progress(`${test}: the prompt was not sent`);
+        await record(test, t0, notSentVerdict(test, sent));
+        continue;
+      }
+      if (sent) out.progress(`${test}: sent with ${sent.via} (${sent.traffic})`);
       const externalStop = test === 'second-tab-cancel' && driver.stop !== undefined;
       const run = await control.runTest(
         test,
@@ -102,14 +123,10 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
           if (externalStop && step === STOP_BY_DRIVER) void pressWithDriver(driver, newest, control);
         },
       );
-      runs.push({ verdict: run.verdict, durationMs: Date.now() - t0 });
-      out.line(`${test}: ${run.verdict.verdict.toUpperCase()} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-      const { sessionId, snapshot } = await control.session();
-      const started = snapshot.connections[0]?.summary.startedAt ?? t0;
-      sessions.push({ info: { id: sessionId ?? `check-${test}`, tabId, browserRun: 'check', url: args.url, startedAt: started, updatedAt: Date.now(), correlationIds: [] }, snapshot });
-      mergeFlags(flags, passiveFlags(snapshot.connections.map(analyzeConnection), Date.now()));
+      await record(test, t0, run.verdict);
     }
   } finally {
+    traffic?.stop();
     await browser.close();
     marker.close();
   }
