@@ -1,0 +1,140 @@
+/**
+ * The Durable Streams family's browser client: @durable-streams/client's stream() reading the
+ * chat's JSON stream through the app's origin. Variants (from <body data-variant>):
+ *
+ * - resume: reads from the start with live: 'long-poll' and lets the library keep the offset.
+ *   Every long-poll goes through its fetch-with-backoff (node_modules/@durable-streams/client/
+ *   src/fetch.ts, createFetchWithBackoff), which retries a dropped request with the same
+ *   offset, so a drop costs nothing. A tab opened on ?chat=<id> does the same read. Stop POSTs
+ *   the app's cancel endpoint.
+ * - sse-offset: live: 'sse'. In this client version a network error on the SSE body errors the
+ *   whole read (src/response.ts: only a clean end of the SSE response reconnects), so the app
+ *   reconnects itself, from the last batch.offset it kept, as the library's docs tell apps to
+ *   (skills/reading-streams/SKILL.md, "Not saving offset for resumption"). Second tab and Stop
+ *   as in resume.
+ * - replay: the same SSE read, but the app never kept batch.offset and reads from '-1' again
+ *   into the same bubble: exactly that documented mistake. A tab opened on ?chat=<id> loads
+ *   the history once (live: false), and Stop only stops this tab's reading.
+ */
+import { stream } from '@durable-streams/client';
+
+type Item = { type: 'user'; text: string } | { type: 'token'; text: string } | { type: 'done' } | { type: 'cancelled' };
+interface Turn {
+  chatId: string;
+  user: HTMLElement;
+  answer: HTMLElement;
+}
+
+const variant = document.body.dataset.variant as 'resume' | 'sse-offset' | 'replay';
+const log = document.getElementById('log')!;
+const form = document.getElementById('composer') as HTMLFormElement;
+const field = form.querySelector<HTMLInputElement | HTMLTextAreaElement>('[name]')!;
+const sendButton = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+const stopButton = form.querySelector<HTMLButtonElement>('button[type="button"]')!;
+
+/** The turn this tab is streaming, and how to stop reading it. */
+let live: { turn: Turn; stopReading: () => void } | null = null;
+
+const streamUrl = (chatId: string) => `${location.origin}/streams/chat-${chatId}`;
+
+function newTurn(chatId: string): Turn {
+  const section = document.createElement('section');
+  const user = document.createElement('div');
+  user.className = 'user';
+  const answer = document.createElement('div');
+  answer.className = 'answer';
+  section.append(user, answer);
+  log.append(section);
+  return { chatId, user, answer };
+}
+
+function setStreaming(on: boolean): void {
+  stopButton.hidden = !on;
+  sendButton.disabled = on;
+  if (!on) live = null;
+}
+
+function apply(turn: Turn, items: readonly Item[]): void {
+  for (const item of items) {
+    if (item.type === 'user') turn.user.textContent = item.text;
+    else if (item.type === 'token') turn.answer.textContent += item.text;
+    else if (live?.turn === turn) setStreaming(false);
+  }
+}
+
+/** resume: one read for the whole answer; the library resumes it from its offset after a drop. */
+async function followResumable(turn: Turn): Promise<void> {
+  const res = await stream<Item>({ url: streamUrl(turn.chatId), offset: '-1', live: 'long-poll' });
+  live = { turn, stopReading: () => res.cancel() };
+  res.subscribeJson((batch) => {
+    apply(turn, batch.items);
+    if (batch.streamClosed && live?.turn === turn) setStreaming(false);
+  });
+}
+
+/**
+ * sse-offset and replay: read over SSE and, when the read breaks, read again: from the offset
+ * the last batch ended at (sse-offset), or from the start into the same bubble (replay).
+ */
+async function followSse(turn: Turn): Promise<void> {
+  let stopped = false;
+  let offset = '-1';
+  const read = async (): Promise<void> => {
+    const res = await stream<Item>({ url: streamUrl(turn.chatId), offset: variant === 'sse-offset' ? offset : '-1', live: 'sse' });
+    live = { turn, stopReading: () => ((stopped = true), res.cancel()) };
+    res.subscribeJson((batch) => {
+      apply(turn, batch.items);
+      offset = batch.offset;
+      if (batch.streamClosed) stopped = true;
+    });
+    res.closed.catch(() => {
+      if (!stopped) setTimeout(() => void read(), 500);
+    });
+  };
+  await read();
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const prompt = field.value.trim();
+  if (!prompt || live) return;
+  field.value = '';
+  void (async () => {
+    const r = await fetch('/api/chats', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt }) });
+    const { chatId } = (await r.json()) as { chatId: string };
+    history.replaceState(null, '', `?chat=${chatId}`);
+    const turn = newTurn(chatId);
+    turn.user.textContent = prompt;
+    setStreaming(true);
+    live = { turn, stopReading: () => undefined };
+    await (variant === 'resume' ? followResumable(turn) : followSse(turn));
+  })();
+});
+
+stopButton.addEventListener('click', () => {
+  if (!live) return;
+  const { turn, stopReading } = live;
+  if (variant !== 'replay') {
+    // Stop at the source: the server ends the generation and appends a 'cancelled' marker.
+    void fetch(`/api/chats/${turn.chatId}/cancel`, { method: 'POST' });
+  } else {
+    stopReading();
+    setStreaming(false);
+  }
+});
+
+// A page opened on ?chat=<id> shows that conversation.
+const opened = new URLSearchParams(location.search).get('chat');
+if (opened) {
+  const turn = newTurn(opened);
+  if (variant !== 'replay') {
+    setStreaming(true);
+    live = { turn, stopReading: () => undefined };
+    void (variant === 'resume' ? followResumable(turn) : followSse(turn));
+  } else {
+    // History only: what the stream holds right now, read once.
+    void stream<Item>({ url: streamUrl(opened), offset: '-1', live: false })
+      .then((res) => res.json())
+      .then((items) => apply(turn, items));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The Durable Streams family: the same chat on @durable-streams/server's reference server and
+ * @durable-streams/client, read the way the library means it, or the way a hurried app does.
+ */
+import type { ZooVariant } from '../types';
+import { startDurableStreamsApp } from './server';
+
+export const durableStreamsVariants: ZooVariant[] = [
+  {
+    // Everything right: long-poll reads resume from the library's offset, any tab reads the same stream, Stop cancels.
+    id: 'durable-streams-offset',
+    start: () => startDurableStreamsApp('Durable Streams (long-poll read from the kept offset, cancel endpoint)', 'resume'),
+  },
+  {
+    // Also right, over SSE: the app reconnects a broken SSE read itself from the offset it kept.
+    id: 'durable-streams-sse-offset',
+    start: () => startDurableStreamsApp('Durable Streams (SSE read re-opened from the last batch offset, cancel endpoint)', 'sse-offset'),
+  },
+  {
+    // The misuse: SSE read re-done from offset -1 on every error, history-only second tab, Stop stops reading.
+    id: 'durable-streams-replay',
+    start: () => startDurableStreamsApp('Durable Streams (SSE read restarted from -1 without de-duplication, no cancel)', 'replay'),
+  },
+];
