@@ -2,16 +2,14 @@
  * The Durable Streams family's browser client: @durable-streams/client's stream() reading the
  * chat's JSON stream through the app's origin. Variants (from <body data-variant>):
  *
- * - resume: reads from the start with live: 'long-poll' and lets the library keep the offset.
- *   Every long-poll goes through its fetch-with-backoff (node_modules/@durable-streams/client/
- *   src/fetch.ts, createFetchWithBackoff), which retries a dropped request with the same
- *   offset, so a drop costs nothing. A tab opened on ?chat=<id> does the same read. Stop POSTs
- *   the app's cancel endpoint.
+ * (The library's default live mode, long-poll, is not in the zoo: the inspector does not yet
+ * follow a generation across a series of long-poll requests. See the README's zoo table.)
+ *
  * - sse-offset: live: 'sse'. In this client version a network error on the SSE body errors the
  *   whole read (src/response.ts: only a clean end of the SSE response reconnects), so the app
  *   reconnects itself, from the last batch.offset it kept, as the library's docs tell apps to
- *   (skills/reading-streams/SKILL.md, "Not saving offset for resumption"). Second tab and Stop
- *   as in resume.
+ *   (skills/reading-streams/SKILL.md, "Not saving offset for resumption"). A tab opened on
+ *   ?chat=<id> does the same read from the start; Stop POSTs the app's cancel endpoint.
  * - replay: the same SSE read, but the app never kept batch.offset and reads from '-1' again
  *   into the same bubble: exactly that documented mistake. A tab opened on ?chat=<id> loads
  *   the history once (live: false), and Stop only stops this tab's reading.
@@ -25,7 +23,7 @@ interface Turn {
   answer: HTMLElement;
 }
 
-const variant = document.body.dataset.variant as 'resume' | 'sse-offset' | 'replay';
+const variant = document.body.dataset.variant as 'sse-offset' | 'replay';
 const log = document.getElementById('log')!;
 const form = document.getElementById('composer') as HTMLFormElement;
 const field = form.querySelector<HTMLInputElement | HTMLTextAreaElement>('[name]')!;
@@ -60,16 +58,6 @@ function apply(turn: Turn, items: readonly Item[]): void {
     else if (item.type === 'token') turn.answer.textContent += item.text;
     else if (live?.turn === turn) setStreaming(false);
   }
-}
-
-/** resume: one read for the whole answer; the library resumes it from its offset after a drop. */
-async function followResumable(turn: Turn): Promise<void> {
-  const res = await stream<Item>({ url: streamUrl(turn.chatId), offset: '-1', live: 'long-poll' });
-  live = { turn, stopReading: () => res.cancel() };
-  res.subscribeJson((batch) => {
-    apply(turn, batch.items);
-    if (batch.streamClosed && live?.turn === turn) setStreaming(false);
-  });
 }
 
 /**
@@ -107,7 +95,7 @@ form.addEventListener('submit', (e) => {
     turn.user.textContent = prompt;
     setStreaming(true);
     live = { turn, stopReading: () => undefined };
-    await (variant === 'resume' ? followResumable(turn) : followSse(turn));
+    await followSse(turn);
   })();
 });
 
@@ -130,7 +118,7 @@ if (opened) {
   if (variant !== 'replay') {
     setStreaming(true);
     live = { turn, stopReading: () => undefined };
-    void (variant === 'resume' ? followResumable(turn) : followSse(turn));
+    void followSse(turn);
   } else {
     // History only: what the stream holds right now, read once.
     void stream<Item>({ url: streamUrl(opened), offset: '-1', live: false })

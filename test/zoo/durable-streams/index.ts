@@ -7,12 +7,7 @@ import { startDurableStreamsApp } from './server';
 
 export const durableStreamsVariants: ZooVariant[] = [
   {
-    // Everything right: long-poll reads resume from the library's offset, any tab reads the same stream, Stop cancels.
-    id: 'durable-streams-offset',
-    start: () => startDurableStreamsApp('Durable Streams (long-poll read from the kept offset, cancel endpoint)', 'resume'),
-  },
-  {
-    // Also right, over SSE: the app reconnects a broken SSE read itself from the offset it kept.
+    // Everything right, over SSE: the app reconnects a broken SSE read itself from the offset it kept.
     id: 'durable-streams-sse-offset',
     start: () => startDurableStreamsApp('Durable Streams (SSE read re-opened from the last batch offset, cancel endpoint)', 'sse-offset'),
   },

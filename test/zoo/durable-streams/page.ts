@@ -4,24 +4,18 @@
  */
 import type { ZooApp } from '../types';
 
-export type DsVariant = 'resume' | 'sse-offset' | 'replay';
+export type DsVariant = 'sse-offset' | 'replay';
 
 export const UI: Record<DsVariant, ZooApp['ui']> = {
   // A textarea (Enter only adds a line) with an icon-only send button and a "Stop" text button.
-  resume: { input: 'textarea[name="message"]', send: 'button[aria-label="Send message"]', answer: '.answer', stop: 'button.stop' },
-  // An input where Enter submits, an icon-only send button and a "Stop" text button.
-  'sse-offset': { input: 'input[name="message"]', send: 'button[aria-label="Send message"]', answer: '.answer', stop: 'button.stop' },
+  'sse-offset': { input: 'textarea[name="message"]', send: 'button[aria-label="Send message"]', answer: '.answer', stop: 'button.stop' },
   // An input where Enter submits, a "Send" text button and an icon-only stop button.
   replay: { input: 'input[name="q"]', send: 'form button[type="submit"]', answer: '.answer', stop: 'button[aria-label="Stop generating"]' },
 };
 
 const COMPOSER: Record<DsVariant, string> = {
-  resume: `
-  <textarea name="message" rows="2" aria-label="Message" placeholder="Message"></textarea>
-  <button type="submit" aria-label="Send message"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor"/></svg></button>
-  <button type="button" class="stop" hidden>Stop</button>`,
   'sse-offset': `
-  <input name="message" autocomplete="off" placeholder="Message">
+  <textarea name="message" rows="2" aria-label="Message" placeholder="Message"></textarea>
   <button type="submit" aria-label="Send message"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor"/></svg></button>
   <button type="button" class="stop" hidden>Stop</button>`,
   replay: `
