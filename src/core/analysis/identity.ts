@@ -6,7 +6,7 @@
  * resumes it, whatever its URL, method or transport (`POST /api/chat` is resumed by
  * `GET /api/chat/<id>/stream`).
  */
-import { correlationIds } from '../trace/correlation';
+import { correlationIds, jsonObjectOf } from '../trace/correlation';
 import type { AnalyzedConnection } from './connection';
 
 const HANDLE_KINDS = new Set(['message-id', 'run-id', 'stream-id', 'response-id', 'conversation-id', 'session-id']);
@@ -18,15 +18,7 @@ function idLike(v: string): boolean {
 }
 
 function fromBody(preview: string | null, out: Set<string>): void {
-  if (!preview) return;
-  let body: unknown;
-  try {
-    body = JSON.parse(preview);
-  } catch {
-    return;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
-  for (const [k, v] of Object.entries(body)) {
+  for (const [k, v] of Object.entries(jsonObjectOf(preview) ?? {})) {
     if ((k === 'id' || /(Id|_id|ID)$/.test(k)) && typeof v === 'string' && idLike(v)) out.add(v);
   }
 }

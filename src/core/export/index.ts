@@ -5,6 +5,7 @@ export { traceFromSessions, sessionsFromTrace, faultOfFired, testRunOfRecord, re
 export { traceChunks, traceLines, traceReadableStream, type WriteOptions } from './trace-writer';
 export { readTrace, readTraceSync, parseJsonSource, parseJsonSourceSync, type TraceSource, type Piece } from './trace-reader';
 export { validateTrace, isValidBase64, FIELD_LIMITS } from './trace-validate';
+export { MAX_VIEW_SAMPLES, boundedView, clipViewText } from './trace-view';
 export { BoundedJsonParser, ImportFailure, FORBIDDEN_KEYS, formatPath } from './json-stream';
 export { redactTrace, redactText, redactUrl, compileRedaction, isSecretHeader, REDACTED, type RedactionConfig, type RedactionReport, type RedactionHit, type RedactionLocation } from './redact';
 export { compileJsonPath, replaceAtPath } from './json-path';

@@ -70,14 +70,20 @@ function fromUrl(url: string, out: Set<CorrelationId>): void {
   });
 }
 
-function fromJson(preview: string, out: Set<CorrelationId>): void {
-  let body: unknown;
+/** A request body preview as a JSON object, or null when it is not one. */
+export function jsonObjectOf(preview: string | null): Record<string, unknown> | null {
+  if (!preview) return null;
   try {
-    body = JSON.parse(preview);
+    const body: unknown = JSON.parse(preview);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   } catch {
-    return;
+    return null;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+}
+
+function fromJson(preview: string, out: Set<CorrelationId>): void {
+  const body = jsonObjectOf(preview);
+  if (!body) return;
   for (const [key, value] of Object.entries(body)) {
     const kind = kindOfKey(key);
     if (kind && typeof value === 'string' && looksLikeId(value)) out.add(`${kind}:${value}`);

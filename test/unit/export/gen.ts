@@ -1,12 +1,13 @@
 /**
  * A small seeded generator of traces for the property tests: realistic shapes (fetch-SSE,
- * NDJSON, EventSource, WebSocket text and binary), awkward strings (quotes, backslashes,
+ * NDJSON, EventSource, WebSocket text and binary, page view samples), awkward strings (quotes, backslashes,
  * control characters, U+2028, astral characters), consistent counters and sizes.
  */
 import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../../../src/core/trace/model';
 import type { ConnectionKind } from '../../../src/core/trace/records';
 import type { ExportSession, TraceInput } from '../../../src/core/export/trace-model';
 import { mulberry32 } from '../../../src/core/faults/spec';
+import type { ViewSample } from '../../../src/core/view/sample';
 
 export const rng = mulberry32;
 
@@ -117,6 +118,17 @@ export function genConnection(g: Gen, docId: string, n: number, start: number, o
   return { summary, events };
 }
 
+/** Samples of a page showing an answer grow block by block, each the block's whole text. */
+export function genView(g: Gen, docId: string, start: number): ViewSample[] {
+  const view: ViewSample[] = [];
+  let t = start;
+  for (let i = g.int(0, 8); i > 0; i--) {
+    t = g.time(t);
+    view.push({ time: t, docId: g.bool(0.8) ? docId : `${docId}-frame`, block: g.int(1, 4), text: g.text() });
+  }
+  return view;
+}
+
 export function genSession(g: Gen, k: number, opts: GenOptions = {}): ExportSession {
   const start = 1_712_000_000_000 + g.int(0, 1e6);
   const docId = `d${k}`;
@@ -131,6 +143,8 @@ export function genSession(g: Gen, k: number, opts: GenOptions = {}): ExportSess
       ? [{ id: `t${k}`, test: 'reconnect-resume', startedAt: start, endedAt: start + 5000, verdict: { test: 'reconnect-resume', verdict: 'fail', reason: 'no reconnect after the drop', evidence: [{ label: 'drop', connectionId: `${docId}:c0`, eventSeqs: [3], time: start + 1000 }], advice: 'Resume with Last-Event-ID.' } }]
       : [],
   };
+  // Most sessions carry what the page showed; some do not, like traces from before the view.
+  if (g.bool(0.7)) snapshot.view = genView(g, docId, start);
   return {
     info: { id: `s${k}`, tabId: g.int(1, 99), browserRun: 'run-1', url: `https://app.example.test/chat/${k}`, startedAt: start, updatedAt: start + 5000, correlationIds: g.bool() ? ['conversation:c_8f2k1'] : [] },
     snapshot,

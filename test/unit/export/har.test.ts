@@ -83,7 +83,7 @@ describe('HAR export', () => {
 });
 
 describe('HAR import', () => {
-  it('round-trips what HAR can carry: connections, events, summaries (100 generated traces)', async () => {
+  it('round-trips what HAR can carry: connections, events, summaries, views (100 generated traces)', async () => {
     for (let seed = 1; seed <= 100; seed++) {
       const input = genInput(seed, { harSafe: true });
       const { har } = exportHar(input, { redact: false });
@@ -95,6 +95,8 @@ describe('HAR import', () => {
       expect(back.map((s) => s.snapshot.connections)).toEqual(expected.map((s) => s.connections));
       expect(back.map((s) => s.snapshot.faults)).toEqual(expected.map((s) => s.faults));
       expect(back.map((s) => s.snapshot.testRuns)).toEqual(expected.map((s) => s.testRuns));
+      expect(back.map((s) => 'view' in s.snapshot)).toEqual(expected.map((s) => s.view !== undefined));
+      expect(back.map((s) => s.snapshot.view)).toEqual(expected.map((s) => s.view));
       expect(back.map((s) => s.info.url)).toEqual(input.sessions.map((s) => s.info.url));
     }
   });

@@ -3,9 +3,18 @@ import { compileJsonPath, replaceAtPath } from '../../../src/core/export/json-pa
 import { compileRedaction, isSecretHeader, redactText, redactUrl } from '../../../src/core/export/redact';
 import { exportTrace } from '../../../src/core/export/trace-export';
 import type { TraceInput } from '../../../src/core/export/trace-model';
+import { VIEW_LIMITS, type ViewSample } from '../../../src/core/view/sample';
+import { readTraceSync } from '../../../src/core/export/trace-reader';
 import { genConnection, Gen } from './gen';
 
 const c = compileRedaction({ jsonPaths: ['$.user.email', '$.messages[*].content'] });
+
+/** What the page showed: the user pasting a key, a JSON settings block, plain answer text. */
+const VIEW: ViewSample[] = [
+  { time: 1, docId: 'd0', block: 1, text: 'use sk-abcdefghijklmnopqrstuvwx with Bearer abcdefghijklmnop' },
+  { time: 2, docId: 'd0', block: 2, text: '{"user":{"email":"x@y.z"},"password":"p"}' },
+  { time: 3, docId: 'd0', block: 3, text: 'Once upon a time' },
+];
 
 function input(): TraceInput {
   const conn = genConnection(new Gen(1), 'd0', 0, 1_712_000_000_000);
@@ -34,7 +43,7 @@ function input(): TraceInput {
   ];
   conn.summary.events = 3;
   return {
-    sessions: [{ info: { id: 's', tabId: 1, browserRun: 'r', url: 'https://app.example.test/c?key=zzz', startedAt: 1, updatedAt: 1, correlationIds: [] }, snapshot: { connections: [conn], signals: [], faults: [], testRuns: [] } }],
+    sessions: [{ info: { id: 's', tabId: 1, browserRun: 'r', url: 'https://app.example.test/c?key=zzz', startedAt: 1, updatedAt: 1, correlationIds: [] }, snapshot: { connections: [conn], signals: [], faults: [], testRuns: [], view: VIEW } }],
     environment: { browser: 'Chrome 126', extensionVersion: '0.1.0', pageUrl: 'https://app.example.test/c?key=zzz' },
     flags: [{ id: 'bare-abort-stop', severity: 'high', message: 'm', evidence: [{ label: 'l', connectionId: 'd0:c0', text: 'Authorization: Bearer abcdefghijklmnop' }] }],
   };
@@ -69,6 +78,13 @@ describe('redaction', () => {
     expect(trace.sessions[0]!.url).toBe('https://app.example.test/c?key=REDACTED');
     expect(trace.environment.pageUrl).toBe('https://app.example.test/c?key=REDACTED');
     expect(trace.flags[0]!.evidence[0]!.text).toBe('Authorization: Bearer [REDACTED]');
+    // Page text is user content: the body rules (patterns, credential keys, configured paths) apply.
+    expect(trace.sessions[0]!.view!.map((s) => s.text)).toEqual([
+      'use sk-[REDACTED] with Bearer [REDACTED]',
+      '{"user":{"email":"[REDACTED]"},"password":"[REDACTED]"}',
+      'Once upon a time',
+    ]);
+    expect(trace.sessions[0]!.view!.map(({ time, docId, block }) => [time, docId, block])).toEqual(VIEW.map(({ time, docId, block }) => [time, docId, block]));
 
     expect(trace.redaction.applied).toBe(true);
     expect(trace.redaction.redactedCount).toBe(report.count);
@@ -90,6 +106,10 @@ describe('redaction', () => {
         'd0:c0|event|bearer|1',
         '|url|key|2',
         'd0:c0|evidence|bearer|1',
+        '|view|sk-key|1',
+        '|view|bearer|1',
+        '|view|$.user.email|1',
+        '|view|json-key:password|1',
       ]),
     );
     expect(report.count).toBe(report.where.reduce((a, w) => a + w.count, 0));
@@ -101,6 +121,21 @@ describe('redaction', () => {
     expect(trace.redaction).toEqual({ applied: false, rules: [], redactedCount: 0 });
     expect(report.count).toBe(0);
     expect(trace.sessions[0]!.connections[0]!.summary.requestHeaders).toEqual(raw.sessions[0]!.snapshot.connections[0]!.summary.requestHeaders);
+    expect(trace.sessions[0]!.view).toEqual(VIEW);
+  });
+
+  it('keeps a page text the JSON rules lengthened within the per-sample bound, its end kept', () => {
+    const raw = input();
+    const json = JSON.stringify({ password: 'p', pad: '' });
+    const text = `${json.slice(0, -2)}${'z'.repeat(VIEW_LIMITS.blockChars - json.length)}"}`;
+    expect(text.length).toBe(VIEW_LIMITS.blockChars);
+    raw.sessions[0]!.snapshot.view = [{ time: 1, docId: 'd0', block: 1, text }];
+    const ex = exportTrace(raw);
+    const out = ex.trace.sessions[0]!.view![0]!.text;
+    expect(out).toHaveLength(VIEW_LIMITS.blockChars);
+    expect(out.endsWith('zzz"}')).toBe(true);
+    expect(out).not.toContain('"p"');
+    expect(readTraceSync([...ex.chunks()]).ok).toBe(true);
   });
 
   it('never mutates the live capture', () => {

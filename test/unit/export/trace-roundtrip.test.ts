@@ -21,7 +21,9 @@ function cutRandomly(text: string, g: Gen): string[] {
 }
 
 describe('trace export → import round trip', () => {
-  it('gives back the same sessions, connections, events, summaries, faults and test runs (200 generated traces)', async () => {
+  it('gives back the same sessions, connections, events, summaries, faults, test runs and views (200 generated traces)', async () => {
+    let views = 0;
+    let without = 0;
     for (let seed = 1; seed <= 200; seed++) {
       const input = genInput(seed);
       const ex = exportTrace(input, { redact: false });
@@ -36,6 +38,12 @@ describe('trace export → import round trip', () => {
       const back = sessionsFromTrace(r.trace);
       expect(back.map((s) => s.snapshot)).toEqual(input.sessions.map((s) => s.snapshot));
       back.forEach((s, k) => {
+        // toEqual passes a missing key for `undefined`: say exactly which snapshots have a view.
+        expect('view' in s.snapshot).toBe(input.sessions[k]!.snapshot.view !== undefined);
+        if (s.snapshot.view?.length) views++;
+        else if (s.snapshot.view === undefined) without++;
+      });
+      back.forEach((s, k) => {
         const info = input.sessions[k]!.info;
         expect(s.info).toMatchObject({ id: info.id, tabId: info.tabId, url: info.url, correlationIds: info.correlationIds });
         expect(s.info.events).toBe(input.sessions[k]!.snapshot.connections.reduce((a, c) => a + c.events.length, 0));
@@ -43,6 +51,8 @@ describe('trace export → import round trip', () => {
       expect(r.trace.testRuns.filter((t) => t.verdict === null)).toEqual(input.testRuns);
       expect(r.trace.flags).toEqual(input.flags);
     }
+    expect(views).toBeGreaterThan(50);
+    expect(without).toBeGreaterThan(20);
   });
 
   it('writes files that satisfy schemas/trace-v1.schema.json', () => {

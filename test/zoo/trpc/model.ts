@@ -21,18 +21,4 @@ export function answerFor(_prompt: string): string {
   return TOKENS.join('');
 }
 
-/** Waits `ms`, or rejects as soon as `signal` aborts, so a stopped generation stops at once. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleep } from '../sleep';
