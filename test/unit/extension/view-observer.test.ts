@@ -36,13 +36,13 @@ describe('what the page shows, as the relay samples it', () => {
   });
 
   it('sends nothing while stopped (the tab does not record)', async () => {
-    document.body.innerHTML = '<p id="a">one</p>';
+    document.body.innerHTML = '<p id="a">one</p><p id="b">two</p>';
     observer.start();
     observer.stop();
-    document.getElementById('a')!.textContent = 'changed while not recording';
+    document.getElementById('a')!.firstChild!.textContent = 'changed while not recording';
     // Recording again: the next flush carries only what changed since.
     observer.start();
-    document.body.append(Object.assign(document.createElement('p'), { textContent: 'after' }));
+    document.getElementById('b')!.firstChild!.textContent = 'after';
     await flushed();
     expect(posted.flat().map((x) => x.text)).toEqual(['after']);
   });
