@@ -8,7 +8,7 @@
  */
 import { sanitizeViewSamples } from '../core/view/sample';
 import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookArmReplay, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
+import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type BackgroundView, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookArmReplay, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
@@ -170,7 +170,11 @@ function handleRelay(port: Runtime.Port): void {
     // A hook only sends while told to record; anything else is a page posting on our channel.
     if (!docId || !(await isRecording(tabId, relay.origin))) return;
     if (m.type === 'view') {
-      await capture.addView(tabId, sanitizeViewSamples(m.samples, docId));
+      const samples = sanitizeViewSamples(m.samples, docId);
+      await capture.addView(tabId, samples);
+      // A sample racing a subscribe may reach the panel in its snapshot and again here: the
+      // analysis reads blocks' longest and latest texts, so a repeated sample changes nothing.
+      if (samples.length > 0) toPanels(tabId, message<BackgroundView>({ type: 'view', tabId, samples }));
       return;
     }
     const accepted = await capture.apply(tabId, docId, m.records, m.seq);

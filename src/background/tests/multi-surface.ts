@@ -4,13 +4,13 @@
  */
 import { multiSurfaceVerdict, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { liveGeneration, waitFor } from './waits';
+import { waitForGeneration, waitFor } from './waits';
 
 const GRACE_MS = 1500;
 
 export async function runMultiSurface(ctx: TestContext): Promise<Verdict> {
   const { tabId, options } = ctx;
-  const streams = await waitFor(ctx, 'waiting for a generation to stream', options.waitForGenerationMs, () => liveGeneration(ctx, tabId, 1));
+  const streams = await waitForGeneration(ctx, tabId, 1);
   if (!streams) return multiSurfaceVerdict({ tabA: await ctx.connections(tabId), tabB: [], openedAt: ctx.now(), endedAt: ctx.now() });
   const url = options.secondTabUrl ?? (await ctx.tabUrl(tabId));
   if (!url) throw new Error('cannot read the URL of the inspected tab');

@@ -4,11 +4,11 @@
  */
 import { reconnectResumeVerdict, findResumes, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { liveGeneration, pageSettled, waitFor } from './waits';
+import { waitForGeneration, pageSettled, waitFor } from './waits';
 
 export async function runReconnectResume(ctx: TestContext): Promise<Verdict> {
   const { tabId, options } = ctx;
-  const streams = await waitFor(ctx, 'waiting for a generation to stream', options.waitForGenerationMs, () => liveGeneration(ctx, tabId, options.dropAfterEvents));
+  const streams = await waitForGeneration(ctx, tabId, options.dropAfterEvents);
   if (!streams) return reconnectResumeVerdict({ conns: await ctx.connections(tabId), droppedAt: null, droppedConnectionIds: [], timeoutMs: options.timeoutMs });
 
   const faultId = `test-drop-${ctx.newId()}`;

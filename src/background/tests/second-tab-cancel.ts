@@ -4,7 +4,7 @@
  */
 import { secondTabCancelVerdict, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { liveGeneration, waitFor } from './waits';
+import { waitForGeneration, waitFor } from './waits';
 
 /** The progress step on which the check runner's driver presses stop in the second tab. */
 export const STOP_BY_DRIVER = 'waiting for the driver to press stop in the second tab';
@@ -16,7 +16,7 @@ const WATCH_MS = 3000;
 
 export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
   const { tabId, options } = ctx;
-  const streams = await waitFor(ctx, 'waiting for a generation to stream', options.waitForGenerationMs, () => liveGeneration(ctx, tabId, 1));
+  const streams = await waitForGeneration(ctx, tabId, 1);
   if (!streams) return secondTabCancelVerdict({ tabA: await ctx.connections(tabId), tabB: [], stop: { found: true, enabled: false, label: '', pressedAt: null }, endedAt: ctx.now() });
   const url = options.secondTabUrl ?? (await ctx.tabUrl(tabId));
   if (!url) throw new Error('cannot read the URL of the inspected tab');

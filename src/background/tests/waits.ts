@@ -40,3 +40,25 @@ export async function liveGeneration(ctx: TestContext, tabId: number, minEvents:
   const live = (await ctx.connections(tabId)).filter((c) => c.isAiStream && c.conn.summary.state !== 'ended' && deltaCount(c) >= minEvents && !c.output.messages.every((m) => m.finished || m.cancelled));
   return live.length > 0 ? live : null;
 }
+
+/** How long the tab must have had nothing in flight before the wait for a generation gives up. */
+const IDLE_MS = 3000;
+
+/**
+ * Waits for a generation to stream (see `liveGeneration`), and gives up early — instead of
+ * after the whole wait — when requests went out but nothing is in flight any more: every
+ * connection has ended, the last at least IDLE_MS ago, and none carried text the page shows.
+ */
+export async function waitForGeneration(ctx: TestContext, tabId: number, minEvents: number): Promise<AnalyzedConnection[] | null> {
+  const start = ctx.now();
+  let idle = false;
+  const found = await waitFor(ctx, 'waiting for a generation to stream', ctx.options.waitForGenerationMs, async () => {
+    const live = await liveGeneration(ctx, tabId, minEvents);
+    if (live) return live;
+    const conns = (await ctx.connections(tabId)).filter((c) => c.conn.summary.startedAt >= start - 60_000);
+    const lastEnd = Math.max(...conns.map((c) => c.conn.summary.endedAt ?? Infinity));
+    idle = conns.length > 0 && !conns.some((c) => c.isAiStream) && Number.isFinite(lastEnd) && ctx.now() - lastEnd >= IDLE_MS;
+    return idle ? [] : null;
+  });
+  return found && found.length > 0 ? found : null;
+}

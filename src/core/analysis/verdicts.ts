@@ -51,7 +51,7 @@ export function noGenerationReason(conns: AnalyzedConnection[], action: string):
       evidence: streams.slice(-4).map((c) => ev(c, `candidate stream: ${c.recognition.name}`)),
     };
   }
-  return { reason: `No generation was streaming, so there was nothing to ${action}: no stream was opened after the prompt was sent.`, evidence: [] };
+  return { reason: `No generation was streaming when the test was to ${action}: no stream was open.`, evidence: [] };
 }
 
 /**
@@ -89,7 +89,7 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   const base = { test: 'reconnect-resume' as const };
   const dropped = run.conns.filter((c) => run.droppedConnectionIds.includes(c.conn.summary.id));
   if (run.droppedAt === null || dropped.length === 0) {
-    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.conns, 'drop it'), advice: null };
+    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.conns, 'drop the stream'), advice: null };
   }
   const victim = dropped.find((c) => c.isAiStream) ?? dropped[0]!;
   if (textTimes(victim).length < 2) {
@@ -200,7 +200,7 @@ export function multiSurfaceVerdict(run: MultiSurfaceRun): Verdict {
   const base = { test: 'multi-surface' as const };
   const inFlight = aiStreams(run.tabA).filter((c) => textTimes(c).some((t) => t < run.openedAt) && (c.conn.summary.endedAt ?? Infinity) > run.openedAt);
   if (inFlight.length === 0) {
-    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.tabA, 'open a second tab on it'), advice: null };
+    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.tabA, 'follow it in a second tab'), advice: null };
   }
   const a = inFlight[0]!;
   const aText = answerText(a);
@@ -266,7 +266,7 @@ export function secondTabCancelVerdict(run: SecondTabCancelRun): Verdict {
     return { ...base, verdict: 'inconclusive', reason: 'No stop control was found in the second tab (looked for a button named Stop, Cancel or similar). Name it with --stop (or the stop selector in the test settings).', evidence: first ? [ev(first, 'generation streaming in tab A')] : [], advice: null };
   }
   if (inFlight.length === 0) {
-    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.tabA, 'press Stop in a second tab'), advice: null };
+    return { ...base, verdict: 'inconclusive', ...noGenerationReason(run.tabA, 'stop it from a second tab'), advice: null };
   }
   const a = inFlight[0]!;
   if (!run.stop.enabled || run.stop.pressedAt === null) {
