@@ -39,7 +39,7 @@ export function answerText(a: AnalyzedConnection): string {
 }
 
 // ── with what the page showed ───────────────────────────────────────────────────────────
-const viewCache = new WeakMap<ConnectionCapture, { events: number; state: string; pages: number; result: AnalyzedConnection }>();
+const viewCache = new WeakMap<ConnectionCapture, { events: number; state: string; pages: string; result: AnalyzedConnection }>();
 
 /** Share of a text's words the page shows, in order, on its best-matching block. */
 function pageCoverage(text: string, pages: readonly PageText[]): number {
@@ -56,10 +56,12 @@ function pageCoverage(text: string, pages: readonly PageText[]): number {
 export function analyzeWithView(conns: readonly ConnectionCapture[], view: readonly ViewSample[]): AnalyzedConnection[] {
   if (view.length === 0) return conns.map(analyzeConnection);
   const pages = pageTextsOf(view);
+  // The view is bounded (its oldest samples go), so its length alone does not say it changed.
+  const version = `${view.length}:${view[0]?.time ?? 0}:${view.at(-1)?.time ?? 0}`;
   return conns.map((conn) => {
     const base = analyzeConnection(conn);
     const hit = viewCache.get(conn);
-    if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === view.length) return hit.result;
+    if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === version) return hit.result;
     let result = base;
     const streamy = conn.summary.streaming || conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
     const field = streamy ? detectAnswerField(base.recognition.frames, pages) : null;
@@ -74,7 +76,7 @@ export function analyzeWithView(conns: readonly ConnectionCapture[], view: reado
         result = { conn, recognition, output: reassemble(recognition), isAiStream: true };
       }
     }
-    viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: view.length, result });
+    viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: version, result });
     return result;
   });
 }

@@ -70,6 +70,8 @@ function walk(x: unknown, path: string, depth: number, visit: (path: string, tex
 export function fieldValues(frames: readonly Frame[]): Map<string, FieldValue[]> {
   const out = new Map<string, FieldValue[]>();
   const add = (key: string, frame: number, text: string) => {
+    // An empty value (OpenAI's opening `content: ""`) is no delta and must not outnumber the recognizer's.
+    if (text === '') return;
     const list = out.get(key);
     if (list) list.push({ frame, text });
     else out.set(key, [{ frame, text }]);

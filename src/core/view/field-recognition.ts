@@ -39,13 +39,17 @@ export function withAnswerField(rec: Recognition, field: AnswerField): FieldReco
   const kept = rec.events.filter((e) => e.type !== 'text-delta');
   const withHandles = new Set(kept.filter((e) => e.handles?.length).map((e) => e.frame));
   const hasEnd = new Set(kept.filter((e) => e.type === 'finish' || e.type === 'cancel' || e.type === 'error').map((e) => e.frame));
+  // The recognizer's message ids by frame: its finish and the field's text must land in one message.
+  const recMessage = new Map<number, string>();
+  for (const e of rec.events) if (e.messageId !== undefined && !recMessage.has(e.frame)) recMessage.set(e.frame, e.messageId);
+  const lastRecMessage = [...recMessage.values()].at(-1);
   const added: AiEvent[] = [];
   for (const v of values) {
     const f = rec.frames[v.frame];
     if (!f) continue;
     const payload = payloadOf(f);
     const e: AiEvent = { type: 'text-delta', text: v.text, frame: v.frame };
-    const messageId = messageIdOf(payload);
+    const messageId = messageIdOf(payload) ?? recMessage.get(v.frame) ?? lastRecMessage;
     if (messageId !== undefined) e.messageId = messageId;
     if (!withHandles.has(v.frame)) {
       const handles: ResumeHandle[] = [...(f.id ? [{ kind: 'event-id' as const, value: f.id }] : []), ...objectsOf(payload).flatMap(handlesOf)];
