@@ -6,6 +6,7 @@
 import { applyRecord, firedFaultOf, pageSignalOf, tabFromSnapshot, type FiredFault, type PageSignalEvent, type TabCapture, type TabSnapshot } from '../src/core/trace/model';
 import type { CaptureRecord } from '../src/core/trace/records';
 import type { SessionInfo, TestRunRecord } from '../src/core/trace/session';
+import type { ViewSample } from '../src/core/view/sample';
 
 export interface TabData {
   capture: TabCapture;
@@ -13,6 +14,8 @@ export interface TabData {
   /** Every fault that fired, connection faults and page-wide ones (offline windows) alike. */
   faults: FiredFault[];
   testRuns: TestRunRecord[];
+  /** What the page showed (live captures; stored sessions and traces may lack it). */
+  view: ViewSample[];
 }
 
 export interface ImportedSession {
@@ -26,11 +29,11 @@ export type Source =
   | { kind: 'imported'; fileName: string; sessions: ImportedSession[]; index: number; warnings: string[] };
 
 export function emptyTabData(): TabData {
-  return { capture: new Map(), signals: [], faults: [], testRuns: [] };
+  return { capture: new Map(), signals: [], faults: [], testRuns: [], view: [] };
 }
 
 export function tabDataOf(snapshot: TabSnapshot): TabData {
-  return { capture: tabFromSnapshot(snapshot), signals: [...(snapshot.signals ?? [])], faults: [...(snapshot.faults ?? [])], testRuns: [...(snapshot.testRuns ?? [])] };
+  return { capture: tabFromSnapshot(snapshot), signals: [...(snapshot.signals ?? [])], faults: [...(snapshot.faults ?? [])], testRuns: [...(snapshot.testRuns ?? [])], view: [...(snapshot.view ?? [])] };
 }
 
 /**

@@ -140,7 +140,7 @@ describe('stored sessions and imports are shown read-only while live capture con
 
   it('shows one imported session at a time', () => {
     const { store } = manualStore();
-    showSource(store, { kind: 'imported', fileName: 'x.json', warnings: [], index: 0, sessions: [{ info: info('a'), data: { capture: new Map(), signals: [], faults: [], testRuns: [] } }] });
+    showSource(store, { kind: 'imported', fileName: 'x.json', warnings: [], index: 0, sessions: [{ info: info('a'), data: { capture: new Map(), signals: [], faults: [], testRuns: [], view: [] } }] });
     expect(store.readOnly.value).toBe(true);
     expect(store.data.capture.size).toBe(0);
   });

@@ -7,6 +7,7 @@ import { batch, computed, signal, type ReadonlySignal, type Signal } from '@prea
 import type { ConnectionCapture, TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
 import type { BackgroundToPanel } from '../src/messages';
+import { appendView } from '../src/core/view/sample';
 import { createAnalysis, type Analysis } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
 import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from './logic/rows';
@@ -15,7 +16,7 @@ import { sortRows, type SortState } from './logic/sort';
 import type { Span } from './logic/timeline';
 import { evidenceTarget } from './logic/findings';
 import { addTestRun, emptyTabData, foldRecords, tabDataOf, type Source, type TabData } from './source';
-import { createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, type FindingsStore, type MainView } from './stores';
+import { createAnswerFieldStore, createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, createViewStore, type FindingsStore, type MainView } from './stores';
 
 export type DetailTab = 'events' | 'output' | 'request';
 export type EventMode = 'messages' | 'chunks';
@@ -108,6 +109,9 @@ export interface PanelStore {
   tests: ReturnType<typeof createTestsStore>;
   exchange: ReturnType<typeof createExchangeStore>;
   findings: FindingsStore;
+  /** When the answers are read again with what the page showed (`data.view`). */
+  pageView: ReturnType<typeof createViewStore>;
+  answerFields: ReturnType<typeof createAnswerFieldStore>;
   connected: Signal<boolean>;
   analysis: Analysis;
   filter: ReturnType<typeof createFilterStore>;
@@ -133,7 +137,7 @@ export function searchText(r: EventRow): string {
 }
 
 export interface StoreOptions {
-  /** How findings are deferred while live data grows (tests pass a manual scheduler). */
+  /** How findings and page-view matching are deferred while live data grows (tests pass a manual scheduler). */
   schedule?: (fn: () => void) => void;
 }
 
@@ -150,7 +154,8 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const filter = createFilterStore();
   const selection = createSelectionStore();
   const search = createSearchStore();
-  const analysis = createAnalysis();
+  const pageView = createViewStore(options.schedule);
+  const analysis = createAnalysis({ samples: () => dataOf(store).view, version: () => pageView.version.value });
   const allRows = computed(() => {
     void version.value;
     const now = Date.now();
@@ -194,6 +199,8 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     tests: createTestsStore(),
     exchange: createExchangeStore(),
     findings: createFindingsStore(() => ({ data: dataOf(store), live: source.value.kind === 'live' }), options.schedule),
+    pageView,
+    answerFields: createAnswerFieldStore(),
     connected: signal(false),
     analysis,
     filter,
@@ -238,6 +245,7 @@ export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
         store.live = tabDataOf(msg.snapshot);
         store.sessions.liveId.value = msg.sessionId;
         store.findings.invalidate(true);
+        store.pageView.invalidate(true);
         break;
       case 'reset': {
         const previous = store.live;
@@ -247,6 +255,8 @@ export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
           for (const [id, c] of previous.capture) store.live.capture.set(id, c);
           store.live.signals.push(...previous.signals);
           store.live.faults.push(...previous.faults);
+          // Samples carry their document: the kept connections still match their page's text.
+          appendView(store.live.view, previous.view);
         }
         store.sessions.liveId.value = msg.sessionId;
         // A page loaded with the panel open: its hooks recorded from the start.
@@ -254,8 +264,17 @@ export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
         store.faults.armed.value = store.faults.armed.value.filter((f) => f.spec.scope.kind !== 'connection');
         if (live && !(msg.reason === 'navigated' && store.filter.preserveLog.peek())) clearSelection(store);
         store.findings.invalidate(true);
+        store.pageView.invalidate(true);
         break;
       }
+      case 'view':
+        // Bounded as the background bounds it; views follow `pageView.version`, not `version`.
+        appendView(store.live.view, msg.samples);
+        if (live) {
+          store.findings.invalidate();
+          store.pageView.invalidate();
+        }
+        return;
       case 'records':
         foldRecords(store.live, msg.docId, msg.records);
         if (live) store.findings.invalidate();
@@ -332,6 +351,19 @@ export function selectFrame(store: PanelStore, frame: number): void {
   });
 }
 
+/** The field the connection's answer is read from; null goes back to the automatic reading. */
+export function pickAnswerField(store: PanelStore, connectionId: string, key: string | null): void {
+  const picks = new Map(store.answerFields.picks.value);
+  if (key === null) picks.delete(connectionId);
+  else picks.set(connectionId, key);
+  store.answerFields.picks.value = picks;
+}
+
+/** The user's pick for a connection, or null (automatic). */
+export function answerPickOf(store: PanelStore, connectionId: string): string | null {
+  return store.answerFields.picks.value.get(connectionId) ?? null;
+}
+
 /** Next/previous search hit; selects its row. */
 export function stepSearch(store: PanelStore, dir: 1 | -1): void {
   const matches = store.matches.value;
@@ -348,6 +380,7 @@ export function showSource(store: PanelStore, source: Source): void {
     store.source.value = source;
     clearSelection(store);
     store.findings.invalidate(true);
+    store.pageView.invalidate(true);
     store.version.value += 1;
   });
 }

@@ -4,7 +4,7 @@
  * All are fed by `applyMessage` or by user actions; none touches the DOM.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { analyzeConnection, passiveFlags, trapSummary, type Flag, type TestId, type TrapSummary, type Verdict } from '../src/core/analysis';
+import { analyzeWithView, passiveFlags, trapSummary, type Flag, type TestId, type TrapSummary, type Verdict } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
 import type { SessionInfo } from '../src/core/trace/session';
 import { DEFAULT_FAULT_FORM, type FaultForm } from './logic/faultForm';
@@ -87,32 +87,15 @@ export interface FindingsStore {
   invalidate(now?: boolean): void;
 }
 
-/**
- * Flags and verdicts of what is shown, computed by the core (`passiveFlags`, `trapSummary`) —
- * the same functions the background and an imported trace use. `read` returns the shown data
- * and whether it is live (then "now" bounds open streams; otherwise the capture's last instant).
- */
-export function createFindingsStore(read: () => { data: TabData; live: boolean }, schedule: (fn: () => void) => void = (fn) => setTimeout(fn, FINDINGS_DELAY_MS)): FindingsStore {
+type Schedule = (fn: () => void) => void;
+const deferred: Schedule = (fn) => setTimeout(fn, FINDINGS_DELAY_MS);
+
+/** A counter bumped now, or once per deferral however often it is asked to. */
+function createTick(schedule: Schedule) {
   const tick = signal(0);
   let pending = false;
-  const flags = computed(() => {
-    void tick.value;
-    const { data, live } = read();
-    const conns = [...data.capture.values()].map(analyzeConnection);
-    try {
-      return passiveFlags(conns, live ? Date.now() : lastTimeOf(data));
-    } catch {
-      return [];
-    }
-  });
-  const verdicts = computed(() => {
-    void tick.value;
-    return latestRuns(read().data.testRuns).map((r) => r.verdict);
-  });
   return {
-    flags,
-    verdicts,
-    summary: computed(() => trapSummary(flags.value, verdicts.value)),
+    tick,
     invalidate(now = false) {
       if (now) {
         tick.value += 1;
@@ -126,4 +109,48 @@ export function createFindingsStore(read: () => { data: TabData; live: boolean }
       });
     },
   };
+}
+
+/**
+ * Flags and verdicts of what is shown, computed by the core (`passiveFlags`, `trapSummary`) —
+ * the same functions the background and an imported trace use. `read` returns the shown data
+ * and whether it is live (then "now" bounds open streams; otherwise the capture's last instant).
+ */
+export function createFindingsStore(read: () => { data: TabData; live: boolean }, schedule: Schedule = deferred): FindingsStore {
+  const { tick, invalidate } = createTick(schedule);
+  const flags = computed(() => {
+    void tick.value;
+    const { data, live } = read();
+    try {
+      // With what the page showed: a stream whose answer rides in an app's own field counts.
+      return passiveFlags(analyzeWithView([...data.capture.values()], data.view), live ? Date.now() : lastTimeOf(data));
+    } catch {
+      return [];
+    }
+  });
+  const verdicts = computed(() => {
+    void tick.value;
+    return latestRuns(read().data.testRuns).map((r) => r.verdict);
+  });
+  return {
+    flags,
+    verdicts,
+    summary: computed(() => trapSummary(flags.value, verdicts.value)),
+    invalidate,
+  };
+}
+
+/**
+ * Which page samples the answers are read with. The page re-renders every ~150 ms while it
+ * streams, and each new sample means matching every field of a connection against the page
+ * again: `version` moves once per deferral (as findings do), not per sample.
+ */
+export function createViewStore(schedule: Schedule = deferred) {
+  const { tick, invalidate } = createTick(schedule);
+  return { version: tick as ReadonlySignal<number>, invalidate };
+}
+
+/** The answer field the user picked per connection id (panel state, not persisted); absent: automatic. */
+export function createAnswerFieldStore() {
+  return { picks: signal<ReadonlyMap<string, string>>(new Map()) };
 }

@@ -13,7 +13,7 @@ import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from './core/trace/session';
 import type { TestId } from './core/analysis/types';
-import type { ViewObservation } from './core/view/sample';
+import type { ViewObservation, ViewSample } from './core/view/sample';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 import { parseRecording, type ReplayRecording } from './core/replay/recording';
 
@@ -150,7 +150,12 @@ export type BackgroundSessions = Envelope & { type: 'sessions'; tabId: number; s
 export type BackgroundStoredSession = Envelope & { type: 'stored-session'; tabId: number; session: SessionInfo; snapshot: TabSnapshot };
 export type BackgroundTestProgress = Envelope & { type: 'test-progress'; tabId: number; runId: string; test: TestId; step: string; elapsedMs: number };
 export type BackgroundTestResult = Envelope & { type: 'test-result'; tabId: number; run: TestRunRecord };
-export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset | BackgroundCaptureState | BackgroundSessions | BackgroundStoredSession | BackgroundTestProgress | BackgroundTestResult;
+/**
+ * What the page showed, newly sampled (already rebuilt by `sanitizeViewSamples`, with their
+ * document): the panel appends them, bounded, to the view its snapshot carried.
+ */
+export type BackgroundView = Envelope & { type: 'view'; tabId: number; samples: ViewSample[] };
+export type BackgroundToPanel = BackgroundSnapshot | BackgroundRecords | BackgroundTabReset | BackgroundCaptureState | BackgroundSessions | BackgroundStoredSession | BackgroundTestProgress | BackgroundTestResult | BackgroundView;
 
 // ── background/relay → hook (commands) ──────────────────────────────────────────────────
 export type HookSetRecording = Envelope & { type: 'set-recording'; recording: boolean };
@@ -227,10 +232,12 @@ function isReplayBody(x: Record<string, unknown>): boolean {
   return typeof x.scale === 'number' && Number.isFinite(x.scale) && x.scale >= 0 && x.scale <= 100 && parseRecording(x.recording).ok;
 }
 
-const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session', 'test-progress', 'test-result']);
+const BACKGROUND_TO_PANEL = new Set(['snapshot', 'records', 'reset', 'capture-state', 'sessions', 'stored-session', 'test-progress', 'test-result', 'view']);
 
 export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
-  return isOurs(x) && Number.isInteger(x.tabId) && typeof x.type === 'string' && BACKGROUND_TO_PANEL.has(x.type);
+  if (!isOurs(x) || !Number.isInteger(x.tabId) || typeof x.type !== 'string' || !BACKGROUND_TO_PANEL.has(x.type)) return false;
+  // The panel appends the samples as they are: an array or nothing.
+  return x.type !== 'view' || Array.isArray(x.samples);
 }
 
 export type BackgroundToRelay = CommandToHook | RelayResend;

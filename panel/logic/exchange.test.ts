@@ -35,6 +35,14 @@ describe('export and import from the panel', () => {
     expect(back.sessions[0]!.data.capture.get('doc:1')!.events).toHaveLength(1);
   });
 
+  it('carries what the page showed into the trace and back', async () => {
+    const data = capture();
+    data.view.push({ time: 1050, docId: 'doc', block: 2, text: 'the answer on screen' });
+    const file = buildExport({ format: 'trace', redact: false, sessions: [{ info: fallbackMeta('s1', 3, 'http://h/', data), data }], environment: env, flags: [] });
+    const back = await importFile(stream(join(file.chunks())));
+    expect(back.ok && back.kind === 'trace' && back.sessions[0]!.data.view).toEqual([{ time: 1050, docId: 'doc', block: 2, text: 'the answer on screen' }]);
+  });
+
   it('exports HAR, and keeps secrets only when the user opts out', async () => {
     const data = capture();
     const req = { format: 'har' as const, redact: false, sessions: [{ info: fallbackMeta(null, null, 'http://h/', data), data }], environment: env, flags: [] };

@@ -30,7 +30,8 @@ export interface ExportFile {
 }
 
 function exportSessions(req: ExportRequest): ExportSession[] {
-  return req.sessions.map(({ info, data }) => ({ info, snapshot: snapshotOf(data.capture, data.signals, data.faults, data.testRuns) }));
+  // With what the page showed, so an imported trace reads answers (and verdicts) as the panel did.
+  return req.sessions.map(({ info, data }) => ({ info, snapshot: { ...snapshotOf(data.capture, data.signals, data.faults, data.testRuns), ...(data.view.length > 0 ? { view: data.view } : {}) } }));
 }
 
 export function buildExport(req: ExportRequest): ExportFile {

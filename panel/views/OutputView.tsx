@@ -2,7 +2,8 @@
 import { copyText } from '../clipboard';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { fullText } from '../../src/core/reassembly';
-import { selectFrame, type PanelStore } from '../store';
+import { answerPickOf, selectFrame, type PanelStore } from '../store';
+import { AnswerSource } from './AnswerSource';
 
 function titleOf(m: { key: string; agent?: string }, many: boolean): string {
   if (m.agent) return m.agent;
@@ -10,26 +11,34 @@ function titleOf(m: { key: string; agent?: string }, many: boolean): string {
 }
 
 export function OutputView({ store, conn }: { store: PanelStore; conn: ConnectionCapture }) {
-  const rec = store.analysis.recognition(conn);
-  const out = store.analysis.output(conn);
+  const pick = answerPickOf(store, conn.summary.id);
+  const rec = store.analysis.recognition(conn, pick);
+  const out = store.analysis.output(conn, pick);
   const mode = store.eventMode.value;
   const sel = store.selection.eventIndex.value;
   const selectedFrame = sel === null ? null : mode === 'messages' ? sel : (store.eventRows.value[sel] && rec.frames.find((f) => f.at.first <= sel && sel <= f.at.last)?.index);
   const messages = out.messages.filter((m) => m.text !== '' || m.finished || m.cancelled || m.error);
   if (messages.length === 0) {
+    const choices = pick !== null || store.analysis.candidates(conn).length > 0;
+    const what = pick !== null ? 'No answer text in the picked field.' : `No answer text recognized in this stream${rec.protocol ? ` (${rec.name})` : ''}.`;
+    const empty = <p class="empty">{what} {choices ? 'Pick the field that carries it above, or see what arrived in the Events tab.' : 'The Events tab shows what arrived.'}</p>;
+    if (!choices) return empty;
     return (
-      <p class="empty">
-        No answer text recognized in this stream{rec.protocol ? ` (${rec.name})` : ''}. The Events tab shows what arrived.
-      </p>
+      <div class="output" aria-label="Output">
+        <div class="subbar wrap">
+          <AnswerSource store={store} conn={conn} />
+        </div>
+        {empty}
+      </div>
     );
   }
   const many = messages.length > 1;
   return (
     <div class="output" aria-label="Output">
-      <div class="subbar">
-        <span>
-          {rec.name}
-          {rec.guess ? ' (guessed)' : ''} · {messages.length} {many ? 'messages' : 'message'}
+      <div class="subbar wrap">
+        <AnswerSource store={store} conn={conn} />
+        <span class="count output-count">
+          {messages.length} {many ? 'messages' : 'message'}
         </span>
         <span class="spacer" />
         <button type="button" onClick={() => void copyText(fullText({ messages }), 'reassembled text')}>

@@ -268,6 +268,39 @@ describe('panel views in real DevTools', () => {
     await page.close();
   });
 
+  it('reads an answer that rides in an app field from what the page shows, and lets the user pick another field', async () => {
+    // An app's own SSE shape no recognizer reads: the answer in `update.words`, a step note beside it.
+    const words = ['The ', 'answer ', 'rides ', 'in ', 'an ', 'app ', 'field ', 'today'];
+    const body = words.map((w, i) => `data: ${JSON.stringify({ kind: 'progress', update: { words: w }, note: `step ${i + 1}` })}\n\n`).join('');
+    await s.page.route('**/app-field/stream', (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body }));
+    // The page renders the field as it arrives, as the app would.
+    await s.page.evaluate(async () => {
+      const out = document.body.appendChild(document.createElement('p'));
+      const res = await fetch('/app-field/stream', { method: 'POST', body: '{}' });
+      for (const line of (await res.text()).split('\n')) if (line.startsWith('data: ')) out.textContent += (JSON.parse(line.slice(6)) as { update: { words: string } }).update.words;
+    });
+    await s.page.unroute('**/app-field/stream');
+    await waitForConnection(s.panel, 'the app-field stream', (r) => r.url.includes('/app-field/stream') && r.end !== 'live');
+    await selectConnection(s.panel, '/app-field/stream');
+    await clickButton(s.panel, 'Output', '[role=tab]');
+    const field = () => s.panel.evaluate<string>(`document.querySelector('.output .answer-field')?.innerText ?? ''`);
+    const answer = () => s.panel.evaluate<string>(`document.querySelector('.output .message .text')?.innerText ?? ''`);
+    await s.panel.waitFor(`(document.querySelector('.output .answer-field')?.innerText ?? '').includes('answer text at')`, 'the page match to name the field');
+    expect(await field()).toBe('answer text at update.words of “progress” messages — matched to the page');
+    expect(await answer()).toBe(words.join(''));
+    await saveScreenshot(s.panel, 'views-answer-field-light');
+
+    const options = await s.panel.evaluate<string[]>(`[...document.querySelectorAll('select[aria-label="Answer field"] option')].map((o) => o.innerText)`);
+    expect(options[0]).toBe('Automatic');
+    expect(options.slice(1)).toEqual([expect.stringMatching(/^update\.words of “progress” messages · 8 values · “The answer/), expect.stringMatching(/^note of “progress” messages · 8 values · “step 1step 2/)]);
+    const pick = (index: number) => s.panel.evaluate(`(() => { const sel = document.querySelector('select[aria-label="Answer field"]'); sel.selectedIndex = ${index}; sel.dispatchEvent(new Event('change', { bubbles: true })); return true; })()`);
+    await pick(2);
+    await s.panel.waitFor(`document.querySelector('.output .message .text')?.innerText === 'step 1step 2step 3step 4step 5step 6step 7step 8'`, 'the picked field as the answer');
+    expect(await field()).toBe('answer text at note of “progress” messages — picked');
+    await pick(0);
+    await s.panel.waitFor(`document.querySelector('.output .message .text')?.innerText === ${JSON.stringify(words.join(''))}`, 'the automatic reading again');
+  });
+
   it('keeps at most ~100 DOM rows for a 100,000-event connection, wherever it is scrolled', async () => {
     await s.page.evaluate(
       () =>

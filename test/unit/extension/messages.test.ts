@@ -20,4 +20,14 @@ describe('message protocol guards', () => {
     expect(isRelayToBackground([SOURCE])).toBe(false);
     expect(isCommandToHook(null)).toBe(false);
   });
+
+  it('accept the view samples the background forwards to panels, only as a list', () => {
+    const samples = [{ time: 1, docId: 'd', block: 1, text: 'shown' }];
+    expect(isBackgroundToPanel(message({ type: 'view', tabId: 3, samples }))).toBe(true);
+    expect(isBackgroundToPanel(message({ type: 'view', tabId: 3, samples: [] }))).toBe(true);
+    expect(isBackgroundToPanel(message({ type: 'view', tabId: 3 }))).toBe(false);
+    expect(isBackgroundToPanel(message({ type: 'view', tabId: 3, samples: 'shown' }))).toBe(false);
+    expect(isBackgroundToPanel(message({ type: 'view', tabId: 'x', samples }))).toBe(false);
+    expect(isBackgroundToPanel({ source: SOURCE, v: PROTOCOL_VERSION + 1, type: 'view', tabId: 3, samples })).toBe(false);
+  });
 });
