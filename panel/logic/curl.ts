@@ -10,9 +10,12 @@ export interface CurlInput {
   streaming?: boolean;
 }
 
-/** POSIX single-quoting: safe for any byte but NUL. */
+/**
+ * POSIX single-quoting: nothing inside is expanded by bash or zsh. A NUL cannot be carried in
+ * a shell word at all, so it is dropped rather than let it cut the command short.
+ */
 export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  return `'${s.replace(/\0/g, '').replace(/'/g, `'\\''`)}'`;
 }
 
 export function toCurl(req: CurlInput): string {
@@ -20,7 +23,7 @@ export function toCurl(req: CurlInput): string {
   const method = req.method.toUpperCase();
   const hasBody = req.body !== null && req.body !== '';
   // curl infers GET, and POST from --data-raw; anything else must be said.
-  if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) parts.push(`-X ${method}`);
+  if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) parts.push(`-X ${shellQuote(method)}`); // the page chose the method: quoted like everything else
   for (const [name, value] of req.headers) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   if (hasBody) parts.push(`--data-raw ${shellQuote(req.body!)}`);
   if (req.streaming) parts.push('-N');
