@@ -49,14 +49,23 @@ function discriminator(x: unknown): string {
   return '';
 }
 
-function walk(x: unknown, path: string, depth: number, visit: (path: string, text: string) => void): void {
+/**
+ * Walks string leaves. Array items are one field whatever their position (`[*]`), told apart by
+ * their own type (`[*]{type=token}`): a batch of items (Durable Streams, NDJSON-in-JSON) carries
+ * the answer in every item, not at one index. Only a Socket.IO argument list (`positional`) keeps
+ * its indices, since there the position is the meaning.
+ */
+function walk(x: unknown, path: string, depth: number, visit: (path: string, text: string) => void, positional = false): void {
   if (typeof x === 'string') {
     if (path) visit(path, x);
     return;
   }
   if (depth >= MAX_DEPTH || typeof x !== 'object' || x === null) return;
   if (Array.isArray(x)) {
-    x.slice(0, MAX_KEYS).forEach((v, i) => walk(v, `${path}[${i}]`, depth + 1, visit));
+    x.slice(0, MAX_KEYS).forEach((v, i) => {
+      const disc = Array.isArray(v) ? '' : discriminator(v);
+      walk(v, positional ? `${path}[${i}]` : `${path}[*]${disc ? `{${disc}}` : ''}`, depth + 1, visit);
+    });
     return;
   }
   let n = 0;
@@ -88,7 +97,7 @@ export function fieldValues(frames: readonly Frame[]): Map<string, FieldValue[]>
     walk(x, '', 0, (path, text) => {
       if (path === discPath || (disc.startsWith('[0]') && path === '[0]')) return;
       add(`${disc}|${path}`, f.index, text);
-    });
+    }, disc.startsWith('[0]'));
   }
   return out;
 }

@@ -82,4 +82,16 @@ describe('answer detection from what the page shows', () => {
     const [a] = analyzeWithView([mcpStream()], view(`Assistant • ${shown} • copy`));
     expect(a!.isAiStream).toBe(true);
   });
+
+  it('reads a batch of typed items as one field, whatever their position (Durable Streams JSON batches)', () => {
+    const items = TOKENS.map((t) => ({ type: 'token', text: t }));
+    const batches = [[{ type: 'user', text: 'tell me about durable sessions please' }, ...items.slice(0, 3)], items.slice(3, 7), items.slice(7)];
+    const conn = connection({
+      url: 'http://app.test/streams/chat-1?offset=-1&live=sse', contentType: 'text/event-stream', start: 0,
+      events: batches.map((b, i): [number, string] => [10 + i * 100, `event: data\ndata: ${JSON.stringify(b)}\n\nevent: control\ndata: {"streamNextOffset":"${i}_${b.length}"}\n\n`]),
+    });
+    const [a] = analyzeWithView([conn], view(ANSWER));
+    expect(answerText(a!)).toBe(ANSWER);
+    expect(a!.recognition.name).toContain('[*]{type=token}.text');
+  });
 });
