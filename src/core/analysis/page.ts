@@ -36,6 +36,32 @@ const SHINGLE = 4;
  * the user reads), or null. Counting 4-word runs tolerates words the answer itself repeats.
  */
 export function duplicatedOnPage(page: string, answer: string): string | null {
+  return repeatedRun(page, answer) ?? repeatedShingle(page, answer);
+}
+
+const PROBE = 20;
+
+/**
+ * By characters: a replay appended straight after the partial text fuses two words at the seam
+ * ("…is anA durable…"), which hides it from word runs; runs of the answer's characters do not care.
+ */
+function repeatedRun(page: string, answer: string): string | null {
+  const squash = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
+  const p = squash(page);
+  const a = squash(answer);
+  const count = (hay: string, needle: string) => {
+    let n = 0;
+    for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) n++;
+    return n;
+  };
+  for (let i = 0; i + PROBE <= a.length; i += PROBE / 2) {
+    const probe = a.slice(i, i + PROBE);
+    if (count(p, probe) > count(a, probe)) return probe.trim();
+  }
+  return null;
+}
+
+function repeatedShingle(page: string, answer: string): string | null {
   const count = (w: string[]) => {
     const m = new Map<string, number>();
     for (let i = 0; i + SHINGLE <= w.length; i++) {
