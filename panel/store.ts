@@ -1,6 +1,6 @@
 /**
  * Panel state: a signals store assembled from small factories (filter, selection, search,
- * timeline) and fed by one `applyMessage`, so it is tested without a DOM (style-anchors §4).
+ * timeline) and fed by one `applyMessage`, so it is tested without a DOM.
  * The capture is folded with the core's `applyRecord`, the very function the background uses.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';

@@ -1,7 +1,7 @@
 /**
  * A runtime port that reconnects by itself. Chrome stops an idle service worker and closes
  * every port to it; the next message then reopens the port (waking the worker) instead of
- * failing at the call site. Reconnection lives here, not at every caller (style-anchors §2).
+ * failing at the call site. Reconnection lives here, not at every caller.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 

@@ -2,7 +2,7 @@
  * Launches Debian's Chromium with the built extension and hands callers (tests, `npm start`,
  * the check runner) the pieces:
  * the Playwright context (pages), the extension id, and a raw CDP client for what Playwright
- * cannot reach (DevTools windows and our panel inside them). See ../shared/browser-testing.md.
+ * cannot reach (DevTools windows and our panel inside them).
  */
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';

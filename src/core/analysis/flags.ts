@@ -1,6 +1,6 @@
 /**
  * Passive flags: signs of the Single-Connection Trap visible in traffic alone, with no fault
- * injected (../shared/durable-sessions.md, "Passive signs"). Each names its evidence.
+ * injected (README, “Passive flags”). Each names its evidence.
  */
 import { checkSequence } from '../reassembly';
 import type { AnalyzedConnection } from './connection';

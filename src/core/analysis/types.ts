@@ -4,7 +4,7 @@
  * check runner and the trace format; computed by the same functions live and from a trace.
  */
 
-/** The three capabilities of a Durable Sessions layer (../shared/durable-sessions.md). */
+/** The three capabilities of a Durable Sessions layer (README, “Findings”). */
 export type Capability = 'resilient-delivery' | 'continuity' | 'live-control';
 
 export interface Evidence {

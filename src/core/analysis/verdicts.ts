@@ -1,5 +1,5 @@
 /**
- * Verdict rules of the three validation tests (../shared/durable-sessions.md). Each takes what
+ * Verdict rules of the three validation tests (README, “Validation tests”). Each takes what
  * was observed during a test run — the captures of the tabs involved and the moments the
  * runner acted — and returns PASS only when the evidence shows it; otherwise FAIL with the
  * events that prove it, or INCONCLUSIVE when the run could not show either.
@@ -298,7 +298,7 @@ export function secondTabCancelVerdict(run: SecondTabCancelRun): Verdict {
   if (cancels.length === 0) {
     return { ...base, verdict: 'fail', reason: 'Tab B sent no explicit cancel (no cancel request or message), so the server cannot tell a cancel from a disconnect.', evidence: [...evidence, ...pageA], advice: 'Send a cancel request or message; keep "disconnect" meaning only "disconnect".' };
   }
-  // Whether tab A was told why is worth advice, not the verdict (../shared/durable-sessions.md).
+  // Whether tab A was told why is worth advice, not the verdict (README, “Live cancel from a second tab”).
   return {
     ...base,
     verdict: 'pass',

@@ -3,7 +3,7 @@
  * tests, without the inspector. It drives plain Chromium (no extension) with the app's own
  * selectors, loads the app through a proxy that really resets connections, reads the answer
  * the user sees in each tab, and asks the server how many generations it started, finished,
- * cancelled and aborted. Its verdicts are the definitions of ../shared/durable-sessions.md
+ * cancelled and aborted. Its verdicts are the definitions of the README's “Validation tests”
  * applied to those measurements; the e2e tests compare the CLI's verdicts with them.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
