@@ -6,7 +6,7 @@
 import { recognize, type Recognition } from '../protocols';
 import { reassemble, type Output } from '../reassembly';
 import type { ConnectionCapture } from '../trace/model';
-import { detectAnswerField, type PageText } from '../view/answer-field';
+import { detectAnswerField, fieldValues, type PageText } from '../view/answer-field';
 import { withAnswerField } from '../view/field-recognition';
 import { pageTextsOf } from '../view/page-texts';
 import type { ViewSample } from '../view/sample';
@@ -64,15 +64,17 @@ export function analyzeWithView(conns: readonly ConnectionCapture[], view: reado
     if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === version) return hit.result;
     let result = base;
     const streamy = conn.summary.streaming || conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
-    const field = streamy ? detectAnswerField(base.recognition.frames, pages) : null;
-    if (field) {
+    // One walk of the payloads serves both finding the field and reading it.
+    const fields = streamy ? fieldValues(base.recognition.frames) : null;
+    const field = fields ? detectAnswerField(base.recognition.frames, pages, fields) : null;
+    if (fields && field) {
       // The recognizer stays first when its text is what the page shows and it streams as
       // finely; a field that streams the page's text in more pieces (MCP progress messages
       // before the tool's one final result) carries the live answer.
       const deltas = base.recognition.events.filter((e) => e.type === 'text-delta').length;
       const keep = base.isAiStream && pageCoverage(answerText(base), pages) >= 0.7 && deltas >= field.values;
       if (!keep) {
-        const recognition = withAnswerField(base.recognition, field);
+        const recognition = withAnswerField(base.recognition, field, fields);
         result = { conn, recognition, output: reassemble(recognition), isAiStream: true };
       }
     }

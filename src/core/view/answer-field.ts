@@ -7,7 +7,7 @@
  * is found that way, and named, so the panel can say where the answer rides.
  */
 import type { Frame } from '../parse/types';
-import { tryJson } from '../parse/types';
+import { socketIoPacket } from '../protocols/socketio';
 import { indexWords, orderedMatches, words } from './words';
 
 export interface AnswerField {
@@ -35,9 +35,10 @@ const MAX_KEYS = 64;
 /** A frame's payload as a value: parsed JSON, or a Socket.IO event's argument list. */
 export function payloadOf(f: Frame): unknown {
   if (f.json !== undefined) return f.json;
-  // Engine.IO message 4 + Socket.IO EVENT 2 / ACK 3, optional namespace and ack id: 42/chat,7[…]
-  const m = /^4[23](?:\/[^,[{]*,)?\d*(?=[[{])/.exec(f.data);
-  return m ? tryJson(f.data.slice(m[0].length)) : undefined;
+  // Engine.IO message 4 carrying a Socket.IO EVENT (2) or ACK (3): 42/chat,7[…]
+  if (f.data[0] !== '4' || (f.data[1] !== '2' && f.data[1] !== '3')) return undefined;
+  const p = socketIoPacket(f.data.slice(1));
+  return p.bad ? undefined : p.data;
 }
 
 /** The payload's discriminator: its type/event/method field, or a Socket.IO event name. */
@@ -132,10 +133,10 @@ export function pageText(text: string): PageText {
  * The field of this connection whose text the page shows, best first, or null. A field
  * qualifies when the page shows at least 70% of its words, in order, and at least 3 of them.
  */
-export function detectAnswerField(frames: readonly Frame[], pages: readonly PageText[]): AnswerField | null {
+export function detectAnswerField(frames: readonly Frame[], pages: readonly PageText[], fields: Map<string, FieldValue[]> = fieldValues(frames)): AnswerField | null {
   if (pages.length === 0) return null;
   let best: AnswerField | null = null;
-  for (const [key, values] of fieldValues(frames)) {
+  for (const [key, values] of fields) {
     if (!streams(values)) continue;
     const cand = words(values.map((v) => v.text).join(''));
     if (cand.length < 3) continue;

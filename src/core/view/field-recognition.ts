@@ -6,7 +6,7 @@
  */
 import type { AiEvent, Recognition, ResumeHandle } from '../protocols/types';
 import { handlesOf, typeMeaning, typeOf } from '../protocols/generic-fields';
-import { fieldValues, payloadOf, type AnswerField } from './answer-field';
+import { fieldValues, payloadOf, type AnswerField, type FieldValue } from './answer-field';
 
 export interface FieldRecognition extends Recognition {
   answerField: AnswerField;
@@ -33,8 +33,9 @@ function meaningOf(x: unknown): ReturnType<typeof typeMeaning> {
   return typeMeaning(typeOf(x));
 }
 
-export function withAnswerField(rec: Recognition, field: AnswerField): FieldRecognition {
-  const values = fieldValues(rec.frames).get(field.key) ?? [];
+/** `fields`: the recognition's `fieldValues`, when the caller already has them. */
+export function withAnswerField(rec: Recognition, field: AnswerField, fields: Map<string, FieldValue[]> = fieldValues(rec.frames)): FieldRecognition {
+  const values = fields.get(field.key) ?? [];
   const valueFrames = new Set(values.map((v) => v.frame));
   const kept = rec.events.filter((e) => e.type !== 'text-delta');
   const withHandles = new Set(kept.filter((e) => e.handles?.length).map((e) => e.frame));
