@@ -196,6 +196,17 @@ function sameAnswer(a: string, b: string): boolean {
   return x.includes(probe(y)) || y.includes(probe(x)) || x.includes(y.slice(-Math.min(40, y.length)));
 }
 
+/**
+ * What tab B shows of tab A's answer until `until`: its streams that carried the same message
+ * (the wire), and the texts of its page's answer block as that answer grew there (the page).
+ */
+function shownInTabB(tabB: AnalyzedConnection[], viewB: ViewSample[], aText: string, until: number) {
+  const wire = aiStreams(tabB).filter((c) => sameAnswer(aText, answerText(c)) && textTimes(c).some((t) => t <= until));
+  const block = answerBlock(viewB, aText);
+  const growing = growingTexts(block, aText, until);
+  return { wire, block, growing, pageLive: growing.length >= 2 };
+}
+
 export function multiSurfaceVerdict(run: MultiSurfaceRun): Verdict {
   const base = { test: 'multi-surface' as const };
   const inFlight = aiStreams(run.tabA).filter((c) => textTimes(c).some((t) => t < run.openedAt) && (c.conn.summary.endedAt ?? Infinity) > run.openedAt);
@@ -205,16 +216,13 @@ export function multiSurfaceVerdict(run: MultiSurfaceRun): Verdict {
   const a = inFlight[0]!;
   const aText = answerText(a);
   const aEnd = Math.max(...inFlight.map((c) => c.conn.summary.endedAt ?? run.endedAt));
-  const live = aiStreams(run.tabB).filter((c) => sameAnswer(aText, answerText(c)) && textTimes(c).some((t) => t <= aEnd + GRACE_MS));
   const evidenceA = ev(a, 'in-flight generation in tab A', { text: aText.slice(0, 160) });
   // What tab B's user saw while tab A streamed: the answer growing there, or not.
   const viewB = run.viewB ?? [];
-  const blockB = answerBlock(viewB, aText);
-  const grewB = growingTexts(blockB, aText, aEnd + GRACE_MS);
+  const { wire: live, block: blockB, growing: grewB, pageLive } = shownInTabB(run.tabB, viewB, aText, aEnd + GRACE_MS);
   const pageB: Evidence[] = grewB.length > 0
     ? [{ label: `tab B’s page showed the answer growing (${grewB.map((s) => s.text.length).join(' → ')} characters) while tab A streamed`, text: clip(grewB.at(-1)!.text, 160), time: grewB[0]!.time }]
     : viewB.length > 0 ? [{ label: blockB ? `tab B’s page showed the answer only as ${pageFinal(blockB).length} characters, not growing live` : 'tab B’s page did not show the answer' }] : [];
-  const pageLive = grewB.length >= 2;
   if (live.length > 0 || pageLive) {
     if (live.length > 0 && viewB.length > 0 && !pageLive && blockB === null) {
       return { ...base, verdict: 'inconclusive', reason: 'Tab B received the in-flight answer on the wire, but its page did not show it (rendered where the inspector cannot read, e.g. a shadow root or canvas?).', evidence: [evidenceA, ev(live[0]!, 'tab B streamed the same message'), ...pageB], advice: null };
@@ -258,9 +266,8 @@ export function secondTabCancelVerdict(run: SecondTabCancelRun): Verdict {
     // Tab B that does not even show the generation has no stop control for it: that is the
     // finding. Tab B that shows it live but has no control we recognise needs the user's help.
     const first = inFlight[0];
-    const shown = first ? answerText(first) : '';
-    const bLive = first !== undefined && (aiStreams(run.tabB).some((c) => sameAnswer(shown, answerText(c))) || growingTexts(answerBlock(run.viewB ?? [], shown), shown, Infinity).length >= 2);
-    if (first && !bLive) {
+    const inB = first ? shownInTabB(run.tabB, run.viewB ?? [], answerText(first), Infinity) : null;
+    if (first && inB && inB.wire.length === 0 && !inB.pageLive) {
       return { ...base, verdict: 'fail', reason: 'The second tab does not show the generation running in tab A and has no stop control for it: only the tab that started it can stop it.', evidence: [ev(first, 'generation streaming in tab A'), { label: 'no stop control in tab B (looked for a button named Stop, Cancel or similar)', time: at }], advice: 'Let every client of the session see the in-flight run and send an explicit cancel for it.' };
     }
     return { ...base, verdict: 'inconclusive', reason: 'No stop control was found in the second tab (looked for a button named Stop, Cancel or similar). Name it with --stop (or the stop selector in the test settings).', evidence: first ? [ev(first, 'generation streaming in tab A')] : [], advice: null };
