@@ -11,6 +11,7 @@
  */
 import { alignResume, reassemble, resumeSide, type Alignment, type ResumeSide } from '../reassembly';
 import { resumeRequestOf, type Recognition, type ResumeHandle } from '../protocols';
+import { RESUME_PARAMS } from '../protocols/resume-request';
 import type { AnalyzedConnection } from './connection';
 import { sharedIdentities } from './identity';
 import type { AssembledMessage } from '../reassembly';
@@ -78,7 +79,9 @@ function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: Assemb
   return { alignment: alignResume(before, after), beforeText: before.text, afterText: after.text, ...keys };
 }
 
-const RESUME_KEYS: Record<string, ResumeHandle['kind']> = { offset: 'offset', cursor: 'cursor', seq: 'sequence', starting_after: 'sequence', lasteventid: 'event-id', last_event_id: 'event-id' };
+/** The resume parameters that name a position (not a stream or run), as JSON keys in a body. */
+const POSITION_KINDS: ReadonlySet<ResumeHandle['kind']> = new Set(['sequence', 'offset', 'cursor', 'event-id']);
+const POSITION_KEY = new RegExp(`"(${Object.keys(RESUME_PARAMS).filter((k) => POSITION_KINDS.has(RESUME_PARAMS[k]!)).join('|')})"\\s*:\\s*"?([^",}\\s]+)`, 'gi');
 
 /**
  * Resume positions the client sent in request bodies around a reconnect (Socket.IO sends its
@@ -89,10 +92,7 @@ function resumeBodies(conns: AnalyzedConnection[], from: number, to: number, pat
   for (const c of conns) {
     const s = c.conn.summary;
     if ((s.kind !== 'fetch' && s.kind !== 'xhr') || s.method === 'GET' || !s.requestBodyPreview || s.startedAt < from || s.startedAt > to || !paths.includes(pathOf(s.url))) continue;
-    for (const m of s.requestBodyPreview.matchAll(/"(offset|cursor|seq|starting_after|lastEventId|last_event_id)"\s*:\s*"?([^",}\s]+)/gi)) {
-      const kind = RESUME_KEYS[m[1]!.toLowerCase()];
-      if (kind) out.push({ kind, value: m[2]! });
-    }
+    for (const m of s.requestBodyPreview.matchAll(POSITION_KEY)) out.push({ kind: RESUME_PARAMS[m[1]!.toLowerCase()]!, value: m[2]! });
   }
   return out;
 }

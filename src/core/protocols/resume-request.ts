@@ -8,7 +8,8 @@ import type { ConnectionCapture } from '../trace/model';
 import type { ResumeHandle } from './types';
 import { header } from './util';
 
-const QUERY: Record<string, ResumeHandle['kind']> = {
+/** Parameter names (lower case) that say where to resume from, or which stream or run to resume. */
+export const RESUME_PARAMS: Record<string, ResumeHandle['kind']> = {
   starting_after: 'sequence',
   after_sequence: 'sequence',
   seq: 'sequence',
@@ -28,7 +29,7 @@ export function resumeRequestOf(conn: ConnectionCapture): ResumeHandle[] {
   try {
     const url = new URL(conn.summary.url, 'http://x');
     for (const [k, v] of url.searchParams) {
-      const kind = QUERY[k.toLowerCase()];
+      const kind = RESUME_PARAMS[k.toLowerCase()];
       if (kind && v !== '') out.push({ kind, value: v });
     }
   } catch {
