@@ -6,9 +6,9 @@
  * It also decides whether a tab records at all: only while a panel watches it, or when the
  * user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
-import { sanitizeViewSamples } from '../core/view/sample';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { PANEL_PORT, RELAY_PORT, isPanelToBackground, isRelayToBackground, message, type BackgroundCaptureState, type BackgroundRecords, type BackgroundSessions, type BackgroundSnapshot, type BackgroundStoredSession, type BackgroundTabReset, type BackgroundTestProgress, type BackgroundTestResult, type BackgroundToPanel, type BackgroundView, type RunTestOptions, parseRunTestOptions, type CommandToHook, type HookArmFault, type HookArmReplay, type HookDisarmFault, type HookReleaseFault, type HookSetRecording, type PanelToBackground, type RelayResend } from '../messages';
+import { sanitizeViewSamples } from '../core/view/sample';
 import { openCaptureStore, DEFAULT_RETENTION, type CaptureStore } from './store';
 import { createPersister, type Persister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';

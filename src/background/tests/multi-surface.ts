@@ -4,7 +4,7 @@
  */
 import { multiSurfaceVerdict, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { waitForGeneration, waitFor } from './waits';
+import { generationOver, waitForGeneration, waitFor } from './waits';
 
 const GRACE_MS = 1500;
 
@@ -19,11 +19,7 @@ export async function runMultiSurface(ctx: TestContext): Promise<Verdict> {
   const tabB = await ctx.openTab(url);
   try {
     const ids = streams.map((s) => s.conn.summary.id);
-    await waitFor(ctx, 'watching the second tab while the answer streams', options.timeoutMs, async () => {
-      const a = (await ctx.connections(tabId)).filter((c) => ids.includes(c.conn.summary.id));
-      const ended = a.every((c) => c.conn.summary.state === 'ended' || c.output.messages.some((m) => m.finished || m.cancelled));
-      return ended ? true : null;
-    });
+    await waitFor(ctx, 'watching the second tab while the answer streams', options.timeoutMs, async () => ((await generationOver(ctx, tabId, ids)) ? true : null));
     await ctx.sleep(GRACE_MS);
     return multiSurfaceVerdict({ tabA: await ctx.connections(tabId), tabB: await ctx.connections(tabB), openedAt, endedAt: ctx.now(), viewB: await ctx.view(tabB) });
   } finally {

@@ -4,7 +4,7 @@
  */
 import { secondTabCancelVerdict, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
-import { waitForGeneration, waitFor } from './waits';
+import { generationOver, waitForGeneration, waitFor } from './waits';
 
 /** The progress step on which the check runner's driver presses stop in the second tab. */
 export const STOP_BY_DRIVER = 'waiting for the driver to press stop in the second tab';
@@ -31,8 +31,7 @@ export async function runSecondTabCancel(ctx: TestContext): Promise<Verdict> {
         const s = await ctx.pressStop(tabB, options.stopSelector, false);
         if (s.found && s.enabled) return true;
       } else if ((await ctx.connections(tabB)).some((c) => c.isAiStream)) return true;
-      const a = (await ctx.connections(tabId)).filter((c) => ids.includes(c.conn.summary.id));
-      return a.every((c) => c.conn.summary.state === 'ended' || c.output.messages.some((m) => m.finished || m.cancelled)) ? true : null;
+      return (await generationOver(ctx, tabId, ids)) ? true : null;
     });
     let stop;
     if (options.externalStop) {

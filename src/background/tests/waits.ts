@@ -35,10 +35,15 @@ export function deltaCount(c: AnalyzedConnection): number {
   return c.recognition.events.filter((e) => e.type === 'text-delta').length;
 }
 
-/** The tab's AI streams that are open and have delivered at least `minEvents` deltas. */
-export async function liveGeneration(ctx: TestContext, tabId: number, minEvents: number): Promise<AnalyzedConnection[] | null> {
-  const live = (await ctx.connections(tabId)).filter((c) => c.isAiStream && c.conn.summary.state !== 'ended' && deltaCount(c) >= minEvents && !c.output.messages.every((m) => m.finished || m.cancelled));
-  return live.length > 0 ? live : null;
+/** Whether the generation on these streams is over: each ended, or finished or cancelled its message. */
+export async function generationOver(ctx: TestContext, tabId: number, ids: readonly string[]): Promise<boolean> {
+  const streams = (await ctx.connections(tabId)).filter((c) => ids.includes(c.conn.summary.id));
+  return streams.every((c) => c.conn.summary.state === 'ended' || c.output.messages.some((m) => m.finished || m.cancelled));
+}
+
+/** The AI streams that are open and have delivered at least `minEvents` deltas. */
+function liveGeneration(conns: AnalyzedConnection[], minEvents: number): AnalyzedConnection[] {
+  return conns.filter((c) => c.isAiStream && c.conn.summary.state !== 'ended' && deltaCount(c) >= minEvents && !c.output.messages.every((m) => m.finished || m.cancelled));
 }
 
 /** How long the tab must have had nothing in flight before the wait for a generation gives up. */
@@ -51,13 +56,13 @@ const IDLE_MS = 3000;
  */
 export async function waitForGeneration(ctx: TestContext, tabId: number, minEvents: number): Promise<AnalyzedConnection[] | null> {
   const start = ctx.now();
-  let idle = false;
   const found = await waitFor(ctx, 'waiting for a generation to stream', ctx.options.waitForGenerationMs, async () => {
-    const live = await liveGeneration(ctx, tabId, minEvents);
-    if (live) return live;
-    const conns = (await ctx.connections(tabId)).filter((c) => c.conn.summary.startedAt >= start - 60_000);
+    const all = await ctx.connections(tabId);
+    const live = liveGeneration(all, minEvents);
+    if (live.length > 0) return live;
+    const conns = all.filter((c) => c.conn.summary.startedAt >= start - 60_000);
     const lastEnd = Math.max(...conns.map((c) => c.conn.summary.endedAt ?? Infinity));
-    idle = conns.length > 0 && !conns.some((c) => c.isAiStream) && Number.isFinite(lastEnd) && ctx.now() - lastEnd >= IDLE_MS;
+    const idle = conns.length > 0 && !conns.some((c) => c.isAiStream) && Number.isFinite(lastEnd) && ctx.now() - lastEnd >= IDLE_MS;
     return idle ? [] : null;
   });
   return found && found.length > 0 ? found : null;
