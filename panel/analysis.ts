@@ -7,13 +7,12 @@
  * reads (MCP progress, Socket.IO args, an app's own JSON) still yields the answer; or with the
  * field the user picked.
  */
-import { analyzeConnection, analyzeWithView, type AnalyzedConnection } from '../src/core/analysis';
+import { analyzeConnection, analyzeWithView, readWithField, type AnalyzedConnection } from '../src/core/analysis';
 import { framesOf, type Frame } from '../src/core/parse/frames';
 import { recognize, type Recognition } from '../src/core/protocols';
 import { reassemble, type Output } from '../src/core/reassembly';
 import type { ConnectionCapture } from '../src/core/trace/model';
 import { candidateFields, pickedField, type AnswerField, type FieldCandidate } from '../src/core/view/answer-field';
-import { withAnswerField } from '../src/core/view/field-recognition';
 import type { ViewSample } from '../src/core/view/sample';
 import { chunkRows, messageRows, type EventRow, type ProtocolInfo } from './logic/rows';
 
@@ -60,12 +59,6 @@ export interface Analysis {
   eventRows(conn: ConnectionCapture, mode: 'chunks' | 'messages'): EventRow[];
 }
 
-/** The recognizer's reading re-read with `field` as the answer text. */
-function readWith(base: AnalyzedConnection, field: AnswerField): AnalyzedConnection {
-  const recognition = withAnswerField(base.recognition, field);
-  return { conn: base.conn, recognition, output: reassemble(recognition), isAiStream: true };
-}
-
 interface ViewMemo extends Memo<AnalyzedConnection> {
   view: number;
   field: AnswerField | null;
@@ -95,7 +88,7 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
       // page per batch; the match runs again when the page's text changes.
       const base = analyzeConnection(c);
       field = hit.field;
-      value = field ? readWith(base, field) : base;
+      value = field ? readWithField(base, field) : base;
     } else {
       value = analyzeWithView([c], view.samples())[0]!;
       field = answerFieldOf(value.recognition);
@@ -106,7 +99,7 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
 
   const analysis: Analysis = {
     frames: (c) => memo(frames, c, keyOf(c), () => framesOf(c)),
-    analyzed: (c, pick) => (pick ? memo(picked, c, `${answerKey(c)}:${pick}`, () => readWith(analyzeConnection(c), pickedField(pick))) : automatic(c)),
+    analyzed: (c, pick) => (pick ? memo(picked, c, `${answerKey(c)}:${pick}`, () => readWithField(analyzeConnection(c), pickedField(pick))) : automatic(c)),
     recognition: (c, pick) => analysis.analyzed(c, pick).recognition,
     output: (c, pick) => analysis.analyzed(c, pick).output,
     candidates: (c) => memo(candidates, c, keyOf(c), () => candidateFields(analysis.frames(c))),

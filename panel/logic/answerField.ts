@@ -4,6 +4,7 @@
  * Pure, so each sentence is tested; the view only places them.
  */
 import type { AnswerField, FieldCandidate } from '../../src/core/view/answer-field';
+import { ANSWER_AT } from '../../src/core/view/field-recognition';
 
 export interface AnswerSource {
   /** The recognizer's name ("Unrecognized stream" when none read it). */
@@ -14,7 +15,6 @@ export interface AnswerSource {
   how: 'recognizer' | 'page' | 'picked';
 }
 
-const SUFFIX = ' · answer text at ';
 
 /** Splits "params.message of “x” messages" into its path and the rest (labels start with the path). */
 export function fieldParts(f: Pick<AnswerField, 'key' | 'label'>): { code: string | null; rest: string } {
@@ -26,7 +26,7 @@ export function fieldParts(f: Pick<AnswerField, 'key' | 'label'>): { code: strin
 export function answerSource(rec: { name: string; guess: boolean }, field: AnswerField | null, picked: boolean): AnswerSource {
   if (!field) return { name: rec.name, guess: rec.guess, field: null, how: 'recognizer' };
   // `withAnswerField` appended the field to the recognizer's name; it is shown on its own here.
-  const at = rec.name.lastIndexOf(SUFFIX);
+  const at = rec.name.lastIndexOf(ANSWER_AT);
   const name = at >= 0 ? rec.name.slice(0, at) : rec.name;
   return { name, guess: rec.guess && name !== 'Unrecognized stream', field: fieldParts(field), how: picked ? 'picked' : 'page' };
 }

@@ -6,7 +6,7 @@
 import { recognize, type Recognition } from '../protocols';
 import { reassemble, type Output } from '../reassembly';
 import type { ConnectionCapture } from '../trace/model';
-import { detectAnswerField, fieldValues, type PageText } from '../view/answer-field';
+import { detectAnswerField, fieldValues, type AnswerField, type FieldValue, type PageText } from '../view/answer-field';
 import { withAnswerField } from '../view/field-recognition';
 import { pageTextsOf } from '../view/page-texts';
 import type { ViewSample } from '../view/sample';
@@ -36,6 +36,12 @@ export function analyzeConnection(conn: ConnectionCapture): AnalyzedConnection {
 /** The text of a connection's answer(s), joined: what the user read from it. */
 export function answerText(a: AnalyzedConnection): string {
   return a.output.messages.map((m) => m.text).join('');
+}
+
+/** A connection re-read with `field` as its answer text (found on the page, or picked by the user). */
+export function readWithField(base: AnalyzedConnection, field: AnswerField, fields?: Map<string, FieldValue[]>): AnalyzedConnection {
+  const recognition = withAnswerField(base.recognition, field, fields);
+  return { conn: base.conn, recognition, output: reassemble(recognition), isAiStream: true };
 }
 
 // ── with what the page showed ───────────────────────────────────────────────────────────
@@ -73,10 +79,7 @@ export function analyzeWithView(conns: readonly ConnectionCapture[], view: reado
       // before the tool's one final result) carries the live answer.
       const deltas = base.recognition.events.filter((e) => e.type === 'text-delta').length;
       const keep = base.isAiStream && pageCoverage(answerText(base), pages) >= 0.7 && deltas >= field.values;
-      if (!keep) {
-        const recognition = withAnswerField(base.recognition, field, fields);
-        result = { conn, recognition, output: reassemble(recognition), isAiStream: true };
-      }
+      if (!keep) result = readWithField(base, field, fields);
     }
     viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: version, result });
     return result;

@@ -1,6 +1,6 @@
 /** Findings: flags, verdicts and the summary, all computed from captures by pure functions. */
 export * from './types';
-export { analyzeConnection, analyzeWithView, answerText, type AnalyzedConnection } from './connection';
+export { analyzeConnection, analyzeWithView, answerText, readWithField, type AnalyzedConnection } from './connection';
 export { passiveFlags, IDLE_LIMIT_MS } from './flags';
 export { findResumes, type ResumeObservation } from './resume';
 export { cancelSignals, type CancelSignal } from './cancel';

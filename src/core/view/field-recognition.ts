@@ -8,6 +8,9 @@ import type { AiEvent, Recognition, ResumeHandle } from '../protocols/types';
 import { handlesOf, typeMeaning, typeOf } from '../protocols/generic-fields';
 import { fieldValues, payloadOf, type AnswerField, type FieldValue } from './answer-field';
 
+/** What `withAnswerField` appends to the recognizer's name, before the field's label. */
+export const ANSWER_AT = ' · answer text at ';
+
 export interface FieldRecognition extends Recognition {
   answerField: AnswerField;
 }
@@ -69,5 +72,5 @@ export function withAnswerField(rec: Recognition, field: AnswerField, fields: Ma
     }
   }
   const events = [...kept, ...added].sort((a, b) => a.frame - b.frame);
-  return { ...rec, name: `${rec.protocol ? rec.name : 'Unrecognized stream'} · answer text at ${field.label}`, events, answerField: field };
+  return { ...rec, name: `${rec.protocol ? rec.name : 'Unrecognized stream'}${ANSWER_AT}${field.label}`, events, answerField: field };
 }
