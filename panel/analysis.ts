@@ -10,7 +10,7 @@
 import { analyzeConnection, analyzeWithView, readWithField, type AnalyzedConnection } from '../src/core/analysis';
 import { framesOf, type Frame } from '../src/core/parse/frames';
 import { recognize, type Recognition } from '../src/core/protocols';
-import { reassemble, type Output } from '../src/core/reassembly';
+import type { Output } from '../src/core/reassembly';
 import type { ConnectionCapture } from '../src/core/trace/model';
 import { candidateFields, pickedField, type AnswerField, type FieldCandidate } from '../src/core/view/answer-field';
 import type { ViewSample } from '../src/core/view/sample';
