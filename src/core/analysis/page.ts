@@ -9,13 +9,11 @@ import { indexWords, orderedMatches, words } from '../view/words';
 
 /** The block whose text best shows `answer` (at least half its words, in order), or null. */
 export function answerBlock(view: readonly ViewSample[], answer: string): BlockHistory | null {
-  const w = words(answer);
-  if (w.length < 3) return null;
+  if (words(answer).length < 3) return null;
   let best: { h: BlockHistory; score: number } | null = null;
   for (const h of blockHistories(view)) {
     const longest = h.samples.reduce((a, s) => (s.text.length > a.length ? s.text : a), '');
-    const pw = words(longest);
-    const score = orderedMatches(w, pw, indexWords(pw)) / w.length;
+    const score = coverage(longest, answer);
     if (score >= 0.5 && (!best || score > best.score)) best = { h, score };
   }
   return best?.h ?? null;
@@ -29,11 +27,9 @@ export function coverage(text: string, answer: string): number {
   return orderedMatches(w, pw, indexWords(pw)) / w.length;
 }
 
-const SHINGLE = 4;
-
 /**
- * A run of the answer's words the page shows more often than the answer has it (a duplicate
- * the user reads), or null. Counting 4-word runs tolerates words the answer itself repeats.
+ * A run of the answer the page shows more often than the answer has it (a duplicate the user
+ * reads), or null. Counting runs, not words, tolerates words the answer itself repeats.
  */
 export function duplicatedOnPage(page: string, answer: string): string | null {
   return repeatedRun(page, answer) ?? repeatedShingle(page, answer);
@@ -61,6 +57,9 @@ function repeatedRun(page: string, answer: string): string | null {
   return null;
 }
 
+const SHINGLE = 4;
+
+/** By words: a 4-word run of the answer shown more often than the answer has it. */
 function repeatedShingle(page: string, answer: string): string | null {
   const count = (w: string[]) => {
     const m = new Map<string, number>();
