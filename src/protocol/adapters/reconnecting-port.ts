@@ -4,20 +4,16 @@
  * failing at the call site. Reconnection lives here, not at every caller.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import type { Transport } from '../kit';
+import { listeners } from './listeners';
 
-export interface ReconnectingPort<Out> {
+export interface ReconnectingPort extends Transport {
   /** Opens the port now rather than on the first message. */
   connect(): void;
-  post(msg: Out): void;
-  disconnect(): void;
 }
 
-export interface PortOptions<In> {
+export interface PortOptions {
   name: string;
-  onMessage(msg: In): void;
-  isIncoming(x: unknown): x is In;
-  /** Called on every (re)connection before queued messages are sent, e.g. to say hello. */
-  onConnect?(first: boolean): void;
   /** Called once when the extension context is gone for good (extension reloaded or removed). */
   onGone?(): void;
   /**
@@ -27,10 +23,13 @@ export interface PortOptions<In> {
   eager?: boolean;
 }
 
-export function createReconnectingPort<In, Out>(opts: PortOptions<In>): ReconnectingPort<Out> {
+export function createReconnectingPort(opts: PortOptions): ReconnectingPort {
   let port: Runtime.Port | null = null;
   let connections = 0;
   let closed = false;
+  const messages = listeners<[unknown]>();
+  const connected = listeners<[boolean]>();
+  const disconnected = listeners<[]>();
 
   const gone = (): void => {
     if (closed) return;
@@ -49,16 +48,15 @@ export function createReconnectingPort<In, Out>(opts: PortOptions<In>): Reconnec
       return null;
     }
     connections += 1;
-    port.onMessage.addListener((m: unknown) => {
-      if (opts.isIncoming(m)) opts.onMessage(m);
-    });
+    port.onMessage.addListener((m: unknown) => messages.emit(m));
     port.onDisconnect.addListener(() => {
       port = null;
+      disconnected.emit();
       // An orphaned context has no runtime id any more; a mere worker restart keeps it.
       if (!browser.runtime?.id) gone();
       else if (opts.eager) setTimeout(open, 50);
     });
-    opts.onConnect?.(connections === 1);
+    connected.emit(connections === 1);
     return port;
   };
 
@@ -79,7 +77,10 @@ export function createReconnectingPort<In, Out>(opts: PortOptions<In>): Reconnec
         }
       }
     },
-    disconnect() {
+    onMessage: messages.add,
+    onConnect: connected.add,
+    onDisconnect: disconnected.add,
+    close() {
       closed = true;
       port?.disconnect();
       port = null;

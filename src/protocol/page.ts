@@ -1,0 +1,136 @@
+/**
+ * The boundaries inside a captured page and from it to the background:
+ *
+ *   hook (MAIN world, untrusted page) ──capture──▶ relay (ISOLATED) ──▶ background
+ *   hook ◀──command── relay ◀── background
+ *
+ * Everything that comes from the hook is untrusted: the page can post on the hook's channel,
+ * so the relay rebuilds each record (`sanitizeRecord`) and the background takes the tab from
+ * the port's sender, never from a message.
+ */
+import type { CaptureRecord } from '../core/trace/records';
+import type { ViewObservation } from '../core/view/sample';
+import type { FaultSpec } from '../core/faults/spec';
+import type { ReplayRecording } from '../core/replay/recording';
+import { direction, isRecord, type MessageOf, type Parser } from './kit';
+import { faultIdOf, faultOf, releaseOf, replayOf } from './panel';
+import type { InternalErrorReport } from './internal-errors';
+
+/**
+ * DOM event types between the MAIN-world hook and the ISOLATED-world relay. CustomEvents on
+ * `window` with these exact types: unlike `window.postMessage`, the page's own `message`
+ * listeners never see them, so the app's observable behaviour does not change.
+ */
+export const HOOK_TO_RELAY_EVENT = '__durable_sessions_capture';
+export const RELAY_TO_HOOK_EVENT = '__durable_sessions_command';
+
+/** Port name for runtime.connect. */
+export const RELAY_PORT = 'dsi-relay';
+
+/** Hard limits the relay enforces on what a page may post (hostile pages post anything). */
+export const LIMITS = {
+  recordsPerBatch: 5000,
+  stringBytes: 4 * 1024 * 1024,
+  urlLength: 16 * 1024,
+  headers: 200,
+} as const;
+
+// ── hook → relay ────────────────────────────────────────────────────────────────────────
+export interface HookToRelay {
+  /** `hook` is the hook's random id for this document: the relay pins the first one it sees. */
+  capture: { hook: string; records: CaptureRecord[]; errors?: InternalErrorReport[] };
+}
+
+// ── relay/background → hook ─────────────────────────────────────────────────────────────
+export interface HookCommands {
+  'set-recording': { recording: boolean };
+  /** Connection-scoped faults name the hook's own connection id (the relay strips its docId). */
+  'arm-fault': { fault: FaultSpec };
+  'disarm-fault': { faultId: string };
+  'release-fault': { faultId: string; deliver: boolean };
+  'arm-replay': { recording: ReplayRecording; scale: number };
+}
+
+// ── relay → background ──────────────────────────────────────────────────────────────────
+export interface RelayToBackground {
+  hello: {
+    /** The document's URL as the relay sees it (display only: routing uses the port's sender). */
+    url: string;
+    /** Random id the relay picks per document; stable across port reconnects (worker restarts, bfcache). */
+    docId: string;
+    /** False when the relay reconnects after losing its port: the document is not new. */
+    firstConnect: boolean;
+    /** The seq its next batch will carry. */
+    nextSeq: number;
+  };
+  /** `seq` numbers the relay's batches per document, so a lost or repeated batch is noticed. */
+  capture: { seq: number; records: CaptureRecord[]; errors?: InternalErrorReport[] };
+  /**
+   * What the page showed: text samples the relay itself took (a MutationObserver in the
+   * ISOLATED world), never anything the page posted. Rebuilt by `sanitizeViewSamples`.
+   */
+  view: { samples: ViewObservation[] };
+}
+
+// ── background → relay ──────────────────────────────────────────────────────────────────
+export interface BackgroundToRelay extends HookCommands {
+  /** After a (re)connect: send again the batches after `after`, which storage does not have. */
+  resend: { after: number };
+}
+
+export type HookCommand = MessageOf<HookCommands>;
+export type RelayMessage = MessageOf<RelayToBackground>;
+export type BackgroundToRelayMessage = MessageOf<BackgroundToRelay>;
+
+// ── parsers ──────────────────────────────────────────────────────────────────────────────
+
+const records = (x: Record<string, unknown>): unknown[] | null => (Array.isArray(x.records) ? x.records : null);
+/** Raw reports: the relay passes them to `sanitizeInternalErrors`, as records to `sanitizeRecord`. */
+const errors = (x: Record<string, unknown>) => (Array.isArray(x.errors) ? { errors: x.errors as InternalErrorReport[] } : {});
+
+const commandParsers: { [K in keyof HookCommands]: Parser<HookCommands[K]> } = {
+  'set-recording': (x) => (typeof x.recording === 'boolean' ? { recording: x.recording } : null),
+  'arm-fault': (x) => {
+    const fault = faultOf(x.fault);
+    return fault ? { fault } : null;
+  },
+  'disarm-fault': faultIdOf,
+  'release-fault': releaseOf,
+  'arm-replay': replayOf,
+};
+
+/**
+ * The hook takes commands from a DOM event the page could dispatch too, so every field is
+ * checked here, once; what the handler gets is the parsed value.
+ */
+export const hookCommands = direction<HookCommands>(commandParsers);
+
+/** Records are rebuilt one by one by the relay (`sanitizeRecord`); here only the batch is checked. */
+export const hookToRelay = direction<HookToRelay>({
+  capture: (x) => {
+    const r = records(x);
+    return typeof x.hook === 'string' && x.hook.length <= 64 && r ? { hook: x.hook, records: r as CaptureRecord[], ...errors(x) } : null;
+  },
+});
+
+export const relayToBackground = direction<RelayToBackground>({
+  hello: (x) =>
+    typeof x.url === 'string' && typeof x.docId === 'string' && x.docId.length <= 64 && typeof x.firstConnect === 'boolean' && Number.isSafeInteger(x.nextSeq)
+      ? { url: x.url, docId: x.docId, firstConnect: x.firstConnect, nextSeq: x.nextSeq as number }
+      : null,
+  capture: (x) => {
+    const r = records(x);
+    return Number.isSafeInteger(x.seq) && r ? { seq: x.seq as number, records: r as CaptureRecord[], ...errors(x) } : null;
+  },
+  view: (x) => (Array.isArray(x.samples) ? { samples: x.samples as ViewObservation[] } : null),
+});
+
+export const backgroundToRelay = direction<BackgroundToRelay>({
+  ...commandParsers,
+  resend: (x) => (Number.isSafeInteger(x.after) ? { after: x.after as number } : null),
+});
+
+/** True for the commands the relay passes on to the hook. */
+export function isHookCommand(m: BackgroundToRelayMessage): m is HookCommand {
+  return m.type !== 'resend' && isRecord(m);
+}
