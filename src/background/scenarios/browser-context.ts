@@ -7,23 +7,11 @@
 import browser from 'webextension-polyfill';
 import { analyzeWithView, type TestId } from '../../core/analysis';
 import type { FaultSpec } from '../../core/faults/spec';
-import type { CaptureService } from '../capture';
-import { DEFAULT_TEST_OPTIONS, type StopControl, type TestContext, type TestOptions } from './context';
+import { DEFAULT_TEST_OPTIONS, type ScenarioDeps, type StopControl, type TestContext, type TestOptions } from './context';
 import { findAndPressStop } from './stop-control';
 
 const LOAD_TIMEOUT_MS = 15_000;
 
-export interface BrowserContextDeps {
-  capture: CaptureService;
-  armFault(tabId: number, fault: FaultSpec): void;
-  disarmFault(tabId: number, faultId: string): void;
-  /** Tabs a test opened: they record from their first request, with no panel attached. */
-  testTabs: Set<number>;
-  onProgress(step: string): void;
-  aborted(): boolean;
-  /** Resolves when the driver reports its stop press for this test's tab. */
-  stopReported(timeoutMs: number): Promise<StopControl>;
-}
 
 function waitForLoad(tabId: number): Promise<void> {
   return new Promise((resolve) => {
@@ -40,7 +28,7 @@ function waitForLoad(tabId: number): Promise<void> {
   });
 }
 
-export function createBrowserTestContext(tabId: number, test: TestId, options: Partial<TestOptions>, deps: BrowserContextDeps): TestContext {
+export function createBrowserTestContext(tabId: number, test: TestId, options: Partial<TestOptions>, deps: ScenarioDeps): TestContext {
   const opened = new Set<number>();
   return {
     tabId,

@@ -5,13 +5,24 @@
  */
 import type { FaultSpec } from '../../core/faults/spec';
 import type { AnalyzedConnection, TestId } from '../../core/analysis';
-import type { RunTestOptions } from '../../messages';
+import type { RunTestOptions, StopPress } from '../../protocol/panel';
+import type { CaptureService } from '../capture';
 import type { ViewSample } from '../../core/view/sample';
 
-export interface StopControl {
-  found: boolean;
-  enabled: boolean;
-  label: string;
+/** What pressing the stop control in a tab did (the driver reports the same shape). */
+export type StopControl = StopPress;
+
+/** What a scenario gets from the background: capture, fault routing, and its run's controls. */
+export interface ScenarioDeps {
+  capture: CaptureService;
+  armFault(tabId: number, fault: FaultSpec): void;
+  disarmFault(tabId: number, faultId: string): void;
+  /** Tabs a test opened: they record from their first request, with no panel attached. */
+  testTabs: Set<number>;
+  onProgress(step: string): void;
+  aborted(): boolean;
+  /** Resolves when the driver reports its stop press for this test's tab. */
+  stopReported(timeoutMs: number): Promise<StopControl>;
 }
 
 /** The options of a test run, as the panel or the check runner gives them (all filled in). */

@@ -1,0 +1,353 @@
+/**
+ * The background, browser-free: relays' capture goes into the capture service (memory +
+ * IndexedDB) and out to the panels subscribed to that tab; panels' requests are answered by a
+ * table of handlers. Everything it uses is injected (storage, settings, the scenario runner that
+ * owns tabs and scripting, the clock), so it is built and tested in Node over in-memory
+ * transports; `index.ts` only wires it to the browser.
+ *
+ * It also decides whether a tab records at all: only while a panel watches it, a test runs in
+ * it, or the user asked to record its origin from page load. Otherwise hooks stay dormant.
+ */
+import { createRouter, type Handlers, type Transport } from '../protocol/kit';
+import { backgroundPanelSide, type CaptureState, type PanelEvents, type PanelRequests, type PANEL_REPLIES, type RunTestOptions } from '../protocol/panel';
+import { backgroundToRelay, relayToBackground, type BackgroundToRelay, type HookCommands, type RelayToBackground } from '../protocol/page';
+import { addInternalErrors, reportOf, sanitizeInternalErrors, type InternalErrorReport } from '../protocol/internal-errors';
+import { sanitizeViewSamples } from '../core/view/sample';
+import type { TestId, Verdict } from '../core/analysis/types';
+import type { FaultSpec } from '../core/faults/spec';
+import type { CaptureService } from './capture';
+import type { CaptureStore } from './store';
+import type { Persister } from './persist';
+import type { RecordingSettings } from './settings';
+import type { WatchedTabs } from './watched';
+import type { FaultBook } from './fault-book';
+import { createRoutes, type RelayLink } from './routes';
+import { createTestRuns } from './test-runs';
+import type { ScenarioDeps } from './scenarios/context';
+
+export interface BackgroundServices {
+  capture: CaptureService;
+  store: CaptureStore;
+  persister: Persister;
+}
+
+export interface BackgroundDeps {
+  /** Opened once at start-up; every handler awaits it (a worker woken by a message must open storage first). */
+  services: Promise<BackgroundServices>;
+  settings: RecordingSettings;
+  watched: WatchedTabs;
+  faults: FaultBook;
+  /** The URL prefix of the extension's own pages: only they may read captures. */
+  extensionUrl: string;
+  now(): number;
+  newId(): string;
+  /** Runs a validation test's scenario against a tab (the tabs and scripting APIs live behind it). */
+  runScenario(tabId: number, test: TestId, options: Partial<RunTestOptions>, deps: ScenarioDeps): Promise<Verdict>;
+}
+
+/** Who connected, as the browser (not the message) says. */
+export interface Sender {
+  tabId?: number;
+  frameId?: number;
+  url?: string;
+}
+
+export interface Background {
+  connectRelay(transport: Transport, sender: Sender): void;
+  connectPanel(transport: Transport, sender: Sender): void;
+  tabRemoved(tabId: number): void;
+  /** True while a panel watches a tab or a test runs (Firefox's event page then stays loaded). */
+  busy(): boolean;
+  /** Updates the panels' storage line (the persister calls this when its status changes). */
+  storageChanged(): void;
+}
+
+interface PanelCtx {
+  transport: Transport;
+  subscribe(tabId: number): void;
+}
+
+function originOf(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? '').origin;
+  } catch {
+    // No URL, or one without an origin (about:blank): the tab cannot be recorded by origin.
+    return null;
+  }
+}
+
+export function createBackground(deps: BackgroundDeps): Background {
+  const { settings, watched, faults } = deps;
+  const routes = createRoutes();
+  const runs = createTestRuns(deps.newId);
+  /** Tabs opened by a running test: recorded with no panel attached. */
+  const testTabs = new Set<number>();
+  /** Our failures: in the background (all tabs see them) and reported by each tab's hooks. */
+  const backgroundErrors: InternalErrorReport[] = [];
+  const pageErrors = new Map<number, InternalErrorReport[]>();
+
+  const failed = (where: string, error: unknown) => {
+    addInternalErrors(backgroundErrors, [reportOf(`background:${where}`, error)]);
+    for (const tabId of routes.watchedTabs()) void sendCaptureState(tabId);
+  };
+
+  const toPanels = <K extends keyof PanelEvents & string>(tabId: number, type: K, body: PanelEvents[K], except?: Transport) => {
+    const msg = backgroundPanelSide.out.make(type, body);
+    for (const p of routes.panelsOf(tabId)) if (p !== except) p.post(msg);
+  };
+  const toRelays = <K extends keyof HookCommands & string>(tabId: number, type: K, body: HookCommands[K]) => {
+    const msg = backgroundToRelay.make(type, body as BackgroundToRelay[K]);
+    for (const r of routes.relaysOf(tabId)) r.transport.post(msg);
+  };
+
+  async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
+    if (routes.panelsOf(tabId).size > 0 || testTabs.has(tabId)) return true;
+    await watched.ready;
+    if (watched.remembered(tabId)) return true;
+    return origin !== null && (await settings.recordsOnLoad(origin));
+  }
+
+  /** Tells every hook of the tab whether to record, and the tab's panels what is going on. */
+  async function updateRecording(tabId: number): Promise<void> {
+    for (const r of routes.relaysOf(tabId)) r.transport.post(backgroundToRelay.make('set-recording', { recording: await isRecording(tabId, r.origin) }));
+    await sendCaptureState(tabId);
+  }
+
+  async function captureState(tabId: number): Promise<CaptureState> {
+    const { persister, capture } = await deps.services;
+    await faults.ready;
+    const origin = routes.topOrigin(tabId);
+    const internalErrors: InternalErrorReport[] = [];
+    addInternalErrors(internalErrors, pageErrors.get(tabId) ?? []);
+    addInternalErrors(internalErrors, backgroundErrors);
+    return {
+      recording: await isRecording(tabId, origin),
+      recordOnLoad: origin !== null && (await settings.recordsOnLoad(origin)),
+      origin,
+      storage: persister.status(),
+      linkedTabs: capture.links(tabId),
+      armedFaults: faults.armedIn(tabId),
+      internalErrors,
+    };
+  }
+
+  async function sendCaptureState(tabId: number): Promise<void> {
+    if (routes.panelsOf(tabId).size === 0) return;
+    toPanels(tabId, 'capture-state', { tabId, ...(await captureState(tabId)) });
+  }
+
+  const armIn = (tabs: number[], fault: FaultSpec) => {
+    for (const t of tabs) toRelays(t, 'arm-fault', { fault });
+  };
+
+  // ── panel requests ─────────────────────────────────────────────────────────────────────
+  const panelHandlers: Handlers<PanelRequests, PanelEvents, typeof PANEL_REPLIES, PanelCtx> = {
+    async subscribe(m, { ctx }) {
+      const { capture } = await deps.services;
+      ctx.subscribe(m.tabId);
+      const { sessionId, snapshot } = await capture.snapshot(m.tabId);
+      // The snapshot goes out before the capture-state that follows it, as the panel expects.
+      void updateRecording(m.tabId).catch((e: unknown) => failed('subscribe', e));
+      return { tabId: m.tabId, sessionId, snapshot };
+    },
+    async clear(m) {
+      const sessionId = await (await deps.services).capture.clear(m.tabId);
+      toPanels(m.tabId, 'reset', { tabId: m.tabId, sessionId, reason: 'cleared' });
+      return {};
+    },
+    async 'set-record-on-load'(m) {
+      const origin = routes.topOrigin(m.tabId);
+      if (!origin) throw new Error(`tab ${m.tabId} shows no page whose origin could be recorded`);
+      await settings.setRecordOnLoad(origin, m.enabled);
+      await updateRecording(m.tabId);
+      return {};
+    },
+    async 'list-sessions'(m) {
+      return { tabId: m.tabId, sessions: await (await deps.services).store.list() };
+    },
+    async 'load-session'(m) {
+      const loaded = await (await deps.services).store.load(m.sessionId);
+      if (!loaded) throw new Error(`no stored session ${m.sessionId} (retention may have removed it)`);
+      return { tabId: m.tabId, session: loaded.session, snapshot: loaded.snapshot };
+    },
+    async 'arm-fault'(m) {
+      const { capture } = await deps.services;
+      await faults.ready;
+      const tabs = m.fault.scope.kind === 'session' ? [m.tabId, ...capture.linkedTabs(m.tabId)] : [m.tabId];
+      faults.arm(m.fault, tabs, deps.now());
+      armIn(tabs, m.fault);
+      for (const t of tabs) void sendCaptureState(t);
+      return {};
+    },
+    async 'disarm-fault'(m) {
+      await faults.ready;
+      const tabs = faults.disarm(m.faultId);
+      for (const t of tabs.length > 0 ? tabs : [m.tabId]) {
+        toRelays(t, 'disarm-fault', { faultId: m.faultId });
+        void sendCaptureState(t);
+      }
+      return {};
+    },
+    async 'release-fault'(m) {
+      await faults.ready;
+      const tabs = faults.release(m.faultId);
+      for (const t of tabs.length > 0 ? tabs : [m.tabId]) {
+        toRelays(t, 'release-fault', { faultId: m.faultId, deliver: m.deliver });
+        void sendCaptureState(t);
+      }
+      return {};
+    },
+    async 'run-test'(m, { ctx }) {
+      const { capture } = await deps.services;
+      const { tabId, test } = m;
+      const run = await runs.start(tabId, test, async (control) => {
+        const startedAt = deps.now();
+        const verdict = await deps.runScenario(tabId, test, m.options, {
+          capture,
+          testTabs,
+          armFault: (t, fault) => {
+            faults.arm(fault, [t], deps.now());
+            toRelays(t, 'arm-fault', { fault });
+          },
+          disarmFault: (t, faultId) => {
+            faults.disarm(faultId);
+            toRelays(t, 'disarm-fault', { faultId });
+          },
+          onProgress: (step) => toPanels(tabId, 'test-progress', { tabId, runId: control.runId, test, step, elapsedMs: deps.now() - startedAt }),
+          aborted: control.aborted,
+          stopReported: control.stopReported,
+        });
+        return { id: control.runId, test, startedAt, endedAt: deps.now(), verdict };
+      });
+      await capture.addTestRun(tabId, run);
+      // The requester gets the result as its reply; every other panel of the tab hears it too.
+      toPanels(tabId, 'test-result', { tabId, run }, ctx.transport);
+      return { tabId, run };
+    },
+    'cancel-test'(m) {
+      runs.cancel(m.tabId);
+      return {};
+    },
+    async replay(m) {
+      toRelays(m.tabId, 'arm-replay', { recording: m.recording, scale: m.scale });
+      return {};
+    },
+    'stop-pressed'(m) {
+      runs.stopPressed(m.tabId, { found: m.found, enabled: m.enabled, label: m.label });
+      return {};
+    },
+  };
+  const panelRouter = createRouter(backgroundPanelSide, panelHandlers, (type, e) => failed(type, e));
+
+  // ── relay messages ─────────────────────────────────────────────────────────────────────
+  interface RelayCtx {
+    tabId: number;
+    relay: RelayLink;
+    /** The document the relay said hello for; nothing is accepted before it. */
+    doc: { id: string | null };
+    /** The document's URL as the browser says (the relay's own is only a fallback). */
+    url: string | undefined;
+  }
+  const relayHandlers: Handlers<RelayToBackground, BackgroundToRelay, Record<never, never>, RelayCtx> = {
+    async hello(m, { ctx }) {
+      const { capture } = await deps.services;
+      const { tabId, relay } = ctx;
+      ctx.doc.id = m.docId;
+      if (await capture.hello(tabId, m.docId, ctx.url ?? m.url, relay.isTop, m.firstConnect)) {
+        faults.navigated(tabId);
+        const { sessionId } = await capture.snapshot(tabId);
+        toPanels(tabId, 'reset', { tabId, sessionId, reason: 'navigated' });
+      }
+      // Batches this document sent that storage does not have (the worker died before writing
+      // them) come again from the relay's buffer.
+      // Always answered: the relay holds new batches until it knows where storage stands.
+      relay.transport.post(backgroundToRelay.make('resend', { after: await capture.lastSeq(tabId, m.docId) }));
+      relay.transport.post(backgroundToRelay.make('set-recording', { recording: await isRecording(tabId, relay.origin) }));
+      // A new document of the tab starts with the tab's faults; a reconnecting one still has them.
+      if (m.firstConnect) {
+        await faults.ready;
+        for (const fault of faults.forNewDocument(tabId)) relay.transport.post(backgroundToRelay.make('arm-fault', { fault }));
+      }
+      if (relay.isTop) await sendCaptureState(tabId);
+    },
+    async capture(m, { ctx }) {
+      const { capture } = await deps.services;
+      const { tabId, relay, doc } = ctx;
+      // A hook only sends while told to record; anything else is a page posting on our channel.
+      if (!doc.id || !(await isRecording(tabId, relay.origin))) return;
+      const reported = sanitizeInternalErrors(m.errors);
+      if (reported.length > 0) {
+        let tally = pageErrors.get(tabId);
+        if (!tally) pageErrors.set(tabId, (tally = []));
+        addInternalErrors(tally, reported.map((r) => ({ ...r, where: r.where.startsWith('hook:') ? r.where : `hook:${r.where}` })));
+        void sendCaptureState(tabId);
+      }
+      const accepted = await capture.apply(tabId, doc.id, m.records, m.seq);
+      for (const r of accepted) if (r.type === 'fault') faults.fired(r.faultId);
+      // A new connection may carry the ids that link this tab to another: tell watching panels.
+      if (accepted.some((r) => r.type === 'open')) for (const t of routes.watchedTabs()) void sendCaptureState(t);
+      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId: doc.id, records: accepted });
+    },
+    async view(m, { ctx }) {
+      const { capture } = await deps.services;
+      const { tabId, relay, doc } = ctx;
+      if (!doc.id || !(await isRecording(tabId, relay.origin))) return;
+      const samples = sanitizeViewSamples(m.samples, doc.id);
+      await capture.addView(tabId, samples);
+      // A sample racing a subscribe may reach the panel in its snapshot and again here: the
+      // analysis reads blocks' longest and latest texts, so a repeated sample changes nothing.
+      if (samples.length > 0) toPanels(tabId, 'view', { tabId, samples });
+    },
+  };
+  const relayRouter = createRouter({ in: relayToBackground, out: backgroundToRelay, replies: {} }, relayHandlers, (type, e) => failed(`relay ${type}`, e));
+
+  return {
+    connectRelay(transport, sender) {
+      const tabId = sender.tabId;
+      if (tabId === undefined || tabId < 0) {
+        transport.close();
+        return;
+      }
+      const relay: RelayLink = { transport, origin: originOf(sender.url), isTop: (sender.frameId ?? 0) === 0 };
+      routes.addRelay(tabId, relay);
+      const ctx: RelayCtx = { tabId, relay, doc: { id: null }, url: sender.url };
+      transport.onDisconnect(() => routes.removeRelay(tabId, relay));
+      transport.onMessage((raw) => void relayRouter.handle(raw, ctx, () => undefined));
+    },
+    connectPanel(transport, sender) {
+      // Only our own pages may read captures: a content script (or a page through it) may not.
+      if (!(sender.url ?? '').startsWith(deps.extensionUrl)) {
+        transport.close();
+        return;
+      }
+      let subscribed: number | null = null;
+      const ctx: PanelCtx = {
+        transport,
+        subscribe(tabId) {
+          if (subscribed !== null) routes.removePanel(subscribed, transport);
+          subscribed = tabId;
+          routes.addPanel(tabId, transport);
+          watched.set(tabId, true);
+        },
+      };
+      transport.onMessage((raw) => void panelRouter.handle(raw, ctx, (m) => transport.post(m)));
+      transport.onDisconnect(() => {
+        if (subscribed === null) return;
+        routes.removePanel(subscribed, transport);
+        if (routes.panelsOf(subscribed).size === 0) watched.set(subscribed, false);
+        // The last panel of a tab closed: its hooks go dormant unless the origin records on load.
+        void updateRecording(subscribed).catch((e: unknown) => failed('panel closed', e));
+      });
+    },
+    tabRemoved(tabId) {
+      void deps.services.then(({ capture }) => capture.forgetTab(tabId));
+      faults.forgetTab(tabId);
+      pageErrors.delete(tabId);
+      routes.forgetTab(tabId);
+    },
+    busy: () => runs.running() > 0 || routes.watchedTabs().length > 0,
+    storageChanged() {
+      for (const tabId of routes.watchedTabs()) void sendCaptureState(tabId);
+    },
+  };
+}

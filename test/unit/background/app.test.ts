@@ -1,0 +1,235 @@
+/**
+ * The whole background, built in Node over in-memory transports and a real IndexedDB
+ * implementation (fake-indexeddb): relays and panels talk to it with the very messages the
+ * extension's pieces send, and a "worker restart" is a new background over the same storage.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackground, type Background } from '../../../src/background/app';
+import { openCaptureStore, type CaptureStore } from '../../../src/background/store';
+import { createPersister } from '../../../src/background/persist';
+import { createCaptureService } from '../../../src/background/capture';
+import { createRecordingSettings } from '../../../src/background/settings';
+import { createWatchedTabs } from '../../../src/background/watched';
+import { createFaultBook } from '../../../src/background/fault-book';
+import { createClient } from '../../../src/protocol/kit';
+import { panelSide } from '../../../src/protocol/panel';
+import { backgroundToRelay, relayToBackground, type BackgroundToRelayMessage } from '../../../src/protocol/page';
+import { memoryPair } from '../../../src/protocol/adapters/memory';
+import type { CaptureRecord } from '../../../src/core/trace/records';
+import type { FaultSpec } from '../../../src/core/faults/spec';
+import type { Verdict } from '../../../src/core/analysis/types';
+
+const EXT = 'chrome-extension://abc/';
+
+/** A storage area as `storage.session` / `storage.local` behave: values survive a worker restart. */
+function area() {
+  const data = new Map<string, unknown>();
+  return {
+    data,
+    get: async (key: string) => (data.has(key) ? { [key]: structuredClone(data.get(key)) } : {}),
+    set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => data.set(k, structuredClone(v))),
+  } as never;
+}
+
+let dbs = 0;
+const stores: CaptureStore[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+interface Boot {
+  session: ReturnType<typeof area>;
+  local: ReturnType<typeof area>;
+  db: string;
+  runScenario?: Parameters<typeof createBackground>[0]['runScenario'];
+}
+
+function boot(env: Boot): Background {
+  let ids = 0;
+  const services = (async () => {
+    const store = await openCaptureStore(env.db);
+    stores.push(store);
+    let capture: ReturnType<typeof createCaptureService> | null = null;
+    const persister = createPersister(store, { flushDelayMs: 5, maxPendingEvents: 10_000, retention: { maxSessions: 10, maxEvents: 100_000 }, liveSessions: () => capture?.liveSessions() ?? new Set(), onStatus: () => undefined });
+    capture = createCaptureService({ store, persister, browserRun: 'run', now: Date.now, newId: () => `s${++ids}` });
+    return { store, persister, capture };
+  })();
+  return createBackground({
+    services,
+    settings: createRecordingSettings(env.local),
+    watched: createWatchedTabs(env.session, Date.now),
+    faults: createFaultBook(env.session, (e) => {
+      throw e;
+    }),
+    extensionUrl: EXT,
+    now: Date.now,
+    newId: () => `id${++ids}`,
+    runScenario: env.runScenario ?? (async () => ({ test: 'reconnect-resume', verdict: 'pass', reason: 'ok', evidence: [], advice: null })),
+  });
+}
+
+const env = (extra: Partial<Boot> = {}): Boot => ({ session: area(), local: area(), db: `app-${++dbs}`, ...extra });
+
+function panel(bg: Background, url = `${EXT}panel/index.html`) {
+  const pair = memoryPair();
+  bg.connectPanel(pair.b, { url });
+  const client = createClient(panelSide, pair.a);
+  return { client, pair };
+}
+
+/** A document's relay: what the background sends it, and a way to post what a relay posts. */
+function relay(bg: Background, tabId: number, docId: string, url = 'http://app/chat') {
+  const pair = memoryPair();
+  const got: BackgroundToRelayMessage[] = [];
+  pair.a.onMessage((raw) => {
+    const m = backgroundToRelay.parse(raw);
+    if (m) got.push(m);
+  });
+  bg.connectRelay(pair.b, { tabId, frameId: 0, url });
+  let seq = 0;
+  return {
+    got,
+    pair,
+    hello: (firstConnect = true) => pair.a.post(relayToBackground.make('hello', { url, docId, firstConnect, nextSeq: seq + 1 })),
+    capture: (records: CaptureRecord[], errors?: unknown[]) => pair.a.post(relayToBackground.make('capture', { seq: ++seq, records, ...(errors ? { errors: errors as never } : {}) })),
+    faults: (type: 'arm-fault' | 'disarm-fault') => got.filter((m) => m.type === type).map((m) => (m.type === 'arm-fault' ? m.fault.id : m.type === 'disarm-fault' ? m.faultId : '')),
+  };
+}
+
+/** Waits for a condition the background reaches asynchronously (storage, microtasks). */
+async function until<T>(fn: () => T | undefined | null | false, what: string): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+const open = (conn: string, url: string): CaptureRecord => ({ type: 'open', conn, time: 1, kind: 'fetch', url, method: 'POST', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
+const data = (conn: string, text: string): CaptureRecord => ({ type: 'data', conn, time: 2, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
+const sessionDrop = (id: string, scope: FaultSpec['scope'] = { kind: 'session' }): FaultSpec => ({ id, kind: 'drop', trigger: { kind: 'after-events', count: 1 }, scope, probability: 1, once: true });
+const CONVERSATION = 'http://app/api/conversations/c_7f3a9b2e41/runs';
+
+describe('the background over in-memory transports', () => {
+  it('records a tab while a panel watches it, and sends its capture to the panel live and in the snapshot', async () => {
+    const bg = boot(env());
+    const r = relay(bg, 5, 'doc-a');
+    r.hello();
+    await until(() => r.got.find((m) => m.type === 'set-recording'), 'the recording state');
+    expect(r.got.filter((m) => m.type === 'set-recording').at(-1)).toMatchObject({ recording: false });
+    const { client } = panel(bg);
+    const live: CaptureRecord[] = [];
+    client.on('records', (m) => live.push(...m.records));
+    await client.request('subscribe', { tabId: 5 });
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'recording after the panel subscribed');
+    r.capture([open('h-1', CONVERSATION), data('h-1', 'data: hi\n\n')]);
+    await until(() => live.length === 2, 'the records in the panel');
+    const { snapshot } = await client.request('subscribe', { tabId: 5 });
+    expect(snapshot.connections.map((c) => [c.summary.id, c.events.length])).toEqual([['doc-a:h-1', 1]]);
+  });
+
+  it('lets only the extension’s own pages read captures', async () => {
+    const bg = boot(env());
+    const pair = memoryPair();
+    let closed = false;
+    pair.a.onDisconnect(() => (closed = true));
+    bg.connectPanel(pair.b, { url: 'http://evil.example/' });
+    const client = createClient(panelSide, pair.a);
+    await expect(client.request('subscribe', { tabId: 5 }, { timeoutMs: 200 })).rejects.toThrow();
+    expect(closed).toBe(true);
+  });
+
+  it('answers a request it cannot carry out with a reason, not silence', async () => {
+    const bg = boot(env());
+    const { client } = panel(bg);
+    await expect(client.request('load-session', { tabId: 1, sessionId: 'gone' })).rejects.toThrow('no stored session gone');
+    await expect(client.request('set-record-on-load', { tabId: 1, enabled: true })).rejects.toThrow('shows no page');
+  });
+
+  it('disarms a session-scoped fault in every linked tab after a worker restart, and the panel sees the one list', async () => {
+    const storage = env();
+    let bg = boot(storage);
+    const a = relay(bg, 1, 'doc-a');
+    const b = relay(bg, 2, 'doc-b');
+    const pa = panel(bg);
+    const links: number[][] = [];
+    pa.client.on('capture-state', (m) => links.push(m.linkedTabs.map((l) => l.tabId)));
+    await pa.client.request('subscribe', { tabId: 1 });
+    const pb = panel(bg);
+    await pb.client.request('subscribe', { tabId: 2 });
+    a.hello();
+    b.hello();
+    a.capture([open('h-1', CONVERSATION)]);
+    b.capture([open('h-1', CONVERSATION)]);
+    // Both tabs show the same conversation: a session fault armed in tab 1 reaches tab 2.
+    await until(() => links.some((l) => l.includes(2)), 'tab 2 linked to tab 1');
+    const states: Array<{ armed: string[] }> = [];
+    pb.client.on('capture-state', (m) => states.push({ armed: m.armedFaults.map((f) => f.spec.id) }));
+    await pa.client.request('arm-fault', { tabId: 1, fault: sessionDrop('f-session') });
+    expect(a.faults('arm-fault')).toEqual(['f-session']);
+    expect(b.faults('arm-fault')).toEqual(['f-session']);
+    await until(() => states.some((s) => s.armed.includes('f-session')), 'the fault in tab 2’s panel');
+
+    // The worker restarts: every port drops, a new background starts over the same storage.
+    for (const t of [a.pair, b.pair, pa.pair, pb.pair]) t.cut();
+    bg = boot({ ...storage });
+    const a2 = relay(bg, 1, 'doc-a');
+    const b2 = relay(bg, 2, 'doc-b');
+    a2.hello(false);
+    b2.hello(false);
+    const pa2 = panel(bg);
+    await pa2.client.request('subscribe', { tabId: 1 });
+    // A reconnecting document still has its faults: it is not armed twice.
+    expect(a2.faults('arm-fault')).toEqual([]);
+    await pa2.client.request('disarm-fault', { tabId: 1, faultId: 'f-session' });
+    expect(a2.faults('disarm-fault')).toEqual(['f-session']);
+    expect(b2.faults('disarm-fault')).toEqual(['f-session']);
+  });
+
+  it('arms a new page load of the tab with the tab’s faults, but not connection faults or a once-fault that fired', async () => {
+    const bg = boot(env());
+    const p = panel(bg);
+    await p.client.request('subscribe', { tabId: 3 });
+    const first = relay(bg, 3, 'doc-1');
+    first.hello();
+    await p.client.request('arm-fault', { tabId: 3, fault: sessionDrop('tab-wide', { kind: 'tab' }) });
+    await p.client.request('arm-fault', { tabId: 3, fault: { ...sessionDrop('fired', { kind: 'tab' }) } });
+    await p.client.request('arm-fault', { tabId: 3, fault: sessionDrop('one-conn', { kind: 'connection', connectionId: 'doc-1:h-1' }) });
+    const fired: string[] = [];
+    p.client.on('records', (m) => fired.push(...m.records.filter((x) => x.type === 'fault').map(() => 'fired')));
+    first.capture([open('h-1', 'http://app/chat'), { type: 'fault', conn: 'h-1', time: 3, faultId: 'fired', fault: 'drop', detail: null } as CaptureRecord]);
+    await until(() => fired.length > 0, 'the fired fault recorded');
+    const next = relay(bg, 3, 'doc-2', 'http://app/chat?reloaded');
+    next.hello(true);
+    await until(() => next.got.some((m) => m.type === 'resend'), 'the hello answered');
+    await until(() => next.faults('arm-fault').length > 0, 'the faults armed again');
+    expect(next.faults('arm-fault')).toEqual(['tab-wide']);
+  });
+
+  it('shows the hook’s own failures in the capture state', async () => {
+    const bg = boot(env());
+    const p = panel(bg);
+    const reports: string[] = [];
+    p.client.on('capture-state', (m) => reports.push(...m.internalErrors.map((e) => `${e.where} ×${e.count}: ${e.message}`)));
+    await p.client.request('subscribe', { tabId: 4 });
+    const r = relay(bg, 4, 'doc-1');
+    r.hello();
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'recording');
+    r.capture([], [{ where: 'hook:fetch', message: 'TypeError: x is not a function', count: 2 }, { where: 'x'.repeat(500), message: 5, count: 1 }]);
+    await until(() => reports.includes('hook:fetch ×2: TypeError: x is not a function'), 'the report in the panel');
+  });
+
+  it('runs one test at a time per tab: a second one is refused with the reason', async () => {
+    let finish!: (v: Verdict) => void;
+    const bg = boot(env({ runScenario: () => new Promise((r) => (finish = r)) }));
+    const p = panel(bg);
+    await p.client.request('subscribe', { tabId: 6 });
+    const first = p.client.request('run-test', { tabId: 6, test: 'reconnect-resume', options: {} });
+    await until(() => finish, 'the scenario started');
+    await expect(p.client.request('run-test', { tabId: 6, test: 'multi-surface', options: {} })).rejects.toThrow('a test is already running in tab 6');
+    finish({ test: 'reconnect-resume', verdict: 'fail', reason: 'lost', evidence: [], advice: null });
+    expect((await first).run.verdict.verdict).toBe('fail');
+  });
+});
