@@ -11,7 +11,7 @@
  * background's `records` message arrives (pipeline latency, before rendering).
  */
 import { openPanel, poll } from '../src/cli/devtools-panel';
-import { PANEL_PORT, PROTOCOL_VERSION, SOURCE } from '../src/messages';
+import { PANEL_PORT, panelSide } from '../src/protocol/panel';
 import { launch, sleep } from './lib/browser';
 import { startPacedServer } from './paced-server';
 import { percentiles, summarize, type Summary } from './lib/stats';
@@ -65,7 +65,8 @@ const PANEL_OBSERVER = `(() => {
       const now = stamp();
       for (const r of m.records) if (r.type === 'data') w.__lat.port.push([r.time, now]);
     });
-    w.__latPort.postMessage({ source: ${JSON.stringify(SOURCE)}, v: ${PROTOCOL_VERSION}, type: 'subscribe', tabId: chrome.devtools.inspectedWindow.tabId });
+    // A second port of the real panel page, measured in the page: the kit builds the request.
+    w.__latPort.postMessage({ ...${JSON.stringify(panelSide.out.make('subscribe', { tabId: -1 }))}, tabId: chrome.devtools.inspectedWindow.tabId });
   }
   return true;
 })()`;

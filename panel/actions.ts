@@ -20,18 +20,18 @@ export function armFromForm(store: PanelStore, conn: PanelConnection | null, fir
     if (r.ok) store.faults.armed.value = [...store.faults.armed.value, { spec: r.spec, armedAt: Date.now(), released: false }];
   });
   if (!r.ok) return r.error;
-  conn?.armFault(r.spec);
+  void conn?.armFault(r.spec);
   return null;
 }
 
 export function disarm(store: PanelStore, conn: PanelConnection | null, faultId: string): void {
   store.faults.armed.value = store.faults.armed.value.filter((f) => f.spec.id !== faultId);
-  conn?.disarmFault(faultId);
+  void conn?.disarmFault(faultId);
 }
 
 export function release(store: PanelStore, conn: PanelConnection | null, faultId: string, deliver: boolean): void {
   store.faults.armed.value = store.faults.armed.value.map((f) => (f.spec.id === faultId ? { ...f, released: true } : f));
-  conn?.releaseFault(faultId, deliver);
+  void conn?.releaseFault(faultId, deliver);
 }
 
 /** How many times an armed fault fired in the live tab (a fired fault keeps its spec's id). */
@@ -47,22 +47,27 @@ export function startTest(store: PanelStore, conn: PanelConnection | null, test:
     if (r.ok) store.tests.running.value = { runId: null, test, step: 'starting', elapsedMs: 0 };
   });
   if (!r.ok) return r.error;
-  conn?.runTest(test, r.options);
+  void conn?.runTest(test, r.options).then((ran) => {
+    // A refused test (one already running, say) must not leave the panel saying "starting".
+    if (!ran && store.tests.running.value?.runId === null) store.tests.running.value = null;
+  });
   return null;
 }
 
 export function cancelTest(store: PanelStore, conn: PanelConnection | null): void {
   const run = store.tests.running.value;
   if (run) store.tests.running.value = { ...run, step: 'cancelling…' };
-  conn?.cancelTest();
+  void conn?.cancelTest();
 }
 
 export function openSessions(store: PanelStore, conn: PanelConnection | null): void {
   store.sessions.open.value = true;
-  conn?.listSessions();
+  void conn?.listSessions();
 }
 
 export function loadSession(store: PanelStore, conn: PanelConnection | null, sessionId: string): void {
   store.sessions.loading.value = sessionId;
-  conn?.loadSession(sessionId);
+  void conn?.loadSession(sessionId).then((loaded) => {
+    if (!loaded && store.sessions.loading.value === sessionId) store.sessions.loading.value = null;
+  });
 }

@@ -1,54 +1,76 @@
-/** Connects the panel store to the background: subscribe on every (re)connect, apply what comes. */
-import { createReconnectingPort } from '../src/adapters/port';
+/**
+ * Connects the panel store to the background over the kit's client: subscribe on every
+ * (re)connect, apply every event, and show a refused or unanswered request in the panel
+ * instead of dropping it.
+ */
+import { createReconnectingPort } from '../src/protocol/adapters/reconnecting-port';
+import { createClient, errorMessage, type Transport } from '../src/protocol/kit';
+import { PANEL_PORT, panelSide, runTestTimeoutMs, type RunTestOptions } from '../src/protocol/panel';
 import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
 import type { ReplayRecording } from '../src/core/replay/recording';
-import { PANEL_PORT, isBackgroundToPanel, message, type BackgroundToPanel, type PanelToBackground, type RunTestOptions } from '../src/messages';
 import { applyMessage, type PanelStore } from './store';
 
+/**
+ * Each request resolves true once the background carried it out, false when it refused or
+ * never answered (the store's `requestError` then says why). Replies reach the store as events.
+ */
 export interface PanelConnection {
-  clear(): void;
-  setRecordOnLoad(enabled: boolean): void;
-  listSessions(): void;
-  loadSession(sessionId: string): void;
-  armFault(fault: FaultSpec): void;
-  disarmFault(faultId: string): void;
-  releaseFault(faultId: string, deliver: boolean): void;
-  runTest(test: TestId, options: Partial<RunTestOptions>): void;
-  cancelTest(): void;
+  clear(): Promise<boolean>;
+  setRecordOnLoad(enabled: boolean): Promise<boolean>;
+  listSessions(): Promise<boolean>;
+  loadSession(sessionId: string): Promise<boolean>;
+  armFault(fault: FaultSpec): Promise<boolean>;
+  disarmFault(faultId: string): Promise<boolean>;
+  releaseFault(faultId: string, deliver: boolean): Promise<boolean>;
+  /** Resolves when the verdict is in (the store has it then), or false when the test could not run. */
+  runTest(test: TestId, options: Partial<RunTestOptions>): Promise<boolean>;
+  cancelTest(): Promise<boolean>;
   /** Answer the page's next matching request from a recording (see src/hook/replay.ts). */
-  replay(recording: ReplayRecording, scale: number): void;
+  replay(recording: ReplayRecording, scale: number): Promise<boolean>;
 }
 
-type Body<M> = M extends unknown ? Omit<M, 'source' | 'v' | 'tabId'> : never;
-
-export function connectPanel(store: PanelStore): PanelConnection {
-  const tabId = store.tabId.value;
-  const port = createReconnectingPort<BackgroundToPanel, PanelToBackground>({
-    name: PANEL_PORT,
-    eager: true,
-    isIncoming: isBackgroundToPanel,
-    onMessage: (msg) => applyMessage(store, msg),
-    onConnect() {
-      // A new connection (first, or after the worker restarted) gets a fresh snapshot.
-      if (tabId !== null) port.post(message<PanelToBackground>({ type: 'subscribe', tabId }));
-      store.connected.value = true;
-    },
+/** The panel over any transport: the extension's port, or an in-memory one (inline shell, tests). */
+export function connectPanelOver(store: PanelStore, transport: Transport): PanelConnection {
+  const tabId = store.tabId.value ?? -1;
+  const client = createClient(panelSide, transport);
+  client.onAny((msg) => applyMessage(store, msg));
+  /** Every request's failure is shown in the panel; the caller learns only whether it worked. */
+  const shown = async <T,>(what: string, p: Promise<T>): Promise<boolean> => {
+    try {
+      await p;
+      store.captureState.requestError.value = null;
+      return true;
+    } catch (error) {
+      store.captureState.requestError.value = `${what} failed: ${errorMessage(error)}`;
+      return false;
+    }
+  };
+  transport.onConnect(() => {
+    // A new connection (first, or after the worker restarted) gets a fresh snapshot, which the
+    // store takes like any event.
+    store.connected.value = true;
+    void shown('Subscribing to the tab', client.request('subscribe', { tabId }));
   });
-  port.connect();
-  const send = (body: Body<PanelToBackground>) => {
-    if (tabId !== null) port.post(message<PanelToBackground>({ ...body, tabId } as never));
-  };
+  transport.onDisconnect(() => (store.connected.value = false));
   return {
-    clear: () => send({ type: 'clear' }),
-    setRecordOnLoad: (enabled) => send({ type: 'set-record-on-load', enabled }),
-    listSessions: () => send({ type: 'list-sessions' }),
-    loadSession: (sessionId) => send({ type: 'load-session', sessionId }),
-    armFault: (fault) => send({ type: 'arm-fault', fault }),
-    disarmFault: (faultId) => send({ type: 'disarm-fault', faultId }),
-    releaseFault: (faultId, deliver) => send({ type: 'release-fault', faultId, deliver }),
-    runTest: (test, options) => send({ type: 'run-test', test, options }),
-    cancelTest: () => send({ type: 'cancel-test' }),
-    replay: (recording, scale) => send({ type: 'replay', recording, scale }),
+    clear: () => shown('Clear', client.request('clear', { tabId })),
+    setRecordOnLoad: (enabled) => shown('Record from page load', client.request('set-record-on-load', { tabId, enabled })),
+    listSessions: () => shown('Listing stored sessions', client.request('list-sessions', { tabId })),
+    loadSession: (sessionId) => shown('Opening the stored session', client.request('load-session', { tabId, sessionId })),
+    armFault: (fault) => shown('Arming the fault', client.request('arm-fault', { tabId, fault })),
+    disarmFault: (faultId) => shown('Disarming the fault', client.request('disarm-fault', { tabId, faultId })),
+    releaseFault: (faultId, deliver) => shown('Releasing the stall', client.request('release-fault', { tabId, faultId, deliver })),
+    runTest: (test, options) => shown(`The ${test} test`, client.request('run-test', { tabId, test, options }, { timeoutMs: runTestTimeoutMs(options) })),
+    cancelTest: () => shown('Cancelling the test', client.request('cancel-test', { tabId })),
+    replay: (recording, scale) => shown('Arming the replay', client.request('replay', { tabId, recording, scale })),
   };
+}
+
+/** The DevTools panel's connection: the extension's port, reconnecting after worker restarts. */
+export function connectPanel(store: PanelStore): PanelConnection {
+  const port = createReconnectingPort({ name: PANEL_PORT, eager: true });
+  const connection = connectPanelOver(store, port);
+  port.connect();
+  return connection;
 }

@@ -1,6 +1,6 @@
 /** The store's handling of every background message beyond the capture itself, and the actions. */
 import { describe, expect, it } from 'vitest';
-import { message, type BackgroundToPanel } from '../src/messages';
+import { backgroundPanelSide, type PanelEvents } from '../src/protocol/panel';
 import type { CaptureRecord } from '../src/core/trace/records';
 import type { TabSnapshot } from '../src/core/trace/model';
 import type { SessionInfo, TestRunRecord } from '../src/core/trace/session';
@@ -9,7 +9,9 @@ import { armFromForm, cancelTest, disarm, firedCount, loadSession, openSessions,
 import { applyMessage, backToLive, createPanelStore, selectEvidence, showSource } from './store';
 
 const TAB = 3;
-const send = (store: ReturnType<typeof createPanelStore>, body: object) => applyMessage(store, message<BackgroundToPanel>({ tabId: TAB, ...body } as never));
+type EventBody = { [K in keyof PanelEvents]: { type: K } & Omit<PanelEvents[K], 'tabId'> }[keyof PanelEvents];
+/** A background event as the kit builds it, for this store's tab. */
+const send = (store: ReturnType<typeof createPanelStore>, { type, ...body }: EventBody) => applyMessage(store, backgroundPanelSide.out.make(type, { tabId: TAB, ...body } as never));
 const chunk = (t: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: t }, finish_reason: null }] })}\n\n`;
 
 /** A trapped-sse style generation: POST answered with id-less SSE. */
@@ -31,16 +33,16 @@ function manualStore() {
 function recordingConnection() {
   const sent: [string, ...unknown[]][] = [];
   const conn: PanelConnection = {
-    clear: () => sent.push(['clear']),
-    setRecordOnLoad: (e) => sent.push(['set-record-on-load', e]),
-    listSessions: () => sent.push(['list-sessions']),
-    loadSession: (id) => sent.push(['load-session', id]),
-    armFault: (f) => sent.push(['arm-fault', f]),
-    disarmFault: (id) => sent.push(['disarm-fault', id]),
-    releaseFault: (id, d) => sent.push(['release-fault', id, d]),
-    replay: (r, scale) => sent.push(['replay', r, scale]),
-    runTest: (t, o) => sent.push(['run-test', t, o]),
-    cancelTest: () => sent.push(['cancel-test']),
+    clear: async () => (sent.push(['clear']), true),
+    setRecordOnLoad: async (e) => (sent.push(['set-record-on-load', e]), true),
+    listSessions: async () => (sent.push(['list-sessions']), true),
+    loadSession: async (id) => (sent.push(['load-session', id]), true),
+    armFault: async (f) => (sent.push(['arm-fault', f]), true),
+    disarmFault: async (id) => (sent.push(['disarm-fault', id]), true),
+    releaseFault: async (id, d) => (sent.push(['release-fault', id, d]), true),
+    replay: async (r, scale) => (sent.push(['replay', r, scale]), true),
+    runTest: async (t, o) => (sent.push(['run-test', t, o]), true),
+    cancelTest: async () => (sent.push(['cancel-test']), true),
   };
   return { conn, sent };
 }
@@ -51,7 +53,7 @@ const run = (verdict: 'pass' | 'fail'): TestRunRecord => ({ id: `run-${verdict}`
 describe('capture state and page signals', () => {
   it('keeps the capture state, and learns from a navigation that hooks recorded from load', () => {
     const { store } = manualStore();
-    send(store, { type: 'capture-state', recording: true, recordOnLoad: false, origin: 'http://h', storage: { ok: false, error: 'QuotaExceededError', lostEvents: 3, pendingEvents: 0 } });
+    send(store, { type: 'capture-state', recording: true, recordOnLoad: false, origin: 'http://h', storage: { ok: false, error: 'QuotaExceededError', lostEvents: 3, pendingEvents: 0 }, linkedTabs: [], armedFaults: [], internalErrors: [] });
     expect(store.captureState.state.value).toMatchObject({ recording: true, origin: 'http://h', storage: { lostEvents: 3 } });
     expect(store.captureState.loadedBeforePanel.value).toBe(true);
     send(store, { type: 'reset', sessionId: 's2', reason: 'cleared' });

@@ -1,6 +1,6 @@
 /** What the page showed, in the panel store: kept from snapshot and events, and used to read answers. */
 import { describe, expect, it } from 'vitest';
-import { message, type BackgroundToPanel } from '../src/messages';
+import { backgroundPanelSide, type PanelEvents } from '../src/protocol/panel';
 import type { CaptureRecord } from '../src/core/trace/records';
 import type { ViewSample } from '../src/core/view/sample';
 import { VIEW_LIMITS } from '../src/core/view/sample';
@@ -9,7 +9,9 @@ import { answerSource, candidateLabel, fieldParts } from './logic/answerField';
 import { applyMessage, createPanelStore, pickAnswerField, showSource } from './store';
 
 const TAB = 5;
-const send = (store: ReturnType<typeof createPanelStore>, body: object) => applyMessage(store, message<BackgroundToPanel>({ tabId: TAB, ...body } as never));
+type EventBody = { [K in keyof PanelEvents]: { type: K } & Omit<PanelEvents[K], 'tabId'> }[keyof PanelEvents];
+/** A background event as the kit builds it, for this store's tab. */
+const send = (store: ReturnType<typeof createPanelStore>, { type, ...body }: EventBody) => applyMessage(store, backgroundPanelSide.out.make(type, { tabId: TAB, ...body } as never));
 const sample = (text: string, block = 1, time = 5000, docId = 'doc'): ViewSample => ({ time, docId, block, text });
 
 const WORDS = ['The ', 'answer ', 'rides ', 'in ', 'an ', 'app ', 'field ', 'today'];
@@ -41,7 +43,7 @@ describe('the page view in the panel store', () => {
     const { store } = manualStore();
     send(store, { type: 'snapshot', sessionId: 's1', snapshot: { connections: [], signals: [], faults: [], testRuns: [], view: [sample('first')] } });
     send(store, { type: 'view', samples: [sample('second', 2)] });
-    applyMessage(store, message<BackgroundToPanel>({ type: 'view', tabId: 99, samples: [sample('other tab')] }));
+    applyMessage(store, backgroundPanelSide.out.make('view', { tabId: 99, samples: [sample('other tab')] }));
     expect(store.live.view.map((s) => s.text)).toEqual(['first', 'second']);
     // Past the tab's budget the oldest samples go first, as in the background's `addView`.
     const big = 'x'.repeat(VIEW_LIMITS.tabChars / 2);
@@ -132,7 +134,7 @@ describe('answers read with what the page showed', () => {
     const { store, flush } = manualStore();
     send(store, { type: 'records', docId: 'doc', records: [...custom(), endRecord] });
     flush();
-    const stored = message<BackgroundToPanel>({ type: 'records', tabId: TAB, docId: 'doc', records: [...custom(), endRecord] });
+    const stored = backgroundPanelSide.out.make('records', { tabId: TAB, docId: 'doc', records: [...custom(), endRecord] });
     const other = createPanelStore(TAB);
     applyMessage(other, stored);
     showSource(store, { kind: 'stored', info: { id: 'old', tabId: TAB, browserRun: 'r', url: 'http://h/', startedAt: 1, updatedAt: 2, connections: 1, events: 8, bytes: 80, correlationIds: [], signals: [], faults: [], testRuns: [] }, data: { ...other.live, view: [sample(ANSWER)] } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { message, type BackgroundRecords, type BackgroundTabReset } from '../src/messages';
+import { backgroundPanelSide } from '../src/protocol/panel';
 import type { CaptureRecord } from '../src/core/trace/records';
 import { applyMessage, createPanelStore, selectConnection, selectEvent, selectFrame, setEventMode, stepSearch } from './store';
 import { virtualWindow } from './logic/virtual';
@@ -11,7 +11,7 @@ const open = (conn: string, kind: 'fetch' | 'websocket' | 'eventsource', url: st
 const response = (conn: string, contentType: string): CaptureRecord => ({ type: 'response', conn, time: 1010, status: 200, statusText: 'OK', headers: [['content-type', contentType]], streaming: true });
 const data = (conn: string, text: string, time: number, dir: 'in' | 'out' = 'in'): CaptureRecord => ({ type: 'data', conn, time, dir, text, base64: null, size: text.length, event: null, id: null });
 const end = (conn: string, cause: 'clean' | 'client-abort', time = 2000): CaptureRecord => ({ type: 'end', conn, time, cause, error: null, code: null, reason: null });
-const records = (recs: CaptureRecord[], tabId = TAB) => message<BackgroundRecords>({ type: 'records', tabId, docId: 'doc', records: recs });
+const records = (recs: CaptureRecord[], tabId = TAB) => backgroundPanelSide.out.make('records', { tabId, docId: 'doc', records: recs });
 const chunk = (text: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
 
 /** An OpenAI-style SSE stream whose 3 messages arrive in 2 chunks, then a WebSocket. */
@@ -38,7 +38,7 @@ describe('panel store fed by applyMessage', () => {
     applyMessage(store, records([open('9', 'websocket', 'ws://other')], 99));
     expect(store.rows.value).toHaveLength(2);
     selectConnection(store, 'doc:1');
-    applyMessage(store, message<BackgroundTabReset>({ type: 'reset', tabId: TAB, sessionId: null, reason: 'navigated' }));
+    applyMessage(store, backgroundPanelSide.out.make('reset', { tabId: TAB, sessionId: null, reason: 'navigated' }));
     expect(store.rows.value).toHaveLength(0);
     expect(store.selection.connectionId.value).toBeNull();
   });

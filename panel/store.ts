@@ -6,7 +6,7 @@
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { ConnectionCapture, TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
-import type { BackgroundToPanel } from '../src/messages';
+import type { PanelEvent } from '../src/protocol/panel';
 import { appendView } from '../src/core/view/sample';
 import { createAnalysis, type Analysis } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
@@ -236,8 +236,9 @@ function clearSelection(store: PanelStore): void {
   store.search.current.value = -1;
 }
 
-export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
-  if (msg.tabId !== store.tabId.value) return;
+export function applyMessage(store: PanelStore, msg: PanelEvent): void {
+  // Acks and error replies are the connection's business (see connect.ts), not the store's.
+  if (!('tabId' in msg) || msg.tabId !== store.tabId.value) return;
   const live = store.source.peek().kind === 'live';
   batch(() => {
     switch (msg.type) {
@@ -282,6 +283,9 @@ export function applyMessage(store: PanelStore, msg: BackgroundToPanel): void {
       case 'capture-state':
         store.captureState.state.value = { recording: msg.recording, recordOnLoad: msg.recordOnLoad, origin: msg.origin, storage: msg.storage };
         store.captureState.linkedTabs.value = msg.linkedTabs ?? [];
+        store.captureState.internalErrors.value = msg.internalErrors;
+        // The background owns armed faults: its list replaces what the panel assumed.
+        store.faults.armed.value = msg.armedFaults;
         return;
       case 'sessions':
         store.sessions.list.value = msg.sessions;

@@ -5,7 +5,8 @@
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { analyzeWithView, passiveFlags, trapSummary, type Flag, type TestId, type TrapSummary, type Verdict } from '../src/core/analysis';
-import type { FaultSpec } from '../src/core/faults/spec';
+import type { ArmedFault } from '../src/protocol/panel';
+import type { InternalErrorReport } from '../src/protocol/internal-errors';
 import type { SessionInfo } from '../src/core/trace/session';
 import { DEFAULT_FAULT_FORM, type FaultForm } from './logic/faultForm';
 import { DEFAULT_TEST_FORM, latestRuns, type TestOptionsForm } from './logic/findings';
@@ -19,6 +20,10 @@ export function createCaptureStateStore() {
     loadedBeforePanel: signal(true),
     /** Other tabs of the same session (shared conversation/run ids): the second surfaces. */
     linkedTabs: signal<Array<{ tabId: number; ids: string[] }>>([]),
+    /** Our own code's failures, in the tab's hooks and in the background. */
+    internalErrors: signal<InternalErrorReport[]>([]),
+    /** The last request the background refused or never answered. */
+    requestError: signal<string | null>(null),
   };
 }
 
@@ -34,12 +39,7 @@ export function createSessionsStore() {
   };
 }
 
-export interface ArmedFault {
-  spec: FaultSpec;
-  armedAt: number;
-  /** Stalls released by the user (they stop offering Release). */
-  released: boolean;
-}
+export type { ArmedFault };
 
 export function createFaultsStore() {
   return {

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CdpClient } from '../../src/cli/cdp';
 import { BASE_ARGS, CHROMIUM } from '../../src/cli/chromium';
-import { PANEL_PORT, PROTOCOL_VERSION, SOURCE } from '../../src/messages';
+import { panelSide } from '../../src/protocol/panel';
+import { BRIDGE_GLOBAL, DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
 
 export const DIST = resolve(import.meta.dirname, '../../dist/chrome');
 
@@ -158,10 +159,13 @@ export interface Subscriber {
 export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber> {
   const id = browser.extensionId!;
   const tab = await browser.newTab(`chrome-extension://${id}/panel/index.html`);
+  // The panel page without a tab bridges the panel's port (page-bridge.ts); the bench counts
+  // what arrives in the page itself, so the timings include no trip to Node.
+  await waitFor(() => tab.evaluate<boolean>(`typeof window.${BRIDGE_GLOBAL} === 'object'`).then((ok) => ok || null), 'the panel page\'s bridge');
   await tab.evaluate(`(() => {
-    const port = chrome.runtime.connect({ name: ${JSON.stringify(PANEL_PORT)} });
     window.__bench = { records: 0, snapshots: 0, arrivals: [] };
-    port.onMessage.addListener((m) => {
+    window.${DELIVER_BINDING} = (kind, m) => {
+      if (kind !== 'message') return;
       const now = performance.timeOrigin + performance.now();
       if (m.type === 'snapshot') window.__bench.snapshots++;
       if (m.type === 'records') {
@@ -171,8 +175,7 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
           if (window.__bench.timing) window.__bench.arrivals.push([r.time, now, r.text]);
         }
       }
-    });
-    window.__benchPort = port;
+    };
     return true;
   })()`);
   return {
@@ -185,7 +188,7 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
     },
     async subscribe(tabId) {
       const before = await tab.evaluate<number>('window.__bench.snapshots');
-      await tab.evaluate(`window.__benchPort.postMessage({ source: ${JSON.stringify(SOURCE)}, v: ${PROTOCOL_VERSION}, type: 'subscribe', tabId: ${tabId} }), true`);
+      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }))}), true`);
       await waitFor(async () => (await tab.evaluate<number>('window.__bench.snapshots')) > before, 'the snapshot after subscribing');
     },
   };

@@ -5,7 +5,7 @@
 import { CAPABILITY_NAMES, CAPABILITY_OF_TEST, type Evidence, type Flag, type Severity, type TestId, type TrapSummary, type VerdictKind } from '../../src/core/analysis';
 import type { TabCapture } from '../../src/core/trace/model';
 import type { TestRunRecord } from '../../src/core/trace/session';
-import type { RunTestOptions } from '../../src/messages';
+import type { RunTestOptions } from '../../src/protocol/panel';
 
 export interface TestInfo {
   id: TestId;

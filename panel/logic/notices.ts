@@ -4,13 +4,11 @@
  */
 import type { StorageStatus } from '../../src/core/trace/session';
 import type { PageSignalEvent } from '../../src/core/trace/model';
+import type { CaptureState as BackgroundCaptureState } from '../../src/protocol/panel';
+import type { InternalErrorReport } from '../../src/protocol/internal-errors';
 
-export interface CaptureState {
-  recording: boolean;
-  recordOnLoad: boolean;
-  origin: string | null;
-  storage: StorageStatus;
-}
+/** The part of the background's capture-state the status line and banners read. */
+export type CaptureState = Pick<BackgroundCaptureState, 'recording' | 'recordOnLoad' | 'origin' | 'storage'>;
 
 export interface Indicator {
   label: string;
@@ -49,4 +47,16 @@ export function workersNote(signals: PageSignalEvent[]): string | null {
   const workers = new Set(signals.filter((s) => s.signal === 'worker').map((s) => s.detail ?? `${s.docId}:${s.time}`));
   if (workers.size === 0) return null;
   return `This page started ${workers.size} worker${workers.size === 1 ? '' : 's'}: streams inside workers are not captured.`;
+}
+
+/**
+ * Our own failures, in the page's hook or the background: the capture may be missing what the
+ * failing code would have recorded, so the panel says so instead of looking complete.
+ */
+export function internalErrorsBanner(errors: readonly InternalErrorReport[]): string | null {
+  if (errors.length === 0) return null;
+  const total = errors.reduce((n, e) => n + e.count, 0);
+  const first = errors[0]!;
+  const places = errors.length === 1 ? first.where : `${first.where} and ${errors.length - 1} other place${errors.length === 2 ? '' : 's'}`;
+  return `The inspector's own code failed ${total} time${total === 1 ? '' : 's'} (${places}: ${first.message}). What it shows may be incomplete; the page was not affected.`;
 }

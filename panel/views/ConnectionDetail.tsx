@@ -37,7 +37,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
             type="button"
             title="Answer the page's next request to this URL from this capture, with its original timing, instead of the network (arm faults first to reproduce a failure)"
             onClick={() => {
-              connection.replay(recordingOf(conn), 1);
+              void connection.replay(recordingOf(conn), 1);
               showNote('Replay armed: the page’s next matching request is answered from this capture', 4000);
             }}
           >

@@ -34,10 +34,10 @@ export function Toolbar({ store, connection, onImport }: { store: PanelStore; co
       </span>
       {!readOnly && state?.origin !== null && (
         <label title="Keep recording this site from page load on, even with DevTools closed">
-          <input type="checkbox" checked={state?.recordOnLoad ?? false} disabled={!state} onChange={(e) => connection?.setRecordOnLoad(e.currentTarget.checked)} /> Record from page load
+          <input type="checkbox" checked={state?.recordOnLoad ?? false} disabled={!state} onChange={(e) => void connection?.setRecordOnLoad(e.currentTarget.checked)} /> Record from page load
         </label>
       )}
-      <button type="button" onClick={() => connection?.clear()} title="Clear the capture of this tab" disabled={readOnly}>
+      <button type="button" onClick={() => void connection?.clear()} title="Clear the capture of this tab" disabled={readOnly}>
         Clear
       </button>
       <input

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { launchBrowser, EXTENSION_DIR } from './chromium';
 import type { Page } from 'playwright-core';
 import { openControl, tabIdOf, type Control } from './control';
-import { STOP_BY_DRIVER } from '../background/tests/second-tab-cancel';
+import { STOP_BY_DRIVER } from '../background/scenarios/second-tab-cancel';
 import { defaultDriver, loadDriver, type Driver } from './driver';
 import { buildReport, exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
 import type { CheckArgs } from './args';

@@ -5,22 +5,30 @@
  * What is no longer here is reported by the background as lost, never silently dropped.
  */
 import type { CaptureRecord } from '../core/trace/records';
+import type { InternalErrorReport } from '../protocol/internal-errors';
 
 const KEEP = 200;
 
+export interface Batch {
+  seq: number;
+  records: CaptureRecord[];
+  /** The hook's failures reported with these records. */
+  errors: InternalErrorReport[];
+}
+
 export interface Batches {
   next(): number;
-  add(records: CaptureRecord[]): { seq: number; records: CaptureRecord[] };
-  after(seq: number): Array<{ seq: number; records: CaptureRecord[] }>;
+  add(records: CaptureRecord[], errors?: InternalErrorReport[]): Batch;
+  after(seq: number): Batch[];
 }
 
 export function createBatches(): Batches {
   let seq = 0;
-  const ring: Array<{ seq: number; records: CaptureRecord[] }> = [];
+  const ring: Batch[] = [];
   return {
     next: () => seq + 1,
-    add(records) {
-      const b = { seq: (seq += 1), records };
+    add(records, errors = []) {
+      const b = { seq: (seq += 1), records, errors };
       ring.push(b);
       if (ring.length > KEEP) ring.shift();
       return b;

@@ -12,6 +12,8 @@ import { UNTRUSTED_PREFIX, PAGE_CONN } from '../core/trace/model';
 export interface HookIdentity {
   /** Filters one batch; the first batch pins the hook id. */
   check(hook: string, records: CaptureRecord[]): CaptureRecord[];
+  /** Whether a batch comes from the pinned (real) hook: only its error reports are kept. */
+  pinned(hook: string): boolean;
 }
 
 export function createHookIdentity(): HookIdentity {
@@ -28,5 +30,6 @@ export function createHookIdentity(): HookIdentity {
       }
       return out;
     },
+    pinned: (hook) => pinned !== null && hook === pinned,
   };
 }

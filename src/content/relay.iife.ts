@@ -3,11 +3,12 @@
  * forwards capture data only, after rebuilding every record from known fields (the page can
  * post anything on the hook's channel), and passes commands from the extension to the hook.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, isBackgroundToRelay, isHookCaptureBatch, message, type BackgroundToRelay, type CommandToHook, type HookSetRecording, type RelayCaptureMessage, type RelayHelloMessage, type RelayToBackground, type RelayViewMessage } from '../messages';
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
+import { sanitizeInternalErrors } from '../protocol/internal-errors';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
-import { createReconnectingPort } from '../adapters/port';
+import { createReconnectingPort } from '../protocol/adapters/reconnecting-port';
 import { createHookIdentity } from './hook-identity';
-import { createBatches } from './batches';
+import { createBatches, type Batch } from './batches';
 import { createViewObserver } from './view-observer';
 
 declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
@@ -24,7 +25,7 @@ let recording = false;
  * The background names connections as the panel does, `<docId>:<hook id>`. A fault aimed at
  * one connection reaches the hook of that document only, with the hook's own id.
  */
-function forThisDocument(cmd: CommandToHook): CommandToHook | null {
+function forThisDocument(cmd: HookCommand): HookCommand | null {
   if (cmd.type !== 'arm-fault' || cmd.fault.scope.kind !== 'connection') return cmd;
   const prefix = `${docId}:`;
   const id = cmd.fault.scope.connectionId;
@@ -35,7 +36,7 @@ function forThisDocument(cmd: CommandToHook): CommandToHook | null {
 const identity = createHookIdentity();
 // What the page shows, sampled only while the tab records (see view-observer).
 const view = createViewObserver((samples) => {
-  if (recording) port.post(message<RelayViewMessage>({ type: 'view', samples }));
+  if (recording) port.post(relayToBackground.make('view', { samples }));
 });
 const batches = createBatches();
 /**
@@ -46,74 +47,83 @@ let awaitingResend = true;
 let resendTimer: ReturnType<typeof setTimeout> | null = null;
 let lastPosted = 0;
 
+function postBatch(b: Batch): void {
+  port.post(relayToBackground.make('capture', { seq: b.seq, records: b.records, ...(b.errors.length > 0 ? { errors: b.errors } : {}) }));
+  lastPosted = b.seq;
+}
+
 function postAfter(seq: number): void {
   for (const b of batches.after(seq)) {
-    port.post(message<RelayCaptureMessage>({ type: 'capture', seq: b.seq, records: b.records }));
-    lastPosted = b.seq;
+    postBatch(b);
   }
 }
 
-function toHook(cmd: CommandToHook): void {
+function toHook(cmd: HookCommand): void {
   // Firefox hands page scripts only objects cloned into the page's compartment.
   const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
   window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
 }
 
-const port = createReconnectingPort<BackgroundToRelay, RelayToBackground>({
+const port = createReconnectingPort({
   name: RELAY_PORT,
-  isIncoming: isBackgroundToRelay,
-  onMessage(received) {
-    if (received.type === 'resend') {
-      awaitingResend = false;
-      if (resendTimer) clearTimeout(resendTimer);
-      postAfter(received.after);
-      return;
-    }
-    const cmd = forThisDocument(received);
-    if (!cmd) return;
-    if (cmd.type === 'set-recording') {
-      recording = cmd.recording;
-      if (recording) view.start();
-      else view.stop();
-    }
-    toHook(cmd);
-  },
-  onConnect(first) {
-    awaitingResend = true;
-    // A background that never answers must not hold capture back for good.
-    if (resendTimer) clearTimeout(resendTimer);
-    resendTimer = setTimeout(() => {
-      if (!awaitingResend) return;
-      awaitingResend = false;
-      postAfter(lastPosted);
-    }, 3000);
-    port.post(message<RelayHelloMessage>({ type: 'hello', url: location.href, docId, firstConnect: first, nextSeq: batches.next() }));
-  },
   // The extension was reloaded or removed: this page's hook must stop capturing for nobody.
   onGone() {
     recording = false;
     view.stop();
-    toHook(message<HookSetRecording>({ type: 'set-recording', recording: false }));
+    toHook(hookCommands.make('set-recording', { recording: false }));
   },
+});
+
+port.onMessage((raw) => {
+  const received = backgroundToRelay.parse(raw);
+  if (!received) return;
+  if (received.type === 'resend') {
+    awaitingResend = false;
+    if (resendTimer) clearTimeout(resendTimer);
+    postAfter(received.after);
+    return;
+  }
+  if (!isHookCommand(received)) return;
+  const cmd = forThisDocument(received);
+  if (!cmd) return;
+  if (cmd.type === 'set-recording') {
+    recording = cmd.recording;
+    if (recording) view.start();
+    else view.stop();
+  }
+  toHook(cmd);
+});
+
+port.onConnect((first) => {
+  awaitingResend = true;
+  // A background that never answers must not hold capture back for good.
+  if (resendTimer) clearTimeout(resendTimer);
+  resendTimer = setTimeout(() => {
+    if (!awaitingResend) return;
+    awaitingResend = false;
+    postAfter(lastPosted);
+  }, 3000);
+  port.post(relayToBackground.make('hello', { url: location.href, docId, firstConnect: first, nextSeq: batches.next() }));
 });
 
 window.addEventListener(HOOK_TO_RELAY_EVENT, (e) => {
   if (!recording) return;
-  const batch: unknown = (e as CustomEvent<unknown>).detail;
-  if (!isHookCaptureBatch(batch)) return;
+  const batch = hookToRelay.parse((e as CustomEvent<unknown>).detail);
+  if (!batch) return;
   const records: CaptureRecord[] = [];
   for (const raw of batch.records.slice(0, LIMITS.recordsPerBatch)) {
     const r = sanitizeRecord(raw, LIMITS);
     if (r) records.push(r);
   }
   const checked = identity.check(batch.hook, records);
-  if (checked.length === 0) return;
-  const b = batches.add(checked);
+  // Our hook's failures ride along with its records (and only a pinned hook's are kept).
+  const errors = identity.pinned(batch.hook) ? sanitizeInternalErrors(batch.errors) : [];
+  if (checked.length === 0 && errors.length === 0) return;
+  const b = batches.add(checked, errors);
   // Reconnect first if the port dropped (worker restart): that starts a new wait for `resend`.
   port.connect();
   if (awaitingResend) return;
-  port.post(message<RelayCaptureMessage>({ type: 'capture', seq: b.seq, records: b.records }));
-  lastPosted = b.seq;
+  postBatch(b);
 });
 
 // Connect at once so the background knows about this document (and a navigation) before any

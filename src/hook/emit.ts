@@ -5,7 +5,7 @@
  * document_start, before any page script runs: a page that later replaces `dispatchEvent`,
  * `CustomEvent` or `setTimeout` cannot intercept or break our channel.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, isCommandToHook, message, type CommandToHook, type HookCaptureBatch } from '../messages';
+import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import type { CaptureRecord } from '../core/trace/records';
 import { safely } from './safely';
 
@@ -20,7 +20,7 @@ export interface Emitter {
   now(): number;
   emit(conn: string, body: RecordBody, time?: number): void;
   /** Other commands from the extension (faults) go to this listener. */
-  onCommand(listener: (cmd: Exclude<CommandToHook, { type: 'set-recording' }>) => void): void;
+  onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void): void;
 }
 
 const FLUSH_DELAY_MS = 10;
@@ -52,7 +52,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   /** Records of already-tracked connections dropped while dormant: reported when recording resumes. */
   let missed = 0;
   let everRecorded = false;
-  let commandListener: ((cmd: Exclude<CommandToHook, { type: 'set-recording' }>) => void) | null = null;
+  let commandListener: ((cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void) | null = null;
 
   /** `hello`: send even an empty batch, so the relay learns this hook's id before the page can post. */
   const flush = (hello = false): void => {
@@ -60,7 +60,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     if ((queue.length === 0 && !hello) || mode !== 'recording') return;
     const records = queue;
     queue = [];
-    const detail: HookCaptureBatch = message<HookCaptureBatch>({ type: 'capture', hook: prefix, records });
+    const detail = hookToRelay.make('capture', { hook: prefix, records });
     // A prototype-less init: the browser reads bubbles/cancelable/composed from it, and an
     // ordinary object would run getters a page put on Object.prototype (a read it can see).
     const init = { __proto__: null, detail } as CustomEventInit;
@@ -72,8 +72,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       RELAY_TO_HOOK_EVENT,
       (e: Event) =>
         safely(() => {
-          const cmd = (e as CustomEvent<unknown>).detail;
-          if (!isCommandToHook(cmd)) return;
+          const cmd = hookCommands.parse((e as CustomEvent<unknown>).detail);
+          if (!cmd) return;
           if (cmd.type !== 'set-recording') {
             commandListener?.(cmd);
             return;

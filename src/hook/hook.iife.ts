@@ -11,8 +11,6 @@ import { installEventSource } from './eventsource';
 import { installXhr } from './xhr';
 import { installPageSignals } from './page-signals';
 import { createFaultEngine } from './faults';
-import { parseFaultSpec } from '../core/faults/spec';
-import { parseRecording } from '../core/replay/recording';
 import { createReplays } from './replay';
 import { safely } from './safely';
 
@@ -30,15 +28,11 @@ if (emitter) {
   safely(() => installPageSignals(g, emitter));
   emitter.onCommand((cmd) =>
     safely(() => {
-      if (cmd.type === 'arm-replay') {
-        const parsed = parseRecording(cmd.recording);
-        if (parsed.ok) replays.arm(parsed.recording, cmd.scale);
-      } else if (!faults) {
-        return;
-      } else if (cmd.type === 'arm-fault') {
-        const parsed = parseFaultSpec(cmd.fault);
-        if (parsed.ok) faults.arm(parsed.spec);
-      } else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);
+      // Commands arrive parsed (emit.ts checks each one once, where it enters the page).
+      if (cmd.type === 'arm-replay') replays.arm(cmd.recording, cmd.scale);
+      else if (!faults) return;
+      else if (cmd.type === 'arm-fault') faults.arm(cmd.fault);
+      else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);
       else faults.release(cmd.faultId, cmd.deliver);
     }),
   );

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/server';
 import { generateTokens } from '../../demo/model';
-import { message, type PanelArmFault } from '../../src/messages';
+import { panelSide } from '../../src/protocol/panel';
 import type { FaultSpec } from '../../src/core/faults/spec';
 import { assertFirefoxReady, launchFirefox, waitForRow, waitInPanel, type FirefoxSession, type PanelView } from '../harness/firefox';
 import { ES_PROBE, FETCH_PROBE, WS_PROBE } from '../harness/drop-probes';
@@ -117,11 +117,8 @@ describe('the standalone panel page for a tab (moz-extension://…/panel/index.h
   let tabId: number;
   let n = 0;
 
-  /** Arms a fault through a second panel port of the standalone page, as the panel's form does. */
-  const arm = async (fault: FaultSpec) => {
-    const msg = message<PanelArmFault>({ type: 'arm-fault', tabId, fault });
-    await panel.evaluate(`(window.__dsiControl ??= browser.runtime.connect({ name: 'dsi-panel' })).postMessage(${JSON.stringify(msg)})`);
-  };
+  /** Arms a fault with the panel's own request, as the panel's form does. */
+  const arm = (fault: FaultSpec) => ff.sendToBackground(panelSide.out.make('arm-fault', { tabId, fault }));
   const drop = (after: number): FaultSpec => ({ id: `drop-${++n}`, kind: 'drop', trigger: { kind: 'after-events', count: after }, scope: { kind: 'tab' }, probability: 1, once: true });
 
   beforeAll(async () => {

@@ -35,13 +35,9 @@ async function workerHeapMb(): Promise<number> {
 describe('many tabs streaming at once', () => {
   it(`${TABS} tabs × ${TPS} events/s for ${SECONDS} s: nothing lost, memory bounded`, { timeout: (SECONDS + 90) * 1000 }, async () => {
     // Record the demo origin from page load, so the tabs record with no panel open.
-    await s.control.page.evaluate(() => undefined);
     const origin = `${s.demo.url}/`;
     await s.page.goto(origin);
-    await (s.control as unknown as { page: Page }).page.evaluate(
-      ({ tabId }) => (window as unknown as { __dsiSend(m: object): void }).__dsiSend({ type: 'set-record-on-load', tabId, enabled: true }),
-      { tabId: s.control.tabId },
-    );
+    await s.control.setRecordOnLoad(true);
     const pages: Page[] = [];
     const prompts: string[] = [];
     for (let i = 0; i < TABS; i++) {

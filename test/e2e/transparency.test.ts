@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
-import { HOOK_TO_RELAY_EVENT } from '../../src/messages';
+import { HOOK_TO_RELAY_EVENT } from '../../src/protocol/page';
 import { BODIES, startTransparencyServer, type TransparencyServer } from './transparency/server';
 
 type Log = unknown[];

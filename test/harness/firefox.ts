@@ -14,6 +14,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { BRIDGE_GLOBAL } from '../../src/protocol/adapters/page-bridge';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist/firefox');
@@ -51,6 +52,8 @@ export interface FirefoxSession {
   tabIdOf(page: Page): Promise<number>;
   /** The standalone panel page (`panel/index.html?tabId=N`) in a new background tab. */
   openStandalonePanel(tabId: number): Promise<Page & PanelView>;
+  /** Posts a message built by the protocol kit to the background, through the panel page's bridge. */
+  sendToBackground(msg: object): Promise<void>;
   /** Opens DevTools on `page`'s tab and shows the Durable Sessions panel in it. */
   openDevToolsPanel(page: Page): Promise<PanelView>;
   closeDevTools(page: Page): Promise<void>;
@@ -128,6 +131,25 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
 
   const tabOf = (page: Page) => `gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(page.url())})`;
 
+  /** Opens one of the extension's pages in a tab and waits until `ready` holds in it. */
+  const openExtensionPage = async (url: string, ready: string): Promise<Page> => {
+    // Opened by the browser window with the system principal: the way a user's click would.
+    await chrome(`void gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal(), inBackground: true })`);
+    // Puppeteer lists the tab but keeps reporting about:blank for moz-extension pages: ask each.
+    for (let i = 0; i < 100; i++) {
+      for (const p of await browser.pages()) {
+        const href = await p.evaluate('location.href').catch(() => null);
+        if (href === url) {
+          await p.waitForFunction(ready, { timeout: 10_000 });
+          return p;
+        }
+      }
+      await sleep(100);
+    }
+    throw new Error(`the extension page ${url} never opened`);
+  };
+  let controlPage: Page | null = null;
+
   return {
     browser,
     extensionId,
@@ -136,21 +158,13 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
     tabIdOf,
 
     async openStandalonePanel(tabId) {
-      const url = `${extensionOrigin}/panel/index.html?tabId=${tabId}`;
-      // Opened by the browser window with the system principal: the way a user's click would.
-      await chrome(`void gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal(), inBackground: true })`);
-      // Puppeteer lists the tab but keeps reporting about:blank for moz-extension pages: ask each.
-      for (let i = 0; i < 100; i++) {
-        for (const p of await browser.pages()) {
-          const href = await p.evaluate('location.href').catch(() => null);
-          if (href === url) {
-            await p.waitForFunction(`document.querySelector('#app')?.childElementCount > 0`, { timeout: 10_000 });
-            return p as Page & PanelView;
-          }
-        }
-        await sleep(100);
-      }
-      throw new Error(`the standalone panel page ${url} never opened`);
+      return (await openExtensionPage(`${extensionOrigin}/panel/index.html?tabId=${tabId}`, `document.querySelector('#app')?.childElementCount > 0`)) as Page & PanelView;
+    },
+
+    async sendToBackground(msg) {
+      // The panel page opened without a tab bridges the panel's port (src/protocol/adapters/page-bridge.ts).
+      controlPage ??= await openExtensionPage(`${extensionOrigin}/panel/index.html`, `typeof window.${BRIDGE_GLOBAL} === 'object'`);
+      await controlPage.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(msg)})`);
     },
 
     async openDevToolsPanel(page) {

@@ -38,7 +38,8 @@ export interface Flag {
   learnMore: string;
 }
 
-export type TestId = 'reconnect-resume' | 'multi-surface' | 'second-tab-cancel';
+export const TEST_IDS = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'] as const;
+export type TestId = (typeof TEST_IDS)[number];
 export type VerdictKind = 'pass' | 'fail' | 'inconclusive';
 
 export interface Verdict {

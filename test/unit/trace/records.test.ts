@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeRecord } from '../../../src/core/trace/records';
-import { LIMITS } from '../../../src/messages';
+import { LIMITS } from '../../../src/protocol/page';
 
 const open = { type: 'open', conn: 'a-1', time: 1, kind: 'fetch', url: 'http://x/', method: 'POST', requestHeaders: [['content-type', 'application/json']], requestBodySize: 12, requestBodyPreview: '{"a":1}', detail: null };
 
