@@ -12,7 +12,7 @@
 import type { CaptureRecord } from './core/trace/records';
 import type { TabSnapshot } from './core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from './core/trace/session';
-import type { TestId } from './core/analysis/types';
+import { TEST_IDS, type TestId } from './core/analysis/types';
 import type { ViewObservation, ViewSample } from './core/view/sample';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 import { parseRecording, type ReplayRecording } from './core/replay/recording';
@@ -108,8 +108,6 @@ export interface RunTestOptions {
   /** The check runner's driver presses stop itself, then reports it with `stop-pressed`. */
   externalStop: boolean;
 }
-
-const TEST_IDS: readonly TestId[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
 
 /** Rebuilds test options from a message: numbers bounded, URLs http(s) only. */
 export function parseRunTestOptions(x: unknown): Partial<RunTestOptions> {

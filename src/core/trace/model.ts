@@ -8,7 +8,8 @@ import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
+export const CONNECTION_STATES = ['connecting', 'open', 'reconnecting', 'ended'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 export interface ConnectionSummary {
   /** Unique within the tab: the hook's id, namespaced by the document it came from. */
