@@ -24,7 +24,8 @@
 import { contentTypeOf, isStreamingContentType } from '../trace/model';
 import { CONNECTION_KINDS, type ConnectionKind, type Header } from '../trace/records';
 import { base64ToBytes } from './base64';
-import { failure, formatPath, ImportFailure, utf8Length } from './json-stream';
+import { failure, formatPath, ImportFailure } from './json-stream';
+import { utf8Length } from '../trace/bytes';
 import { parseSseBlock, splitSseBlocks } from './sse-split';
 import { TRACE_FORMAT, TRACE_VERSION, type ImportLimits, type ImportResult } from './trace-format';
 import { FIELD_LIMITS, isValidBase64, toImportError, validateTrace } from './trace-validate';
