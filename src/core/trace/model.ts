@@ -7,12 +7,13 @@ import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageS
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
+import { connectionId, parseConnectionId } from './connection-id';
 
 export const CONNECTION_STATES = ['connecting', 'open', 'reconnecting', 'ended'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 export interface ConnectionSummary {
-  /** Unique within the tab: the hook's id, namespaced by the document it came from. */
+  /** Unique within the tab: the hook's id, namespaced by the document it came from (`connectionId`). */
   id: string;
   kind: ConnectionKind;
   url: string;
@@ -99,7 +100,7 @@ export const UNTRUSTED_PREFIX = 'untrusted~';
 
 /** Whether a connection's records may have been forged by the page (see content/hook-identity). */
 export function isUntrusted(c: Pick<ConnectionSummary, 'id'>): boolean {
-  return c.id.includes(`:${UNTRUSTED_PREFIX}`);
+  return parseConnectionId(c.id)?.conn.startsWith(UNTRUSTED_PREFIX) ?? false;
 }
 
 export interface ConnectionCapture {
@@ -200,7 +201,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
  */
 export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): ConnectionSummary | null {
   if (r.type === 'page' || (r.type === 'fault' && r.conn === PAGE_CONN)) return null;
-  const id = `${docId}:${r.conn}`;
+  const id = connectionId(docId, r.conn);
   if (r.type === 'open') {
     if (tab.has(id)) return null;
     const summary = newSummary(id, r);
@@ -267,7 +268,7 @@ export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = [], fau
 /** A fault record as the tab-level list keeps it, or null for other records. */
 export function firedFaultOf(docId: string, r: CaptureRecord): FiredFault | null {
   if (r.type !== 'fault') return null;
-  return { id: r.faultId, kind: r.fault, time: r.time, connectionId: r.conn === PAGE_CONN ? null : `${docId}:${r.conn}`, detail: r.detail };
+  return { id: r.faultId, kind: r.fault, time: r.time, connectionId: r.conn === PAGE_CONN ? null : connectionId(docId, r.conn), detail: r.detail };
 }
 
 /** Page records fold into the tab's signal list; other records are not signals (null). */
