@@ -120,7 +120,8 @@ function chunkEvents(chunks: unknown[], text: string, bytes: Uint8Array | null):
   const out: Ev[] = [];
   let at = 0;
   const total = bytes ? bytes.length : text.length;
-  const decoder = new TextDecoder();
+  // Each chunk is decoded on its own: a text chunk that starts with U+FEFF keeps it (the default strips it as a BOM).
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for (const c of chunks) {
     const time = num(get(c, 'time'));
     const size = num(get(c, 'size'));
