@@ -3,20 +3,13 @@
  * an imported trace. Each is one `TabData`, so every view reads the same shape whichever it is;
  * only the live one keeps changing, and only the live one can be acted on (faults, tests, clear).
  */
-import { applyRecord, firedFaultOf, pageSignalOf, tabFromSnapshot, type FiredFault, type PageSignalEvent, type TabCapture, type TabSnapshot } from '../src/core/trace/model';
-import type { CaptureRecord } from '../src/core/trace/records';
+import type { PageSignalEvent, TabState } from '../src/core/trace/model';
 import type { SessionInfo, TestRunRecord } from '../src/core/trace/session';
-import type { ViewSample } from '../src/core/view/sample';
 
-export interface TabData {
-  capture: TabCapture;
-  signals: PageSignalEvent[];
-  /** Every fault that fired, connection faults and page-wide ones (offline windows) alike. */
-  faults: FiredFault[];
-  testRuns: TestRunRecord[];
-  /** What the page showed (live captures; stored sessions and traces may lack it). */
-  view: ViewSample[];
-}
+/** What every view reads: the core's `TabState`, whichever source it came from. */
+export type TabData = TabState;
+/** The live tab is folded into with the core's `foldRecords`, the background's own fold. */
+export { emptyTabState as emptyTabData, tabStateOf as tabDataOf } from '../src/core/trace/model';
 
 export interface ImportedSession {
   info: SessionInfo;
@@ -27,31 +20,6 @@ export type Source =
   | { kind: 'live' }
   | { kind: 'stored'; info: SessionInfo; data: TabData }
   | { kind: 'imported'; fileName: string; sessions: ImportedSession[]; index: number; warnings: string[] };
-
-export function emptyTabData(): TabData {
-  return { capture: new Map(), signals: [], faults: [], testRuns: [], view: [] };
-}
-
-export function tabDataOf(snapshot: TabSnapshot): TabData {
-  return { capture: tabFromSnapshot(snapshot), signals: [...(snapshot.signals ?? [])], faults: [...(snapshot.faults ?? [])], testRuns: [...(snapshot.testRuns ?? [])], view: [...(snapshot.view ?? [])] };
-}
-
-/**
- * Folds a batch as the background does (`capture.apply`): page signals and fired faults go to
- * the tab-level lists, everything else (connection faults too) into the connections.
- */
-export function foldRecords(data: TabData, docId: string, records: CaptureRecord[]): void {
-  for (const r of records) {
-    const signal = pageSignalOf(docId, r);
-    if (signal) {
-      data.signals.push(signal);
-      continue;
-    }
-    const fault = firedFaultOf(docId, r);
-    if (fault) data.faults.push(fault);
-    applyRecord(data.capture, docId, r);
-  }
-}
 
 /** Adds a finished test run once (the background may also resend it in a later snapshot). */
 export function addTestRun(data: TabData, run: TestRunRecord): void {

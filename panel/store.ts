@@ -1,10 +1,10 @@
 /**
  * Panel state: a signals store assembled from small factories (filter, selection, search,
  * timeline) and fed by one `applyMessage`, so it is tested without a DOM.
- * The capture is folded with the core's `applyRecord`, the very function the background uses.
+ * The capture is folded with the core's `foldRecords`, the very function the background uses.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { ConnectionCapture, TabCapture } from '../src/core/trace/model';
+import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
 import type { PanelEvent } from '../src/protocol/panel';
 import { appendView } from '../src/core/view/sample';
@@ -15,7 +15,7 @@ import { findMatches, stepMatch } from './logic/search';
 import { sortRows, type SortState } from './logic/sort';
 import type { Span } from './logic/timeline';
 import { evidenceTarget } from './logic/findings';
-import { addTestRun, emptyTabData, foldRecords, tabDataOf, type Source, type TabData } from './source';
+import { addTestRun, emptyTabData, tabDataOf, type Source, type TabData } from './source';
 import { createAnswerFieldStore, createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, createViewStore, type FindingsStore, type MainView } from './stores';
 
 export type DetailTab = 'events' | 'output' | 'request';

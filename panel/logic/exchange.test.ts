@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../src/core/trace/records';
-import { emptyTabData, foldRecords } from '../source';
+import { foldRecords } from '../../src/core/trace/model';
+import { emptyTabData } from '../source';
 import { buildExport, fallbackMeta, importErrorText, importFile, redactionLines, yieldingPieces } from './exchange';
 
 function capture() {

@@ -3,7 +3,7 @@
  * spec is checked by the core's own `parseFaultSpec`, so the panel never arms what the
  * background and the hook would refuse.
  */
-import { parseFaultSpec, type FaultKind, type FaultSpec } from '../../src/core/faults/spec';
+import { FAULT_KINDS as KINDS, parseFaultSpec, type FaultKind, type FaultSpec } from '../../src/core/faults/spec';
 
 export type TriggerKind = 'now' | 'after-events' | 'after-ms' | 'match';
 export type ScopeKind = 'connection' | 'tab' | 'session';
@@ -28,15 +28,18 @@ export interface FaultForm {
   seed: string;
 }
 
-export const FAULT_KINDS: { id: FaultKind; label: string; help: string }[] = [
-  { id: 'drop', label: 'Drop', help: 'the connection fails as on a network error' },
-  { id: 'stall', label: 'Stall', help: 'hold delivery, then deliver or drop' },
-  { id: 'offline', label: 'Offline', help: 'the page goes offline for a while' },
-  { id: 'latency', label: 'Latency', help: 'delay every chunk or frame' },
-  { id: 'bandwidth', label: 'Bandwidth', help: 'limit bytes per second' },
-  { id: 'rechunk', label: 'Rechunk', help: 'split chunks into small pieces' },
-  { id: 'truncate', label: 'Truncate', help: 'end the stream cleanly, early' },
-];
+/** Keyed by kind, so a kind added to the core cannot be missing from the form's menu. */
+const KIND_TEXT: Record<FaultKind, { label: string; help: string }> = {
+  drop: { label: 'Drop', help: 'the connection fails as on a network error' },
+  stall: { label: 'Stall', help: 'hold delivery, then deliver or drop' },
+  offline: { label: 'Offline', help: 'the page goes offline for a while' },
+  latency: { label: 'Latency', help: 'delay every chunk or frame' },
+  bandwidth: { label: 'Bandwidth', help: 'limit bytes per second' },
+  rechunk: { label: 'Rechunk', help: 'split chunks into small pieces' },
+  truncate: { label: 'Truncate', help: 'end the stream cleanly, early' },
+};
+
+export const FAULT_KINDS: { id: FaultKind; label: string; help: string }[] = KINDS.map((id) => ({ id, ...KIND_TEXT[id] }));
 
 export const TRIGGERS: { id: TriggerKind; label: string; unit: string }[] = [
   { id: 'now', label: 'now', unit: '' },

@@ -1,17 +1,16 @@
 /**
  * The background's capture of every tab: the live session of each tab (one page load), folded
- * with the core's `applyRecord`, written through to IndexedDB in batches, and brought back
+ * with the core's `foldRecords` (the panel's fold too), written through to IndexedDB in batches, and brought back
  * from IndexedDB when the service worker restarts. Browser-free apart from the store, so it is
  * tested in Node against fake-indexeddb.
  *
  * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
  * after a worker restart, completes before that tab's next records are folded.
  */
-import { PAGE_CONN, applyRecord, firedFaultOf, pageSignalOf, snapshotOf, type ConnectionSummary, type TabCapture, type TabSnapshot, type TraceEvent } from '../core/trace/model';
+import { PAGE_CONN, foldRecords, snapshotOf, tabFromSnapshot, type TabCapture, type TabSnapshot } from '../core/trace/model';
 import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
-import { tabFromSnapshot } from '../core/trace/model';
 import type { CaptureStore } from './store';
 import { appendView, type ViewSample } from '../core/view/sample';
 import type { Persister } from './persist';
@@ -120,43 +119,22 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
         const records: CaptureRecord[] = seq > last + 1
           ? [{ type: 'page', conn: PAGE_CONN, time: deps.now(), signal: 'capture-lost', detail: `${seq - last - 1} capture batch${seq - last - 1 === 1 ? ' was' : 'es were'} lost while the extension restarted` }, ...batch]
           : batch;
-        const accepted: CaptureRecord[] = [];
-        const changed = new Map<string, ConnectionSummary>();
-        const events: { connId: string; event: TraceEvent }[] = [];
         const s = tab.session;
-        for (const r of records) {
-          const signal = pageSignalOf(docId, r);
-          if (signal) {
-            s.signals.push(signal);
-            accepted.push(r);
-            continue;
-          }
-          const fault = firedFaultOf(docId, r);
-          if (fault) {
-            s.faults.push(fault);
-            accepted.push(r);
-            if (!fault.connectionId) continue;
-          }
-          const isNew = r.type === 'open' && !tab.capture.has(`${docId}:${r.conn}`);
-          const summary = applyRecord(tab.capture, docId, r);
-          if (!summary) continue;
-          if (!fault) accepted.push(r);
-          changed.set(summary.id, summary);
-          if (isNew) s.connections += 1;
-          if (r.type === 'data') {
-            events.push({ connId: summary.id, event: tab.capture.get(summary.id)!.events.at(-1)! });
-            s.events += 1;
-            s.bytes += r.size;
-          }
+        const folded = foldRecords({ capture: tab.capture, signals: s.signals, faults: s.faults }, docId, records, (r, summary) => {
           if (r.type === 'open' || r.type === 'response') {
             for (const id of correlationIds(summary)) if (!s.correlationIds.includes(id)) s.correlationIds.push(id);
           }
+        });
+        s.connections += folded.opened;
+        for (const { event } of folded.events) {
+          s.events += 1;
+          s.bytes += event.size;
         }
-        if (accepted.length > 0) {
+        if (folded.accepted.length > 0) {
           s.updatedAt = deps.now();
-          deps.persister.enqueue(s, changed.values(), events);
+          deps.persister.enqueue(s, folded.changed.values(), folded.events);
         }
-        return accepted;
+        return folded.accepted;
       });
     },
 

@@ -25,7 +25,8 @@ export type FlagId =
   | 'silence-without-heartbeat'
   | 'orchestrator-funnel';
 
-export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITIES = ['high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Flag {
   id: FlagId;
@@ -38,9 +39,11 @@ export interface Flag {
   learnMore: string;
 }
 
+/** The three validation tests: the one list that message guards and the trace validator check against. */
 export const TEST_IDS = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'] as const;
 export type TestId = (typeof TEST_IDS)[number];
-export type VerdictKind = 'pass' | 'fail' | 'inconclusive';
+export const VERDICT_KINDS = ['pass', 'fail', 'inconclusive'] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
 
 export interface Verdict {
   test: TestId;

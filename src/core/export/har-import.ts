@@ -22,15 +22,15 @@
  * checked in one place; structural HAR problems are reported with their HAR path.
  */
 import { contentTypeOf, isStreamingContentType } from '../trace/model';
-import type { ConnectionKind, Header } from '../trace/records';
+import { CONNECTION_KINDS, type ConnectionKind, type Header } from '../trace/records';
 import { base64ToBytes } from './base64';
-import { failure, formatPath, ImportFailure, utf8Length } from './json-stream';
+import { failure, formatPath, ImportFailure } from './json-stream';
+import { utf8Length } from '../trace/bytes';
 import { parseSseBlock, splitSseBlocks } from './sse-split';
 import { TRACE_FORMAT, TRACE_VERSION, type ImportLimits, type ImportResult } from './trace-format';
 import { FIELD_LIMITS, isValidBase64, toImportError, validateTrace } from './trace-validate';
 
 type Obj = Record<string, unknown>;
-const KINDS: readonly ConnectionKind[] = ['fetch', 'xhr', 'websocket', 'eventsource'];
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const get = (o: unknown, k: string): unknown => (isObj(o) && Object.hasOwn(o, k) ? o[k] : undefined);
@@ -62,7 +62,7 @@ function headersOf(x: unknown): Header[] {
 
 function kindOf(e: Obj, url: string, contentType: string | null, ds: unknown): ConnectionKind | null {
   const k = get(ds, 'kind');
-  if (typeof k === 'string' && (KINDS as readonly string[]).includes(k)) return k as ConnectionKind;
+  if (typeof k === 'string' && (CONNECTION_KINDS as readonly string[]).includes(k)) return k as ConnectionKind;
   const rt = typeof e._resourceType === 'string' ? e._resourceType.toLowerCase() : null;
   if (rt === 'websocket' || Array.isArray(e._webSocketMessages) || /^wss?:/i.test(url)) return 'websocket';
   if (rt === 'eventsource') return 'eventsource';
@@ -120,7 +120,8 @@ function chunkEvents(chunks: unknown[], text: string, bytes: Uint8Array | null):
   const out: Ev[] = [];
   let at = 0;
   const total = bytes ? bytes.length : text.length;
-  const decoder = new TextDecoder();
+  // Each chunk is decoded on its own: a text chunk that starts with U+FEFF keeps it (the default strips it as a BOM).
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for (const c of chunks) {
     const time = num(get(c, 'time'));
     const size = num(get(c, 'size'));

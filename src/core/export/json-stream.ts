@@ -11,6 +11,7 @@
  * Everything it throws is a `ImportFailure` carrying an `ImportError`.
  */
 import type { ImportError, ImportErrorKind, ImportLimits } from './trace-format';
+import { utf8Length } from '../trace/bytes';
 
 export class ImportFailure extends Error {
   readonly error: ImportError;
@@ -62,23 +63,6 @@ export function formatPath(segments: readonly (string | number)[]): string {
     else out += `[${JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}…` : s)}]`;
   }
   return out;
-}
-
-export function utf8Length(s: string, from = 0, to = s.length): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }
 
 export class BoundedJsonParser {

@@ -8,9 +8,9 @@
  * carry them before the code that produces them exists. `schemas/trace-v1.schema.json`
  * documents every field; keep the two in step.
  */
-import type { FaultKind as SpecFaultKind } from '../faults/spec';
+import { FAULT_KINDS } from '../faults/spec';
 import type { ConnectionSummary, PageSignalEvent, TraceEvent } from '../trace/model';
-import type { Evidence } from '../analysis/types';
+import type { Evidence, Severity, TestId, VerdictKind } from '../analysis/types';
 import type { ViewSample } from '../view/sample';
 
 export const TRACE_FORMAT = 'durable-sessions-trace';
@@ -75,10 +75,8 @@ export interface TraceSessionV1 {
  * 'server-cut' is a cut made by the server side (e.g. by a test proxy), so traces recorded by
  * later tools stay readable by this version.
  */
-export type TraceFaultKind = SpecFaultKind | 'server-cut';
-export const FAULT_KINDS: readonly TraceFaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate', 'server-cut'];
-/** The kinds the model (`FiredFault`) can hold. */
-export const SPEC_FAULT_KINDS: readonly SpecFaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'];
+export const TRACE_FAULT_KINDS = [...FAULT_KINDS, 'server-cut'] as const;
+export type TraceFaultKind = (typeof TRACE_FAULT_KINDS)[number];
 
 export type FaultParams = Record<string, string | number | boolean>;
 
@@ -98,10 +96,9 @@ export interface TraceFault {
 /** What a verdict or flag points at: a connection, some of its events, a moment, a quote. */
 export type { Evidence };
 
-export type TestName = 'reconnect-resume' | 'multi-surface' | 'second-tab-cancel';
-export const TEST_NAMES: readonly TestName[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
-export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'inconclusive'];
+/** The format names tests and verdicts as the analysis does (`TEST_IDS`, `VERDICT_KINDS`). */
+export type TestName = TestId;
+export type Verdict = VerdictKind;
 
 /** A run of one of the three validation tests (`TestRunRecord` + its `Verdict`, flattened). */
 export interface TraceTestRun {
@@ -119,8 +116,7 @@ export interface TraceTestRun {
   advice?: string | null;
 }
 
-export type FlagSeverity = 'high' | 'medium' | 'low';
-export const FLAG_SEVERITIES: readonly FlagSeverity[] = ['high', 'medium', 'low'];
+export type FlagSeverity = Severity;
 
 /** A passive finding (`analysis/types.ts` `Flag` fits as is). */
 export interface TraceFlag {

@@ -6,8 +6,8 @@
 import type { ConnectionSummary, FiredFault, TabSnapshot, TraceEvent } from '../trace/model';
 import type { Header } from '../trace/records';
 import type { SessionInfo, TestRunRecord } from '../trace/session';
+import { FAULT_KINDS } from '../faults/spec';
 import {
-  SPEC_FAULT_KINDS,
   TRACE_FORMAT,
   TRACE_VERSION,
   type TraceEnvironment,
@@ -110,7 +110,7 @@ function cloneSummary(s: ConnectionSummary): ConnectionSummary {
   };
 }
 
-const isSpecKind = (k: string): k is FiredFault['kind'] => (SPEC_FAULT_KINDS as readonly string[]).includes(k);
+const isSpecKind = (k: string): k is FiredFault['kind'] => (FAULT_KINDS as readonly string[]).includes(k);
 
 /**
  * A trace as the model holds it: one `SessionInfo` (counters recomputed) and one

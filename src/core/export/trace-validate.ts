@@ -4,19 +4,17 @@
  * problem and its JSON path. It never returns the input object or any object of it, never
  * throws, and bounds every count and string, so nothing hostile survives into the panel.
  */
-import type { ConnectionSummary, FiredFault, PageSignalEvent, ReconnectMark } from '../trace/model';
-import type { ConnectionKind, EndCause, Header, PageSignal } from '../trace/records';
+import { CONNECTION_STATES, type ConnectionSummary, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
+import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, type Header } from '../trace/records';
+import { FAULT_KINDS } from '../faults/spec';
+import { SEVERITIES, TEST_IDS, VERDICT_KINDS } from '../analysis/types';
 import { VIEW_LIMITS, type ViewSample } from '../view/sample';
 import { FORBIDDEN_KEYS, ImportFailure, failure, formatPath } from './json-stream';
 import {
   DEFAULT_IMPORT_LIMITS,
-  FAULT_KINDS,
-  FLAG_SEVERITIES,
-  SPEC_FAULT_KINDS,
-  TEST_NAMES,
+  TRACE_FAULT_KINDS,
   TRACE_FORMAT,
   TRACE_VERSION,
-  VERDICTS,
   type Evidence,
   type FaultParams,
   type ImportLimits,
@@ -51,10 +49,6 @@ export const FIELD_LIMITS = {
   viewSamples: MAX_VIEW_SAMPLES,
 } as const;
 
-const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
-const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
-const STATES: readonly ConnectionSummary['state'][] = ['connecting', 'open', 'reconnecting', 'ended'];
-const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function isValidBase64(s: string): boolean {
@@ -201,16 +195,16 @@ function summary(c: Checker, x: unknown): ConnectionSummary {
   const o = c.obj(x, 'a connection summary');
   return {
     id: c.str(o, 'id', FIELD_LIMITS.id),
-    kind: c.oneOf(o, 'kind', KINDS),
+    kind: c.oneOf(o, 'kind', CONNECTION_KINDS),
     url: c.str(o, 'url', FIELD_LIMITS.url),
     method: c.str(o, 'method', FIELD_LIMITS.method),
     startedAt: c.num(o, 'startedAt', { min: 0 }),
     status: c.numOrNull(o, 'status', { int: true, min: 0 }),
     contentType: c.strOrNull(o, 'contentType', FIELD_LIMITS.headerValue),
     streaming: c.bool(o, 'streaming'),
-    state: c.oneOf(o, 'state', STATES),
+    state: c.oneOf(o, 'state', CONNECTION_STATES),
     endedAt: c.numOrNull(o, 'endedAt', { min: 0 }),
-    end: c.oneOfOrNull(o, 'end', CAUSES),
+    end: c.oneOfOrNull(o, 'end', END_CAUSES),
     endDetail: c.strOrNull(o, 'endDetail', FIELD_LIMITS.detail),
     events: c.num(o, 'events', { int: true, min: 0 }),
     bytesIn: c.num(o, 'bytesIn', { int: true, min: 0 }),
@@ -231,7 +225,7 @@ function firedFault(c: Checker, x: unknown): FiredFault {
   const o = c.obj(x, 'a fired fault');
   return {
     id: c.str(o, 'id', FIELD_LIMITS.id),
-    kind: c.oneOf(o, 'kind', SPEC_FAULT_KINDS),
+    kind: c.oneOf(o, 'kind', FAULT_KINDS),
     time: c.num(o, 'time', { min: 0 }),
     connectionId: c.strOrNull(o, 'connectionId', FIELD_LIMITS.id),
     detail: c.strOrNull(o, 'detail', FIELD_LIMITS.detail),
@@ -280,7 +274,7 @@ function event(c: Checker, x: unknown, index: number): TraceEventV1 {
   const e: TraceEventV1 = {
     seq,
     time: c.num(o, 'time', { min: 0 }),
-    dir: c.oneOf(o, 'dir', ['in', 'out'] as const),
+    dir: c.oneOf(o, 'dir', DIRECTIONS),
     text,
     base64,
     size: c.num(o, 'size', { int: true, min: 0 }),
@@ -317,7 +311,7 @@ function signal(c: Checker, x: unknown): PageSignalEvent {
   const o = c.obj(x, 'a page signal');
   return {
     time: c.num(o, 'time', { min: 0 }),
-    signal: c.oneOf(o, 'signal', SIGNALS),
+    signal: c.oneOf(o, 'signal', PAGE_SIGNALS),
     detail: c.strOrNull(o, 'detail', FIELD_LIMITS.detail),
     docId: c.str(o, 'docId', FIELD_LIMITS.id),
   };
@@ -387,7 +381,7 @@ function params(c: Checker, x: unknown): FaultParams {
 
 function fault(c: Checker, x: unknown): TraceFault {
   const o = c.obj(x, 'a fault');
-  const f: TraceFault = { id: c.str(o, 'id', FIELD_LIMITS.id), kind: c.oneOf(o, 'kind', FAULT_KINDS), firedAt: c.num(o, 'firedAt', { min: 0 }), params: {} };
+  const f: TraceFault = { id: c.str(o, 'id', FIELD_LIMITS.id), kind: c.oneOf(o, 'kind', TRACE_FAULT_KINDS), firedAt: c.num(o, 'firedAt', { min: 0 }), params: {} };
   const sessionId = c.optStr(o, 'sessionId', FIELD_LIMITS.id);
   if (sessionId !== undefined) f.sessionId = sessionId;
   const connectionId = c.optStr(o, 'connectionId', FIELD_LIMITS.id);
@@ -400,9 +394,9 @@ function testRun(c: Checker, x: unknown): TraceTestRun {
   const o = c.obj(x, 'a test run');
   const r: TraceTestRun = {
     id: c.str(o, 'id', FIELD_LIMITS.id),
-    test: c.oneOf(o, 'test', TEST_NAMES),
+    test: c.oneOf(o, 'test', TEST_IDS),
     startedAt: c.num(o, 'startedAt', { min: 0 }),
-    verdict: c.oneOfOrNull(o, 'verdict', VERDICTS),
+    verdict: c.oneOfOrNull(o, 'verdict', VERDICT_KINDS),
     reason: c.str(o, 'reason', FIELD_LIMITS.message),
     evidence: c.list(o, 'evidence', FIELD_LIMITS.evidence, (e) => evidence(c, e)),
   };
@@ -419,7 +413,7 @@ function flag(c: Checker, x: unknown): TraceFlag {
   const o = c.obj(x, 'a flag');
   const f: TraceFlag = {
     id: c.str(o, 'id', FIELD_LIMITS.id),
-    severity: c.oneOf(o, 'severity', FLAG_SEVERITIES),
+    severity: c.oneOf(o, 'severity', SEVERITIES),
     message: c.str(o, 'message', FIELD_LIMITS.message),
     evidence: c.list(o, 'evidence', FIELD_LIMITS.evidence, (e) => evidence(c, e)),
   };

@@ -4,7 +4,9 @@
  * the trace (which records them). Pure and browser-free.
  */
 
-export type FaultKind = 'drop' | 'stall' | 'offline' | 'latency' | 'bandwidth' | 'rechunk' | 'truncate';
+/** What can be injected; the one list every guard, the trace validator and the schema follow. */
+export const FAULT_KINDS = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultTrigger =
   | { kind: 'now' }
@@ -44,8 +46,6 @@ export interface FaultSpec {
   /** Whether the fault fires once (on the first stream that triggers it) or on every stream. */
   once: boolean;
 }
-
-const KINDS: readonly FaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'];
 
 function finite(x: unknown, min: number, max: number): number | null {
   return typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max ? x : null;
@@ -92,7 +92,7 @@ export function parseFaultSpec(x: unknown): { ok: true; spec: FaultSpec } | { ok
   if (typeof x !== 'object' || x === null) return { ok: false, error: 'a fault must be an object' };
   const f = x as Record<string, unknown>;
   if (typeof f.id !== 'string' || f.id.length === 0 || f.id.length > 100) return { ok: false, error: 'fault id missing' };
-  if (!KINDS.includes(f.kind as FaultKind)) return { ok: false, error: `unknown fault kind ${JSON.stringify(f.kind)}` };
+  if (!(FAULT_KINDS as readonly unknown[]).includes(f.kind)) return { ok: false, error: `unknown fault kind ${JSON.stringify(f.kind)}` };
   const t = trigger(f.trigger);
   if (!t) return { ok: false, error: 'invalid trigger' };
   const sc = scope(f.scope);

@@ -1,15 +1,22 @@
-/** Byte arithmetic shared by the page hook (record sizes) and the panel (message sizes). */
+/** Byte arithmetic shared by the core (import offsets, HAR sizes) and the panel (message sizes). */
 
-/** UTF-8 length of a string without encoding it (a lone surrogate counts as 3, as TextEncoder's U+FFFD). */
-export function utf8Length(s: string): number {
+/**
+ * UTF-8 length of `s.slice(from, to)` without encoding it: what TextEncoder would give, so a
+ * lone surrogate (high or low) counts as 3, the bytes of the U+FFFD it is encoded as. A pair
+ * cut by `to` counts as a lone high surrogate, as TextEncoder sees the slice.
+ */
+export function utf8Length(s: string, from = 0, to = s.length): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
     } else n += 3;
   }
   return n;

@@ -7,11 +7,13 @@ import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageS
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
+import { connectionId, parseConnectionId } from './connection-id';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended';
+export const CONNECTION_STATES = ['connecting', 'open', 'reconnecting', 'ended'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 export interface ConnectionSummary {
-  /** Unique within the tab: the hook's id, namespaced by the document it came from. */
+  /** Unique within the tab: the hook's id, namespaced by the document it came from (`connectionId`). */
   id: string;
   kind: ConnectionKind;
   url: string;
@@ -80,14 +82,30 @@ export interface PageSignalEvent {
   docId: string;
 }
 
-export interface TabSnapshot {
-  connections: ConnectionCapture[];
+/**
+ * The tab-level lists beside a tab's connections, declared once for every form a capture takes:
+ * the stored session (`SessionInfo`), the snapshot sent and stored (`TabSnapshot`) and the
+ * capture being folded (`TabState`).
+ */
+export interface TabLists {
   signals: PageSignalEvent[];
   /** Every fault that fired in the tab, connection faults and page-wide ones alike. */
   faults: FiredFault[];
   testRuns: TestRunRecord[];
+}
+
+/** A tab's capture as it travels and is stored: plain arrays, so it survives structured cloning and JSON. */
+export interface TabSnapshot extends TabLists {
+  connections: ConnectionCapture[];
   /** What the page showed while recording (live captures; traces may lack it). */
   view?: ViewSample[];
+}
+
+/** A tab's capture as it is folded and shown: connections by id, so records find theirs. */
+export interface TabState extends TabLists {
+  capture: TabCapture;
+  /** What the page showed (live captures; stored sessions and traces may lack it). */
+  view: ViewSample[];
 }
 
 /** The pseudo connection id of page-level records. */
@@ -98,7 +116,7 @@ export const UNTRUSTED_PREFIX = 'untrusted~';
 
 /** Whether a connection's records may have been forged by the page (see content/hook-identity). */
 export function isUntrusted(c: Pick<ConnectionSummary, 'id'>): boolean {
-  return c.id.includes(`:${UNTRUSTED_PREFIX}`);
+  return parseConnectionId(c.id)?.conn.startsWith(UNTRUSTED_PREFIX) ?? false;
 }
 
 export interface ConnectionCapture {
@@ -199,7 +217,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
  */
 export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): ConnectionSummary | null {
   if (r.type === 'page' || (r.type === 'fault' && r.conn === PAGE_CONN)) return null;
-  const id = `${docId}:${r.conn}`;
+  const id = connectionId(docId, r.conn);
   if (r.type === 'open') {
     if (tab.has(id)) return null;
     const summary = newSummary(id, r);
@@ -255,6 +273,66 @@ export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): C
   return s;
 }
 
+/** What folding a batch changed; the background stores and forwards it, the panel needs none of it. */
+export interface FoldResult {
+  /** The records that changed the tab, in order (page signals and fired faults always do). */
+  accepted: CaptureRecord[];
+  /** The summaries that changed, each once. */
+  changed: Map<string, ConnectionSummary>;
+  /** How many connections the batch opened. */
+  opened: number;
+  /** The events the batch appended, with their connection. */
+  events: { connId: string; event: TraceEvent }[];
+}
+
+/**
+ * Folds a batch of one document's records into a tab, the one fold the background (which
+ * stores the result) and the panel (which shows it) both use: page signals and fired faults go
+ * to the tab-level lists, everything else (connection faults too) into the connections.
+ * `onApplied` sees each record that changed a connection, with that connection as it is just
+ * after the record (the background reads correlation ids from opens and responses there).
+ */
+export function foldRecords(
+  tab: Pick<TabState, 'capture' | 'signals' | 'faults'>,
+  docId: string,
+  records: readonly CaptureRecord[],
+  onApplied?: (r: CaptureRecord, summary: ConnectionSummary) => void,
+): FoldResult {
+  const out: FoldResult = { accepted: [], changed: new Map(), opened: 0, events: [] };
+  for (const r of records) {
+    const signal = pageSignalOf(docId, r);
+    if (signal) {
+      tab.signals.push(signal);
+      out.accepted.push(r);
+      continue;
+    }
+    const fault = firedFaultOf(docId, r);
+    if (fault) {
+      tab.faults.push(fault);
+      out.accepted.push(r);
+      if (fault.connectionId === null) continue;
+    }
+    const summary = applyRecord(tab.capture, docId, r);
+    if (!summary) continue;
+    if (!fault) out.accepted.push(r);
+    out.changed.set(summary.id, summary);
+    // applyRecord ignores an open of a connection it already has, so an applied open is a new one.
+    if (r.type === 'open') out.opened += 1;
+    if (r.type === 'data') out.events.push({ connId: summary.id, event: tab.capture.get(summary.id)!.events.at(-1)! });
+    onApplied?.(r, summary);
+  }
+  return out;
+}
+
+export function emptyTabState(): TabState {
+  return { capture: new Map(), signals: [], faults: [], testRuns: [], view: [] };
+}
+
+/** A snapshot as a state to fold into; the lists are copies, the connections are shared. */
+export function tabStateOf(snapshot: TabSnapshot): TabState {
+  return { capture: tabFromSnapshot(snapshot), signals: [...(snapshot.signals ?? [])], faults: [...(snapshot.faults ?? [])], testRuns: [...(snapshot.testRuns ?? [])], view: [...(snapshot.view ?? [])] };
+}
+
 export function tabFromSnapshot(snapshot: TabSnapshot): TabCapture {
   return new Map(snapshot.connections.map((c) => [c.summary.id, c]));
 }
@@ -266,7 +344,7 @@ export function snapshotOf(tab: TabCapture, signals: PageSignalEvent[] = [], fau
 /** A fault record as the tab-level list keeps it, or null for other records. */
 export function firedFaultOf(docId: string, r: CaptureRecord): FiredFault | null {
   if (r.type !== 'fault') return null;
-  return { id: r.faultId, kind: r.fault, time: r.time, connectionId: r.conn === PAGE_CONN ? null : `${docId}:${r.conn}`, detail: r.detail };
+  return { id: r.faultId, kind: r.fault, time: r.time, connectionId: r.conn === PAGE_CONN ? null : connectionId(docId, r.conn), detail: r.detail };
 }
 
 /** Page records fold into the tab's signal list; other records are not signals (null). */

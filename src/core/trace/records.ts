@@ -8,16 +8,25 @@
  * fields only (no prototype keys, no extra properties, bounded strings).
  */
 
-import type { FaultKind } from '../faults/spec';
+import { FAULT_KINDS, type FaultKind } from '../faults/spec';
 
-export type ConnectionKind = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
-export type Direction = 'in' | 'out';
+/*
+ * Each enumeration is one list, its type derived from it, so the record guards below, the
+ * trace validator and the trace schema (checked against these lists by a unit test) cannot
+ * disagree about which values exist.
+ */
+export const CONNECTION_KINDS = ['fetch', 'eventsource', 'websocket', 'xhr'] as const;
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
+export const DIRECTIONS = ['in', 'out'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
 /** Who or what ended a connection. */
-export type EndCause =
-  | 'clean' // the server ended the stream normally / WebSocket closed cleanly
-  | 'network-error' // the transport failed (reset, DNS, offline…)
-  | 'client-abort' // the app aborted it (AbortSignal, reader.cancel, ws.close(), es.close())
-  | 'server-close'; // WebSocket closed by the peer with a close frame
+export const END_CAUSES = [
+  'clean', // the server ended the stream normally / WebSocket closed cleanly
+  'network-error', // the transport failed (reset, DNS, offline…)
+  'client-abort', // the app aborted it (AbortSignal, reader.cancel, ws.close(), es.close())
+  'server-close', // WebSocket closed by the peer with a close frame
+] as const;
+export type EndCause = (typeof END_CAUSES)[number];
 
 export type Header = [name: string, value: string];
 
@@ -63,12 +72,15 @@ export interface DataRecord {
   id: string | null;
 }
 
+/** Lifecycle steps a state record reports. */
+export const STATE_CHANGES = ['open', 'reconnecting', 'closing'] as const;
+
 export interface StateRecord {
   type: 'state';
   conn: string;
   time: number;
   /** open / reconnecting (EventSource) / closing; with the readyState the app saw. */
-  state: 'open' | 'reconnecting' | 'closing';
+  state: (typeof STATE_CHANGES)[number];
   readyState: number | null;
   /** For an EventSource reconnect: the Last-Event-ID the browser will send. */
   lastEventId: string | null;
@@ -85,8 +97,15 @@ export interface EndRecord {
   reason: string | null;
 }
 
-/** Page-level signals the diagnosis needs: connectivity, visibility, unload, workers. */
-export type PageSignal = 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker' | 'capture-paused' | 'capture-lost';
+/**
+ * Page-level signals the diagnosis needs: connectivity, visibility, unload, workers, and the
+ * extension's own 'capture-paused' (the hook stopped recording) and 'capture-lost' (the
+ * background noticed relay batches that never arrived).
+ */
+export const PAGE_SIGNALS = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker', 'capture-paused', 'capture-lost'] as const;
+export type PageSignal = (typeof PAGE_SIGNALS)[number];
+/** Only the background says that capture was lost, never the page: a record claiming it is refused. */
+const SIGNALS_FROM_PAGE: readonly PageSignal[] = PAGE_SIGNALS.filter((s) => s !== 'capture-lost');
 
 export interface PageRecord {
   type: 'page';
@@ -110,13 +129,6 @@ export interface FaultRecord {
 }
 
 export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord | FaultRecord;
-
-const KINDS: readonly ConnectionKind[] = ['fetch', 'eventsource', 'websocket', 'xhr'];
-const CAUSES: readonly EndCause[] = ['clean', 'network-error', 'client-abort', 'server-close'];
-const STATES: readonly StateRecord['state'][] = ['open', 'reconnecting', 'closing'];
-const FAULTS: readonly FaultKind[] = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'];
-// 'capture-lost' is not here: only the background says that capture was lost, never the page.
-const SIGNALS: readonly PageSignal[] = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker', 'capture-paused'];
 
 export interface SanitizeLimits {
   stringBytes: number;
@@ -160,7 +172,7 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
   if (!conn || time === null) return null;
   switch (r.type) {
     case 'open': {
-      const kind = oneOf(r.kind, KINDS);
+      const kind = oneOf(r.kind, CONNECTION_KINDS);
       const url = str(r.url, limits.urlLength);
       if (!kind || url === null) return null;
       return {
@@ -183,7 +195,7 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
       };
     }
     case 'data': {
-      const dir = oneOf(r.dir, ['in', 'out'] as const);
+      const dir = oneOf(r.dir, DIRECTIONS);
       if (!dir) return null;
       return {
         type: 'data', conn, time, dir,
@@ -195,22 +207,22 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
       };
     }
     case 'state': {
-      const state = oneOf(r.state, STATES);
+      const state = oneOf(r.state, STATE_CHANGES);
       if (!state) return null;
       return { type: 'state', conn, time, state, readyState: num(r.readyState), lastEventId: str(r.lastEventId, 1024) };
     }
     case 'end': {
-      const cause = oneOf(r.cause, CAUSES);
+      const cause = oneOf(r.cause, END_CAUSES);
       if (!cause) return null;
       return { type: 'end', conn, time, cause, error: str(r.error, 1024), code: num(r.code), reason: str(r.reason, 1024) };
     }
     case 'page': {
-      const signal = oneOf(r.signal, SIGNALS);
+      const signal = oneOf(r.signal, SIGNALS_FROM_PAGE);
       if (!signal) return null;
       return { type: 'page', conn, time, signal, detail: str(r.detail, 2048) };
     }
     case 'fault': {
-      const fault = oneOf(r.fault, FAULTS);
+      const fault = oneOf(r.fault, FAULT_KINDS);
       const faultId = str(r.faultId, 100);
       if (!fault || !faultId) return null;
       return { type: 'fault', conn, time, faultId, fault, detail: str(r.detail, 1024) };

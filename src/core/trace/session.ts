@@ -2,10 +2,10 @@
  * A session as stored and listed: one page load of a tab with what ties its connections
  * together. Shared by the background (which stores it) and the panel (which lists it).
  */
-import type { FiredFault, PageSignalEvent } from './model';
+import type { TabLists } from './model';
 import type { TestId, Verdict } from '../analysis/types';
 
-export interface SessionInfo {
+export interface SessionInfo extends TabLists {
   id: string;
   tabId: number;
   /** Identifies one run of the browser: tab ids are reused after a restart, sessions are not. */
@@ -18,9 +18,6 @@ export interface SessionInfo {
   events: number;
   bytes: number;
   correlationIds: string[];
-  signals: PageSignalEvent[];
-  faults: FiredFault[];
-  testRuns: TestRunRecord[];
   /** Last capture batch stored per document (relay seq), to notice lost or repeated batches. */
   docSeqs?: Record<string, number>;
 }

@@ -5,6 +5,7 @@
  */
 import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../../../src/core/trace/model';
 import type { ConnectionKind } from '../../../src/core/trace/records';
+import { connectionId } from '../../../src/core/trace/connection-id';
 import type { ExportSession, TraceInput } from '../../../src/core/export/trace-model';
 import { mulberry32 } from '../../../src/core/faults/spec';
 import type { ViewSample } from '../../../src/core/view/sample';
@@ -87,7 +88,7 @@ export function genConnection(g: Gen, docId: string, n: number, start: number, o
   const sse = kind === 'eventsource' || g.bool(0.5);
   const contentType = kind === 'websocket' ? null : sse ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson';
   const status = kind === 'websocket' ? null : g.pick([200, 200, 201, 500]);
-  const id = `${docId}:c${n}`;
+  const id = connectionId(docId, `c${n}`);
   const reconnects = kind === 'eventsource' ? g.int(0, 2) : 0;
   const summary: ConnectionSummary = {
     id,
@@ -140,7 +141,7 @@ export function genSession(g: Gen, k: number, opts: GenOptions = {}): ExportSess
     signals: g.bool() ? [{ time: g.time(start), signal: 'offline', detail: null, docId }] : [],
     faults,
     testRuns: g.bool(0.4)
-      ? [{ id: `t${k}`, test: 'reconnect-resume', startedAt: start, endedAt: start + 5000, verdict: { test: 'reconnect-resume', verdict: 'fail', reason: 'no reconnect after the drop', evidence: [{ label: 'drop', connectionId: `${docId}:c0`, eventSeqs: [3], time: start + 1000 }], advice: 'Resume with Last-Event-ID.' } }]
+      ? [{ id: `t${k}`, test: 'reconnect-resume', startedAt: start, endedAt: start + 5000, verdict: { test: 'reconnect-resume', verdict: 'fail', reason: 'no reconnect after the drop', evidence: [{ label: 'drop', connectionId: connectionId(docId, 'c0'), eventSeqs: [3], time: start + 1000 }], advice: 'Resume with Last-Event-ID.' } }]
       : [],
   };
   // Most sessions carry what the page showed; some do not, like traces from before the view.

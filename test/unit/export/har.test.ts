@@ -101,6 +101,14 @@ describe('HAR import', () => {
     }
   });
 
+  it('keeps a text chunk that starts with U+FEFF in a body that also has binary chunks', async () => {
+    const c = capture('fetch', [{ base64: '/w==', size: 1 }, { text: '\ufeffhi', size: 5 }], { contentType: 'application/octet-stream', responseHeaders: [['content-type', 'application/octet-stream']] });
+    const input = { sessions: [{ info: { id: 's', tabId: 1, browserRun: 'r', url: 'https://a.test/', startedAt: 1, updatedAt: 2, correlationIds: [] }, snapshot: { connections: [c], signals: [], faults: [], testRuns: [] } }], environment: { browser: 'Chrome 126', extensionVersion: '0.1.0', pageUrl: 'https://a.test/' }, exportedAt: '2024-04-01T12:00:00.000Z' };
+    const r = await importTrace([...harChunks(exportHar(input, { redact: false }).har)]);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.trace.sessions[0]!.connections[0]!.events.map((e) => e.text ?? e.base64)).toEqual(['/w==', '\ufeffhi']);
+  });
+
   it('imports a Chrome-exported HAR: streaming entries only, one event per SSE message block', async () => {
     const r = await importTrace(fixture);
     if (!r.ok) throw new Error(r.error.message);
