@@ -1,7 +1,7 @@
 /** Command-line arguments of `durable-sessions check`, parsed and validated up front. */
-import type { TestId } from '../core/analysis/types';
+import { TEST_IDS, type TestId } from '../core/analysis/types';
 
-export const ALL_TESTS: TestId[] = ['reconnect-resume', 'multi-surface', 'second-tab-cancel'];
+export const ALL_TESTS: TestId[] = [...TEST_IDS];
 
 export interface CheckArgs {
   url: string;

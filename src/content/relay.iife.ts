@@ -6,6 +6,7 @@
 import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
 import { sanitizeInternalErrors } from '../protocol/internal-errors';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
+import { parseConnectionId } from '../core/trace/connection-id';
 import { createReconnectingPort } from '../protocol/adapters/reconnecting-port';
 import { createHookIdentity } from './hook-identity';
 import { createBatches, type Batch } from './batches';
@@ -27,10 +28,9 @@ let recording = false;
  */
 function forThisDocument(cmd: HookCommand): HookCommand | null {
   if (cmd.type !== 'arm-fault' || cmd.fault.scope.kind !== 'connection') return cmd;
-  const prefix = `${docId}:`;
-  const id = cmd.fault.scope.connectionId;
-  if (!id.startsWith(prefix)) return null;
-  return { ...cmd, fault: { ...cmd.fault, scope: { kind: 'connection', connectionId: id.slice(prefix.length) } } };
+  const id = parseConnectionId(cmd.fault.scope.connectionId);
+  if (id?.docId !== docId) return null;
+  return { ...cmd, fault: { ...cmd.fault, scope: { kind: 'connection', connectionId: id.conn } } };
 }
 
 const identity = createHookIdentity();
