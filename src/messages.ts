@@ -16,6 +16,7 @@ import type { TestId } from './core/analysis/types';
 import type { ViewObservation, ViewSample } from './core/view/sample';
 import { parseFaultSpec, type FaultSpec } from './core/faults/spec';
 import { parseRecording, type ReplayRecording } from './core/replay/recording';
+import type { InternalErrorReport } from './protocol/internal-errors';
 
 export const PROTOCOL_VERSION = 1;
 export const SOURCE = 'durable-sessions-inspector';
@@ -47,7 +48,13 @@ interface Envelope {
 
 // ── hook → relay ────────────────────────────────────────────────────────────────────────
 /** `hook` is the hook's random id for this document: the relay pins the first one it sees. */
-export type HookCaptureBatch = Envelope & { type: 'capture'; hook: string; records: CaptureRecord[] };
+export type HookCaptureBatch = Envelope & {
+  type: 'capture';
+  hook: string;
+  records: CaptureRecord[];
+  /** The hook's own failures since its last batch, counts not yet sent (untrusted: sanitizeInternalErrors). */
+  errors?: InternalErrorReport[];
+};
 
 // ── relay → background ──────────────────────────────────────────────────────────────────
 /** `seq` numbers the relay's batches per document, so a lost or repeated batch is noticed. */
