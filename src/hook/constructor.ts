@@ -3,18 +3,20 @@
  * that calls `onConstruct` with each new instance. `new`, subclassing, `instanceof`, statics and
  * `prototype` all reach the native class, and each instance is the native object itself.
  */
-import { replaceValue } from './define';
+import { construct, replaceValue } from './define';
 import { safely } from './safely';
 
 type G = Window & typeof globalThis;
 
-export function wrapConstructor<T extends object>(g: G, name: string, onConstruct: (instance: T, args: unknown[]) => void): boolean {
+/** `where` names the caller for safely()'s error counts. */
+export function wrapConstructor<T extends object>(g: G, name: string, onConstruct: (instance: T, args: unknown[]) => void, where = 'hook:constructor'): boolean {
   const Native = (g as unknown as Record<string, unknown>)[name];
   if (typeof Native !== 'function') return false;
   const proxy = new Proxy(Native as new (...args: unknown[]) => T, {
     construct(target, args: unknown[], newTarget) {
-      const instance = Reflect.construct(target, args, newTarget) as T;
-      safely(() => onConstruct(instance, args));
+      // The captured Reflect.construct: a page that replaces it later is neither called nor able to break us.
+      const instance = construct(target, args, newTarget) as T;
+      safely(() => onConstruct(instance, args), where);
       return instance;
     },
   });

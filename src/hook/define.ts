@@ -19,6 +19,16 @@ export function replaceValue(target: object, key: PropertyKey, value: unknown): 
   defineProperty(target, key, { ...desc, value });
 }
 
+/** The native getter of `key` on `proto`, captured so that a page replacing it later is not called. */
+export function getterOf(proto: object, key: PropertyKey): Function | undefined {
+  return getOwnPropertyDescriptor(proto, key)?.get;
+}
+
+/** Reads a property through a captured getter (undefined when the engine has none). */
+export function get(getter: Function | undefined, self: unknown): unknown {
+  return getter ? apply(getter, self, []) : undefined;
+}
+
 /** `get` receives the object the getter was read on as an argument (not as `this`). */
 export function replaceGetter(target: object, key: PropertyKey, get: (self: unknown) => unknown): void {
   const desc = getOwnPropertyDescriptor(target, key);

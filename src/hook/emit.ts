@@ -7,7 +7,9 @@
  */
 import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import type { CaptureRecord } from '../core/trace/records';
+import { apply } from './define';
 import { safely } from './safely';
+import { internalErrors } from './internal-errors';
 
 /** Distributes `Omit` over a union, so each record type keeps its own fields. */
 type WithoutStamp<R> = R extends unknown ? Omit<R, 'conn' | 'time'> : never;
@@ -54,21 +56,38 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   let everRecorded = false;
   let commandListener: ((cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void) | null = null;
 
+  /** Set while a batch is posted: an error recorded by the post itself must not schedule another. */
+  let flushing = false;
+
   /** `hello`: send even an empty batch, so the relay learns this hook's id before the page can post. */
   const flush = (hello = false): void => {
     scheduled = false;
-    if ((queue.length === 0 && !hello) || mode !== 'recording') return;
+    if (mode !== 'recording') return;
+    // Our own failures ride with the records (counts since the last batch), not in a channel of their own.
+    const errors = internalErrors.pending() ? internalErrors.take() : null;
+    if (queue.length === 0 && !hello && !errors?.length) return;
     const records = queue;
     queue = [];
-    const detail = hookToRelay.make('capture', { hook: prefix, records });
+    const detail = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}) });
     // A prototype-less init: the browser reads bubbles/cancelable/composed from it, and an
     // ordinary object would run getters a page put on Object.prototype (a read it can see).
     const init = { __proto__: null, detail } as CustomEventInit;
-    safely(() => Reflect.apply(dispatchEvent, win, [new CustomEventCtor(HOOK_TO_RELAY_EVENT, init)]));
+    flushing = true;
+    safely(() => apply(dispatchEvent, win, [new CustomEventCtor(HOOK_TO_RELAY_EVENT, init)]), 'hook:emit');
+    flushing = false;
   };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    apply(setTimeoutFn, win, [() => flush(), FLUSH_DELAY_MS]);
+  };
+  // A failure of ours seen while recording reaches the panel soon even if no record follows it.
+  internalErrors.onRecorded(() => {
+    if (mode === 'recording' && !flushing) schedule();
+  });
 
   safely(() =>
-    Reflect.apply(addEventListener, win, [
+    apply(addEventListener, win, [
       RELAY_TO_HOOK_EVENT,
       (e: Event) =>
         safely(() => {
@@ -88,10 +107,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
             everRecorded = true;
             flush(true);
           } else queue = [];
-        }),
-    ]),
+        }, 'hook:emit'),
+    ]), 'hook:emit',
   );
-  Reflect.apply(setTimeoutFn, win, [
+  apply(setTimeoutFn, win, [
     () => {
       if (mode !== 'pending') return;
       mode = 'dormant';
@@ -100,7 +119,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     PENDING_TIMEOUT_MS,
   ]);
 
-  const now = (): number => origin + Reflect.apply(perfNow, perf, []);
+  const now = (): number => origin + (apply(perfNow, perf, []) as number);
 
   return {
     // While pending, new connections are still wrapped so that their start is not missed.
@@ -120,10 +139,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       queue[queue.length] = { ...body, conn, time } as CaptureRecord;
       if (mode === 'pending') return;
       if (queue.length >= LIMITS.recordsPerBatch) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        Reflect.apply(setTimeoutFn, win, [() => flush(), FLUSH_DELAY_MS]);
-      }
+      else schedule();
     },
   };
 }

@@ -13,12 +13,15 @@
 import { createParser } from 'eventsource-parser';
 import { apply } from './define';
 import { safely } from './safely';
+import { internalErrors } from './internal-errors';
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
 
 type G = Window & typeof globalThis;
+
+const WHERE = 'hook:eventsource';
 
 export interface TakeoverHost {
   g: G;
@@ -47,7 +50,7 @@ export interface Takeover {
 export function startTakeover(h: TakeoverHost): Takeover {
   const { g } = h;
   const setTimeoutFn = g.setTimeout;
-  const later = (fn: () => void, ms: number) => apply(setTimeoutFn, g, [() => safely(fn), ms]);
+  const later = (fn: () => void, ms: number) => apply(setTimeoutFn, g, [() => safely(fn, WHERE), ms]);
   const origin = new g.URL(h.url).origin;
   let lastEventId = h.lastEventId;
   let retryMs = h.retryMs;
@@ -89,7 +92,11 @@ export function startTakeover(h: TakeoverHost): Takeover {
     if (lastEventId) headers['Last-Event-ID'] = lastEventId;
     const request = apply(h.nativeFetch, g, [h.url, { headers, credentials: h.withCredentials ? 'include' : 'same-origin', cache: 'no-store', signal: controller.signal }]) as Promise<Response>;
     request.then(
-      (res) => {
+      // A failure of ours here would otherwise reject the promise `then` returns, which nobody
+      // handles: the page would see an unhandledrejection.
+      (res) => safely(() => {
+        // A superseded response: its cancel may reject (the body already errored), which
+        // changes nothing for a connection nobody reads any more.
         if (closed || mine !== generation) return void res.body?.cancel().catch(() => undefined);
         const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         if (res.status !== 200 || type !== 'text/event-stream' || !res.body) return fail(`reconnect answered ${res.status} ${type || 'without a content type'}`);
@@ -111,13 +118,22 @@ export function startTakeover(h: TakeoverHost): Takeover {
           reader.read().then((r) => {
             if (closed || mine !== generation) return;
             if (r.done) return lose();
-            parser.feed(decoder.decode(r.value, { stream: true }));
+            try {
+              parser.feed(decoder.decode(r.value, { stream: true }));
+            } catch (err) {
+              // Not the network's failure but ours: counted, then handled like the lost
+              // connection it leaves behind.
+              internalErrors.record(WHERE, err);
+              throw err;
+            }
             return pump();
           });
+        // A read that fails is the connection lost: reconnect, as the browser does.
         pump().catch(() => {
           if (mine === generation) lose();
         });
-      },
+      }, WHERE),
+      // The request failed (network, abort): reconnect after the retry time, as the browser does.
       () => {
         if (mine === generation) lose();
       },

@@ -8,7 +8,7 @@
 import { coin, triggerFires, type FaultSpec } from '../core/faults/spec';
 import type { ConnectionKind } from '../core/trace/records';
 import type { Emitter } from './emit';
-import { replaceGetter } from './define';
+import { apply, replaceGetter } from './define';
 import { safely } from './safely';
 
 /** What a fault can do to one stream; each transport wrapper implements it. */
@@ -65,12 +65,12 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
   if (onLineDesc?.get) {
     const realOnLine = onLineDesc.get;
     replaceGetter(g.Navigator.prototype, 'onLine', (self) => {
-      const real = Reflect.apply(realOnLine, self, []) as boolean;
+      const real = apply(realOnLine, self, []) as boolean;
       return offlineUntil > 0 ? false : real;
     });
   }
 
-  const later = (fn: () => void, ms: number) => Reflect.apply(setTimeoutFn, g, [() => safely(fn), ms]);
+  const later = (fn: () => void, ms: number) => apply(setTimeoutFn, g, [() => safely(fn, 'hook:faults'), ms]);
 
   const record = (conn: string, spec: FaultSpec, detail: string) =>
     emitter.emit(conn, { type: 'fault', faultId: spec.id, fault: spec.kind, detail });
@@ -80,12 +80,12 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
     const wasOnline = offlineUntil === 0;
     offlineUntil = emitter.now() + ms;
     record('page', spec, `offline for ${ms} ms`);
-    if (wasOnline) Reflect.apply(dispatchEvent, g, [new EventCtor('offline')]);
+    if (wasOnline) apply(dispatchEvent, g, [new EventCtor('offline')]);
     for (const s of streams.values()) s.control.drop();
     later(() => {
       if (emitter.now() < offlineUntil - 1) return;
       offlineUntil = 0;
-      Reflect.apply(dispatchEvent, g, [new EventCtor('online')]);
+      apply(dispatchEvent, g, [new EventCtor('online')]);
     }, ms);
   };
 

@@ -17,15 +17,15 @@ import { safely } from './safely';
 const g = globalThis as Window & typeof globalThis;
 // The browser's own fetch, before we wrap it: the EventSource emulation reconnects with it.
 const nativeFetch = g.fetch;
-const emitter = safely(() => createEmitter(g));
+const emitter = safely(() => createEmitter(g), 'hook:emit');
 if (emitter) {
-  const faults = safely(() => createFaultEngine(g, emitter)) ?? null;
+  const faults = safely(() => createFaultEngine(g, emitter), 'hook:faults') ?? null;
   const replays = createReplays(g);
-  safely(() => installFetch(g, emitter, faults, replays));
-  safely(() => installWebSocket(g, emitter, faults));
-  safely(() => installEventSource(g, emitter, faults, nativeFetch));
-  safely(() => installXhr(g, emitter));
-  safely(() => installPageSignals(g, emitter));
+  safely(() => installFetch(g, emitter, faults, replays), 'hook:fetch');
+  safely(() => installWebSocket(g, emitter, faults), 'hook:websocket');
+  safely(() => installEventSource(g, emitter, faults, nativeFetch), 'hook:eventsource');
+  safely(() => installXhr(g, emitter), 'hook:xhr');
+  safely(() => installPageSignals(g, emitter), 'hook:page-signals');
   emitter.onCommand((cmd) =>
     safely(() => {
       // Commands arrive parsed (emit.ts checks each one once, where it enters the page).
@@ -34,6 +34,6 @@ if (emitter) {
       else if (cmd.type === 'arm-fault') faults.arm(cmd.fault);
       else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);
       else faults.release(cmd.faultId, cmd.deliver);
-    }),
+    }, 'hook:commands'),
   );
 }

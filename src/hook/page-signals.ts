@@ -6,17 +6,19 @@
  */
 import type { Emitter } from './emit';
 import { wrapConstructor } from './constructor';
+import { apply } from './define';
 import { safely } from './safely';
 
 type G = Window & typeof globalThis;
 
 const PAGE = 'page';
+const WHERE = 'hook:page-signals';
 
 export function installPageSignals(g: G, emitter: Emitter): void {
   const addEventListener = g.EventTarget.prototype.addEventListener;
   const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker', detail: string | null = null) =>
     emitter.emit(PAGE, { type: 'page', signal: name, detail });
-  const on = (target: EventTarget, type: string, fn: () => void) => Reflect.apply(addEventListener, target, [type, () => safely(fn)]);
+  const on = (target: EventTarget, type: string, fn: () => void) => apply(addEventListener, target, [type, () => safely(fn, WHERE)]);
 
   on(g, 'online', () => signal('online'));
   on(g, 'offline', () => signal('offline'));
@@ -28,6 +30,6 @@ export function installPageSignals(g: G, emitter: Emitter): void {
     const spec = args[0];
     return typeof spec === 'string' || spec instanceof g.URL ? new g.URL(String(spec), g.location.href).href : '(script)';
   };
-  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`));
-  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`));
+  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`), WHERE);
+  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`), WHERE);
 }

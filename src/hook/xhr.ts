@@ -8,11 +8,14 @@
 import type { Header } from '../core/trace/records';
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
-import { mimic, replaceValue } from './define';
+import { apply, mimic, replaceValue } from './define';
 import { safely } from './safely';
 import { utf8Length } from './encode';
+import { openConnection, type Connection } from './connection';
 
 type G = Window & typeof globalThis;
+
+const WHERE = 'hook:xhr';
 
 interface Pending {
   method: string;
@@ -21,9 +24,8 @@ interface Pending {
 }
 
 interface Tracked {
-  conn: string;
+  connection: Connection;
   seen: number;
-  ended: boolean;
   responded: boolean;
 }
 
@@ -56,7 +58,7 @@ export function installXhr(g: G, emitter: Emitter): void {
     if (text.length <= t.seen) return;
     const chunk = text.slice(t.seen);
     t.seen = text.length;
-    emitter.emit(t.conn, { type: 'data', dir: 'in', text: chunk, base64: null, size: utf8Length(chunk), event: null, id: null });
+    emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: chunk, base64: null, size: utf8Length(chunk), event: null, id: null });
   };
 
   const respond = (xhr: XMLHttpRequest, t: Tracked): void => {
@@ -64,25 +66,19 @@ export function installXhr(g: G, emitter: Emitter): void {
     t.responded = true;
     const headers = parseHeaders(xhr.getAllResponseHeaders());
     // XHR text is read anyway (responseText); a maybe-stream becomes a stream by its second chunk.
-    emitter.emit(t.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: streamDecision(headers, xhr.responseURL) === 'stream' });
+    emitter.emit(t.connection.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: streamDecision(headers, xhr.responseURL) === 'stream' });
   };
 
   // An XHR object can be opened and sent again: listeners are added once per object and act
   // on its current request.
   const current = new WeakMap<XMLHttpRequest, Tracked>();
 
-  const end = (t: Tracked, cause: 'clean' | 'client-abort' | 'network-error', error: string | null) => {
-    if (t.ended) return;
-    t.ended = true;
-    emitter.emit(t.conn, { type: 'end', cause, error, code: null, reason: null });
-  };
-
   const listen = (xhr: XMLHttpRequest): void => {
     const on = (type: string, fn: (t: Tracked) => void) =>
-      Reflect.apply(addEventListener, xhr, [type, () => safely(() => {
+      apply(addEventListener, xhr, [type, () => safely(() => {
         const t = current.get(xhr);
-        if (t && !t.ended) fn(t);
-      })]);
+        if (t && !t.connection.ended) fn(t);
+      }, WHERE)]);
     on('readystatechange', (t) => respond(xhr, t));
     on('progress', (t) => {
       respond(xhr, t);
@@ -91,39 +87,38 @@ export function installXhr(g: G, emitter: Emitter): void {
     on('load', (t) => {
       respond(xhr, t);
       readNew(xhr, t);
-      end(t, 'clean', null);
+      t.connection.end('clean', null);
     });
-    on('abort', (t) => end(t, 'client-abort', null));
-    on('error', (t) => end(t, 'network-error', 'XMLHttpRequest error'));
-    on('timeout', (t) => end(t, 'network-error', 'timeout'));
+    on('abort', (t) => t.connection.end('client-abort', null));
+    on('error', (t) => t.connection.end('network-error', 'XMLHttpRequest error'));
+    on('timeout', (t) => t.connection.end('network-error', 'timeout'));
   };
 
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
-    const t: Tracked = { conn: emitter.newConnId(), seen: 0, ended: false, responded: false };
-    current.set(xhr, t);
-    emitter.emit(t.conn, {
-      type: 'open', kind: 'xhr', url: new g.URL(p.url, g.location.href).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
+    const connection = openConnection(emitter, {
+      kind: 'xhr', url: new g.URL(p.url, g.location.href).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
       requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? body.slice(0, 2048) : null, detail: null,
     });
+    current.set(xhr, { connection, seen: 0, responded: false });
   };
 
   replaceValue(proto, 'open', mimic(function open(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = Reflect.apply(origOpen, this, args);
-    safely(() => opened.set(this, { method: String(args[0]), url: String(args[1]), headers: [] }));
+    const result = apply(origOpen, this, args);
+    safely(() => opened.set(this, { method: String(args[0]), url: String(args[1]), headers: [] }), WHERE);
     return result;
   }, origOpen));
   replaceValue(proto, 'setRequestHeader', mimic(function setRequestHeader(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = Reflect.apply(origSetHeader, this, args);
+    const result = apply(origSetHeader, this, args);
     safely(() => {
       const headers = opened.get(this)?.headers;
       if (headers) headers[headers.length] = [String(args[0]), String(args[1])];
-    });
+    }, WHERE);
     return result;
   }, origSetHeader));
   replaceValue(proto, 'send', mimic(function send(this: XMLHttpRequest, ...args: unknown[]) {
     const p = opened.get(this);
-    if (p && emitter.recording()) safely(() => track(this, p, args[0]));
-    return Reflect.apply(origSend, this, args);
+    if (p && emitter.recording()) safely(() => track(this, p, args[0]), WHERE);
+    return apply(origSend, this, args);
   }, origSend));
 }

@@ -11,16 +11,41 @@ export interface InternalErrorReport {
   count: number;
 }
 export const INTERNAL_ERROR_LIMITS = { places: 32, whereLength: 64, messageLength: 200 } as const;
-
 /** Rebuilds reports from untrusted input: bounded lists and strings, counts as safe integers. */
 export function sanitizeInternalErrors(x: unknown): InternalErrorReport[] {
-  if (!Array.isArray(x)) return [];
   const out: InternalErrorReport[] = [];
-  for (const r of x.slice(0, INTERNAL_ERROR_LIMITS.places)) {
-    if (typeof r !== 'object' || r === null) continue;
-    const { where, message, count } = r as Record<string, unknown>;
-    if (typeof where !== 'string' || typeof message !== 'string' || !Number.isSafeInteger(count) || (count as number) < 1) continue;
-    out.push({ where: where.slice(0, INTERNAL_ERROR_LIMITS.whereLength), message: message.slice(0, INTERNAL_ERROR_LIMITS.messageLength), count: count as number });
+  if (!Array.isArray(x)) return out;
+  // Reports of one place are merged: a page posting the same `where` many times gets one row,
+  // and the bound on places holds for what it posts, not only for what a well-behaved hook sends.
+  const byWhere = new Map<string, InternalErrorReport>();
+  try {
+    // Only the first entries are looked at: a huge array costs no more than a short one.
+    const n = Math.min(x.length, INTERNAL_ERROR_LIMITS.places * 4);
+    for (let i = 0; i < n; i++) {
+      const item: unknown = x[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const { where, message, count } = item as Record<string, unknown>;
+      if (typeof where !== 'string' || where.length === 0) continue;
+      if (typeof count !== 'number' || !Number.isFinite(count) || count < 1) continue;
+      const key = where.slice(0, INTERNAL_ERROR_LIMITS.whereLength);
+      const safeCount = Math.min(Math.floor(count), Number.MAX_SAFE_INTEGER);
+      const seen = byWhere.get(key);
+      if (seen) {
+        seen.count = Math.min(seen.count + safeCount, Number.MAX_SAFE_INTEGER);
+        continue;
+      }
+      if (byWhere.size >= INTERNAL_ERROR_LIMITS.places) continue;
+      const report: InternalErrorReport = {
+        where: key,
+        message: typeof message === 'string' ? message.slice(0, INTERNAL_ERROR_LIMITS.messageLength) : '',
+        count: safeCount,
+      };
+      byWhere.set(key, report);
+      out.push(report);
+    }
+  } catch {
+    // Untrusted input may be a Proxy or carry throwing getters (same-world callers, tests): what
+    // was rebuilt before the throw is still sound, the rest is not ours to guess.
   }
   return out;
 }
