@@ -118,16 +118,19 @@ function createTick(schedule: Schedule) {
  */
 export function createFindingsStore(read: () => { data: TabData; live: boolean }, schedule: Schedule = deferred): FindingsStore {
   const { tick, invalidate } = createTick(schedule);
-  const flags = computed(() => {
+  /** The flags, or why they could not be computed: a check that throws found nothing, which is not "no flags". */
+  const checked = computed<{ flags: Flag[]; failure: string | null }>(() => {
     void tick.value;
     const { data, live } = read();
     try {
       // With what the page showed: a stream whose answer rides in an app's own field counts.
-      return passiveFlags(analyzeWithView([...data.capture.values()], data.view), live ? Date.now() : lastTimeOf(data));
-    } catch {
-      return [];
+      return { flags: passiveFlags(analyzeWithView([...data.capture.values()], data.view), live ? Date.now() : lastTimeOf(data)), failure: null };
+    } catch (error) {
+      console.error('durable-sessions: the flag checks failed', error);
+      return { flags: [], failure: `the inspector's flag checks failed (${error instanceof Error ? error.message : String(error)})` };
     }
   });
+  const flags = computed(() => checked.value.flags);
   const verdicts = computed(() => {
     void tick.value;
     return latestRuns(read().data.testRuns).map((r) => r.verdict);
@@ -135,7 +138,7 @@ export function createFindingsStore(read: () => { data: TabData; live: boolean }
   return {
     flags,
     verdicts,
-    summary: computed(() => trapSummary(flags.value, verdicts.value)),
+    summary: computed(() => trapSummary(flags.value, verdicts.value, checked.value.failure ? [checked.value.failure] : [])),
     invalidate,
   };
 }

@@ -254,6 +254,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       const { tabId, relay } = ctx;
       ctx.doc.id = m.docId;
       if (await capture.hello(tabId, m.docId, ctx.url ?? m.url, relay.isTop, m.firstConnect)) {
+        await faults.ready;
         faults.navigated(tabId);
         const { sessionId } = await capture.snapshot(tabId);
         toPanels(tabId, 'reset', { tabId, sessionId, reason: 'navigated' });
@@ -263,11 +264,6 @@ export function createBackground(deps: BackgroundDeps): Background {
       // Always answered: the relay holds new batches until it knows where storage stands.
       relay.transport.post(backgroundToRelay.make('resend', { after: await capture.lastSeq(tabId, m.docId) }));
       relay.transport.post(backgroundToRelay.make('set-recording', { recording: await isRecording(tabId, relay.origin) }));
-      // A new document of the tab starts with the tab's faults; a reconnecting one still has them.
-      if (m.firstConnect) {
-        await faults.ready;
-        for (const fault of faults.forNewDocument(tabId)) relay.transport.post(backgroundToRelay.make('arm-fault', { fault }));
-      }
       if (relay.isTop) await sendCaptureState(tabId);
     },
     async capture(m, { ctx }) {

@@ -2,7 +2,8 @@
  * The one owner of armed faults. The panel shows what this book holds (it comes with every
  * capture-state), the hooks get what it says, and it lives in `storage.session`, so a worker
  * restart forgets nothing: disarming a session-scoped fault after a restart still reaches every
- * tab it was sent to, and a new page load in a tab gets the tab's faults again.
+ * tab it was sent to. Faults live in a page's hook, so a new page load in a tab starts with none,
+ * and the book forgets the tab's faults then too: the panel never lists a fault nobody holds.
  */
 import type { Storage } from 'webextension-polyfill';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
@@ -15,7 +16,7 @@ const MAX_FAULTS = 200;
 interface Entry extends ArmedFault {
   /** The tabs the fault was sent to (the tab, or the tab and its linked tabs for scope 'session'). */
   tabs: number[];
-  /** A once-fault that fired is not armed again in a new page load. */
+  /** Whether the hook reported that it fired (kept for the restart; the panel counts firings itself). */
   fired: boolean;
 }
 
@@ -31,9 +32,7 @@ export interface FaultBook {
   fired(faultId: string): void;
   /** What a panel of the tab shows as armed. */
   armedIn(tabId: number): ArmedFault[];
-  /** What a new page load of the tab is armed with again. */
-  forNewDocument(tabId: number): FaultSpec[];
-  /** The tab navigated: faults aimed at one of its old connections are gone with them. */
+  /** The tab loaded a new page: its hook holds no fault, so neither does the book for that tab. */
   navigated(tabId: number): void;
   forgetTab(tabId: number): void;
 }
@@ -53,6 +52,16 @@ export function createFaultBook(area: Pick<Storage.StorageArea, 'get' | 'set'> |
     }
   })();
   const tabsOf = (faultId: string) => entries.get(faultId)?.tabs ?? [];
+  const forgetTab = (tabId: number) => {
+    let changed = false;
+    for (const [id, e] of entries) {
+      if (!e.tabs.includes(tabId)) continue;
+      e.tabs = e.tabs.filter((t) => t !== tabId);
+      if (e.tabs.length === 0) entries.delete(id);
+      changed = true;
+    }
+    if (changed) save();
+  };
   return {
     ready,
     arm(spec, tabs, now) {
@@ -81,25 +90,7 @@ export function createFaultBook(area: Pick<Storage.StorageArea, 'get' | 'set'> |
     armedIn(tabId) {
       return [...entries.values()].filter((e) => e.tabs.includes(tabId)).map(({ spec, armedAt, released }) => ({ spec, armedAt, released }));
     },
-    forNewDocument(tabId) {
-      return [...entries.values()].filter((e) => e.tabs.includes(tabId) && e.spec.scope.kind !== 'connection' && !(e.spec.once && e.fired)).map((e) => e.spec);
-    },
-    navigated(tabId) {
-      let changed = false;
-      for (const [id, e] of entries) {
-        if (e.spec.scope.kind === 'connection' && e.tabs.includes(tabId)) changed = entries.delete(id) || changed;
-      }
-      if (changed) save();
-    },
-    forgetTab(tabId) {
-      let changed = false;
-      for (const [id, e] of entries) {
-        if (!e.tabs.includes(tabId)) continue;
-        e.tabs = e.tabs.filter((t) => t !== tabId);
-        if (e.tabs.length === 0) entries.delete(id);
-        changed = true;
-      }
-      if (changed) save();
-    },
+    navigated: forgetTab,
+    forgetTab,
   };
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { launchBrowser, EXTENSION_DIR } from './chromium';
 import type { Page } from 'playwright-core';
 import { openControl, tabIdOf, type Control } from './control';
+import { addInternalErrors, reportOf, type InternalErrorReport } from '../protocol/internal-errors';
 import { STOP_BY_DRIVER } from '../background/scenarios/second-tab-cancel';
 import { defaultDriver, loadDriver, type Driver } from './driver';
 import { buildReport, exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
@@ -78,6 +79,8 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
   const browser = await launchBrowser({ headless: !args.headed, chromium: args.browser });
   const runs: Array<{ verdict: Verdict; durationMs: number }> = [];
   const flags: Flag[] = [];
+  let internalErrors: InternalErrorReport[] = [];
+  const checkFailures: string[] = [];
   const sessions: ExportSession[] = [];
   let tabId = -1;
   let traffic: TrafficWatch | null = null;
@@ -88,6 +91,10 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     const driver: Driver = custom ?? defaultDriver({ input: args.input, send: args.send, traffic });
     await page.goto(marker.url);
     const control = await openControl(browser.context, browser.extensionId!);
+    // The background's tally of our own failures comes with each capture state.
+    control.client.on('capture-state', (m) => {
+      if (m.tabId === tabId) internalErrors = m.internalErrors;
+    });
     tabId = await tabIdOf(control.page, marker.url);
     await control.attach(tabId);
     // The second tab a test opens, for a driver that presses stop itself.
@@ -99,7 +106,13 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
       const { sessionId, snapshot } = await control.session();
       const started = snapshot.connections[0]?.summary.startedAt ?? t0;
       sessions.push({ info: { id: sessionId ?? `check-${test}`, tabId, browserRun: 'check', url: args.url, startedAt: started, updatedAt: Date.now(), correlationIds: [] }, snapshot });
-      mergeFlags(flags, passiveFlags(analyzeWithView(snapshot.connections, snapshot.view ?? []), Date.now()));
+      try {
+        mergeFlags(flags, passiveFlags(analyzeWithView(snapshot.connections, snapshot.view ?? []), Date.now()));
+      } catch (error) {
+        // Flags that could not be computed are not "no flags": the summary must not say "no".
+        checkFailures.push(`the flag checks failed after ${test} (${error instanceof Error ? error.message : String(error)})`);
+        addInternalErrors(internalErrors, [reportOf('cli:flags', error)]);
+      }
     };
     for (const test of args.only) {
       const t0 = Date.now();
@@ -130,7 +143,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     await browser.close();
     marker.close();
   }
-  const report = buildReport(args.url, startedAt, runs, flags, trapSummary(flags, runs.map((r) => r.verdict)));
+  const report = buildReport(args.url, startedAt, runs, flags, trapSummary(flags, runs.map((r) => r.verdict), checkFailures), internalErrors);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   if (args.junit) writeFileSync(args.junit, junitXml(report));
   if (args.trace) await writeTraceFile(args.trace, sessions, { pageUrl: args.url, browser: `Chromium (${args.browser})`, flags });

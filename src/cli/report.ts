@@ -1,6 +1,7 @@
 /** The check runner's outputs: a readable report card, the JSON report, and JUnit XML. */
 import type { Flag, Verdict } from '../core/analysis/types';
 import type { TrapSummary } from '../core/analysis/summary';
+import type { InternalErrorReport } from '../protocol/internal-errors';
 
 export interface CheckReport {
   url: string;
@@ -10,9 +11,11 @@ export interface CheckReport {
   flags: Array<{ id: Flag['id']; severity: Flag['severity']; message: string; evidence: Flag['evidence'] }>;
   trapped: boolean | null;
   summary: string;
+  /** Our own code's failures during the run (the page's hook, the background, the flag checks). */
+  internalErrors: InternalErrorReport[];
 }
 
-export function buildReport(url: string, startedAt: number, runs: Array<{ verdict: Verdict; durationMs: number }>, flags: Flag[], summary: TrapSummary): CheckReport {
+export function buildReport(url: string, startedAt: number, runs: Array<{ verdict: Verdict; durationMs: number }>, flags: Flag[], summary: TrapSummary, internalErrors: InternalErrorReport[] = []): CheckReport {
   return {
     url,
     startedAt: new Date(startedAt).toISOString(),
@@ -21,6 +24,7 @@ export function buildReport(url: string, startedAt: number, runs: Array<{ verdic
     flags: flags.map((f) => ({ id: f.id, severity: f.severity, message: f.message, evidence: f.evidence })),
     trapped: summary.trapped,
     summary: summary.text,
+    internalErrors,
   };
 }
 
@@ -42,6 +46,11 @@ export function formatReport(r: CheckReport): string {
   if (r.flags.length) {
     lines.push('  Flags (seen without injecting anything):');
     for (const f of r.flags) lines.push(`    [${f.severity}] ${f.id}: ${f.message}`);
+    lines.push('');
+  }
+  if (r.internalErrors.length) {
+    lines.push("  The inspector's own code failed (the page was not affected; please report this):");
+    for (const e of r.internalErrors) lines.push(`    ${e.where} ×${e.count}: ${e.message}`);
     lines.push('');
   }
   lines.push(`  ${r.summary}`);

@@ -60,4 +60,11 @@ describe('trap summary', () => {
     expect(trapSummary([], [v('reconnect-resume', 'pass'), v('multi-surface', 'pass'), v('second-tab-cancel', 'pass')]).trapped).toBe(false);
     expect(trapSummary([], [v('reconnect-resume', 'pass'), v('multi-surface', 'inconclusive')]).trapped).toBeNull();
   });
+  it('says unknown, never no, when our own flag checks failed, and why', () => {
+    const passed = [v('reconnect-resume', 'pass'), v('multi-surface', 'pass'), v('second-tab-cancel', 'pass')];
+    const s = trapSummary([], passed, ['the flag checks failed (boom)']);
+    expect(s).toEqual({ trapped: null, missing: [], text: 'Single-Connection Trap: unknown — the flag checks failed (boom)' });
+    // A failed test is evidence on its own: it still says yes.
+    expect(trapSummary([], [v('reconnect-resume', 'fail')], ['the flag checks failed (boom)']).trapped).toBe(true);
+  });
 });

@@ -10,7 +10,9 @@ import { createInternalErrors, describeThrown, internalErrors, OTHER_PLACES } fr
 import { safely } from '../../../src/hook/safely';
 import { createEmitter } from '../../../src/hook/emit';
 import { INTERNAL_ERROR_LIMITS, sanitizeInternalErrors } from '../../../src/protocol/internal-errors';
-import { HOOK_TO_RELAY_EVENT, RELAY_TO_HOOK_EVENT, message, type HookCaptureBatch } from '../../../src/messages';
+import { HOOK_TO_RELAY_EVENT, RELAY_TO_HOOK_EVENT, hookCommands, type HookToRelay } from '../../../src/protocol/page';
+
+type HookCaptureBatch = HookToRelay['capture'];
 
 // Node 20 has no Error.isError; util.types.isNativeError is the same trap-free brand check.
 const isError = types.isNativeError;
@@ -151,7 +153,7 @@ describe('the emitter sends our failures with its batches', () => {
       safely(() => {
         throw 'before recording';
       }, 'hook:emit-test');
-      command(message({ type: 'set-recording', recording: true }));
+      command(hookCommands.make('set-recording', { recording: true }));
       // The hello batch carries what happened while pending.
       expect(batches).toHaveLength(1);
       expect(batches[0]!.errors).toEqual([{ where: 'hook:emit-test', message: 'before recording', count: 1 }]);
