@@ -3,9 +3,8 @@
  * (re)connect, apply every event, and show a refused or unanswered request in the panel
  * instead of dropping it.
  */
-import { createReconnectingPort } from '../src/protocol/adapters/reconnecting-port';
 import { createClient, errorMessage, type Transport } from '../src/protocol/kit';
-import { PANEL_PORT, panelSide, runTestTimeoutMs, type RunTestOptions } from '../src/protocol/panel';
+import { panelSide, runTestTimeoutMs, type RunTestOptions } from '../src/protocol/panel';
 import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
 import type { ReplayRecording } from '../src/core/replay/recording';
@@ -30,7 +29,10 @@ export interface PanelConnection {
   replay(recording: ReplayRecording, scale: number): Promise<boolean>;
 }
 
-/** The panel over any transport: the extension's port, or an in-memory one (inline shell, tests). */
+/**
+ * The panel over any transport: the extension's port (connect-port.ts), or an in-memory one
+ * (the inline shell, tests). This module loads outside an extension too.
+ */
 export function connectPanelOver(store: PanelStore, transport: Transport): PanelConnection {
   const tabId = store.tabId.value ?? -1;
   const client = createClient(panelSide, transport);
@@ -65,12 +67,4 @@ export function connectPanelOver(store: PanelStore, transport: Transport): Panel
     cancelTest: () => shown('Cancelling the test', client.request('cancel-test', { tabId })),
     replay: (recording, scale) => shown('Arming the replay', client.request('replay', { tabId, recording, scale })),
   };
-}
-
-/** The DevTools panel's connection: the extension's port, reconnecting after worker restarts. */
-export function connectPanel(store: PanelStore): PanelConnection {
-  const port = createReconnectingPort({ name: PANEL_PORT, eager: true });
-  const connection = connectPanelOver(store, port);
-  port.connect();
-  return connection;
 }

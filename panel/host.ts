@@ -3,14 +3,26 @@
  * `devtools.*`; opened as a standalone page (`panel/index.html?tabId=N`) they come from the URL
  * and the system theme. Nothing else in the panel touches `devtools`.
  */
-import browser from 'webextension-polyfill';
+import type Browser from 'webextension-polyfill';
 
 export type Theme = 'light' | 'dark';
 
-function devtools(): typeof browser.devtools | undefined {
+/**
+ * The extension API as the host gives it, without the polyfill: everything read here is
+ * synchronous and the same on `chrome` and `browser`, and the polyfill refuses to load outside
+ * an extension, where the inline panel (tests) runs this module too.
+ */
+function api(): typeof Browser | undefined {
+  const g = globalThis as unknown as { browser?: typeof Browser; chrome?: typeof Browser };
+  return g.browser?.runtime ? g.browser : g.chrome?.runtime ? g.chrome : undefined;
+}
+
+function devtools(): typeof Browser.devtools | undefined {
   try {
-    return browser.devtools?.inspectedWindow ? browser.devtools : undefined;
+    const dt = api()?.devtools;
+    return dt?.inspectedWindow ? dt : undefined;
   } catch {
+    // A sandboxed or torn-down page may throw on the API object itself: no DevTools host then.
     return undefined;
   }
 }
@@ -54,8 +66,9 @@ export function isInDevTools(): boolean {
 /** The extension's version, for the trace's environment block. */
 export function extensionVersion(): string {
   try {
-    return browser.runtime.getManifest().version;
+    return api()?.runtime.getManifest().version ?? 'unknown';
   } catch {
+    // Not in an extension (the inline panel): there is no manifest to read.
     return 'unknown';
   }
 }

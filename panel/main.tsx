@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './App';
 import { createPanelStore } from './store';
-import { connectPanel } from './connect';
+import { connectPanel } from './connect-port';
 import { hostTheme, inspectedTabId, onHostThemeChange } from './host';
 import { createReconnectingPort } from '../src/protocol/adapters/reconnecting-port';
 import { installPageBridge } from '../src/protocol/adapters/page-bridge';

@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+/**
+ * The panel's views over the real protocol with no browser: the inline panel is mounted in a
+ * DOM and connected over an in-memory transport to a background built in Node (the same
+ * modules the extension runs), and a relay posts what a page's hook would have captured.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryPair } from '../src/protocol/adapters/memory';
+import type { CaptureRecord } from '../src/core/trace/records';
+import { EXT, boot, env, relay, until } from '../test/unit/background/boot';
+import { mountInlinePanel, type InlinePanel } from './inline';
+
+let mounted: InlinePanel | null = null;
+afterEach(() => {
+  mounted?.unmount();
+  mounted = null;
+  document.body.innerHTML = '';
+});
+
+function mount(tabId: number) {
+  const bg = boot(env());
+  const pair = memoryPair();
+  bg.connectPanel(pair.b, { url: `${EXT}panel/index.html?tabId=${tabId}` });
+  const root = document.createElement('div');
+  document.body.append(root);
+  mounted = mountInlinePanel(root, tabId, pair.a);
+  return { bg, root, panel: mounted };
+}
+
+const sse = (conn: string): CaptureRecord[] => [
+  { type: 'open', conn, time: 1000, kind: 'fetch', url: 'http://app/api/chat', method: 'POST', requestHeaders: [], requestBodySize: 2, requestBodyPreview: '{}', detail: null },
+  { type: 'response', conn, time: 1010, status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']], streaming: true },
+  { type: 'data', conn, time: 1020, dir: 'in', text: 'data: {"choices":[{"index":0,"delta":{"content":"Hello"}}]}\n\n', base64: null, size: 60, event: null, id: null },
+];
+
+describe('the inline panel over an in-memory background', () => {
+  it('lists a stream the page captured, live, with no extension', async () => {
+    const { bg, root } = mount(9);
+    const r = relay(bg, 9, 'doc-1');
+    r.hello();
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'the tab recording');
+    r.capture(sse('h-1'));
+    await until(() => root.querySelector('table[aria-label="Streaming connections"] tbody tr'), 'the connection row');
+    expect(root.querySelector('table[aria-label="Streaming connections"] tbody tr')?.textContent).toContain('/api/chat');
+  });
+
+  it('arms a fault from the form: the page’s relay gets it, and the armed list is the background’s', async () => {
+    const { bg, root, panel } = mount(10);
+    const r = relay(bg, 10, 'doc-1');
+    r.hello();
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'the tab recording');
+    const form = root.querySelector('section[aria-label="Faults"] form') as HTMLFormElement;
+    form.requestSubmit();
+    await until(() => r.faults('arm-fault').length === 1, 'the fault at the relay');
+    await until(() => root.querySelector('ul[aria-label="Armed faults"] li'), 'the armed list');
+    const id = r.faults('arm-fault')[0]!;
+    expect(panel.store.faults.armed.value.map((f) => f.spec.id)).toEqual([id]);
+    (root.querySelector('ul[aria-label="Armed faults"] button.close') as HTMLButtonElement).click();
+    await until(() => r.faults('disarm-fault').includes(id), 'the disarm at the relay');
+    await until(() => !root.querySelector('ul[aria-label="Armed faults"] li'), 'the armed list emptied');
+  });
+
+  it('shows a request the background refused, with its reason', async () => {
+    const { root, panel } = mount(11);
+    // No page in the tab: there is no origin whose page loads could be recorded.
+    await until(() => panel.store.connected.value, 'connected');
+    expect(await panel.connection.setRecordOnLoad(true)).toBe(false);
+    await until(() => root.querySelector('[aria-label="Request failed"]'), 'the banner');
+    expect(root.querySelector('[aria-label="Request failed"]')?.textContent).toContain('Record from page load failed: tab 11 shows no page whose origin could be recorded');
+  });
+});
