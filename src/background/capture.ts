@@ -7,7 +7,7 @@
  * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
  * after a worker restart, completes before that tab's next records are folded.
  */
-import { PAGE_CONN, foldRecords, snapshotOf, tabFromSnapshot, type TabCapture, type TabSnapshot } from '../core/trace/model';
+import { PAGE_CONN, isUntrusted, foldRecords, snapshotOf, tabFromSnapshot, type TabCapture, type TabSnapshot } from '../core/trace/model';
 import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
@@ -121,7 +121,9 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
           : batch;
         const s = tab.session;
         const folded = foldRecords({ capture: tab.capture, signals: s.signals, faults: s.faults }, docId, records, (r, summary) => {
-          if (r.type === 'open' || r.type === 'response') {
+          // Data the relay could not attribute to the hook never links this tab to another (a page
+          // forging a victim's conversation id would become "the same session" and share its faults).
+          if ((r.type === 'open' || r.type === 'response') && !isUntrusted(summary)) {
             for (const id of correlationIds(summary)) if (!s.correlationIds.includes(id)) s.correlationIds.push(id);
           }
         });

@@ -3,16 +3,18 @@
  * forwards capture data only, after rebuilding every record from known fields (the page can
  * post anything on the hook's channel), and passes commands from the extension to the hook.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_PORT, RELAY_TO_HOOK_EVENT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
+import { LIMITS, RELAY_PORT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
 import { sanitizeInternalErrors } from '../protocol/internal-errors';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { parseConnectionId } from '../core/trace/connection-id';
 import { createReconnectingPort } from '../protocol/adapters/reconnecting-port';
+import { acceptHookPort } from '../protocol/adapters/hook-port';
 import { createHookIdentity } from './hook-identity';
 import { createBatches, type Batch } from './batches';
 import { createViewObserver } from './view-observer';
 
-declare const cloneInto: undefined | ((obj: unknown, target: unknown) => unknown);
+// First of all: take the hook's private port before any page script can listen (hook-port.ts).
+const hook = acceptHookPort(window);
 
 const docId = crypto.randomUUID();
 /**
@@ -59,9 +61,7 @@ function postAfter(seq: number): void {
 }
 
 function toHook(cmd: HookCommand): void {
-  // Firefox hands page scripts only objects cloned into the page's compartment.
-  const detail = typeof cloneInto === 'function' ? cloneInto(cmd, window) : cmd;
-  window.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
+  hook.post(cmd);
 }
 
 const port = createReconnectingPort({
@@ -106,9 +106,9 @@ port.onConnect((first) => {
   port.post(relayToBackground.make('hello', { url: location.href, docId, firstConnect: first, nextSeq: batches.next() }));
 });
 
-window.addEventListener(HOOK_TO_RELAY_EVENT, (e) => {
+hook.onMessage((raw) => {
   if (!recording) return;
-  const batch = hookToRelay.parse((e as CustomEvent<unknown>).detail);
+  const batch = hookToRelay.parse(raw);
   if (!batch) return;
   const records: CaptureRecord[] = [];
   for (const raw of batch.records.slice(0, LIMITS.recordsPerBatch)) {

@@ -5,7 +5,8 @@
  * document_start, before any page script runs: a page that later replaces `dispatchEvent`,
  * `CustomEvent` or `setTimeout` cannot intercept or break our channel.
  */
-import { HOOK_TO_RELAY_EVENT, LIMITS, RELAY_TO_HOOK_EVENT, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
+import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
+import { openChannel } from './channel';
 import type { CaptureRecord } from '../core/trace/records';
 import { apply } from './define';
 import { safely } from './safely';
@@ -38,9 +39,7 @@ const PENDING_TIMEOUT_MS = 3000;
 type Mode = 'pending' | 'recording' | 'dormant';
 
 export function createEmitter(win: Window & typeof globalThis): Emitter {
-  const dispatchEvent = win.EventTarget.prototype.dispatchEvent;
-  const addEventListener = win.EventTarget.prototype.addEventListener;
-  const CustomEventCtor = win.CustomEvent;
+  const channel = openChannel(win);
   const setTimeoutFn = win.setTimeout;
   const perf = win.performance;
   const perfNow = perf.now;
@@ -59,7 +58,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   /** Set while a batch is posted: an error recorded by the post itself must not schedule another. */
   let flushing = false;
 
-  /** `hello`: send even an empty batch, so the relay learns this hook's id before the page can post. */
+  /** `hello`: send even an empty batch, so the relay pins this hook's id at once. */
   const flush = (hello = false): void => {
     scheduled = false;
     if (mode !== 'recording') return;
@@ -68,12 +67,9 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     if (queue.length === 0 && !hello && !errors?.length) return;
     const records = queue;
     queue = [];
-    const detail = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}) });
-    // A prototype-less init: the browser reads bubbles/cancelable/composed from it, and an
-    // ordinary object would run getters a page put on Object.prototype (a read it can see).
-    const init = { __proto__: null, detail } as CustomEventInit;
+    const batch = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}) });
     flushing = true;
-    safely(() => apply(dispatchEvent, win, [new CustomEventCtor(HOOK_TO_RELAY_EVENT, init)]), 'hook:emit');
+    safely(() => channel.post(batch), 'hook:emit');
     flushing = false;
   };
   const schedule = (): void => {
@@ -86,12 +82,9 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     if (mode === 'recording' && !flushing) schedule();
   });
 
-  safely(() =>
-    apply(addEventListener, win, [
-      RELAY_TO_HOOK_EVENT,
-      (e: Event) =>
+  channel.onMessage((data) =>
         safely(() => {
-          const cmd = hookCommands.parse((e as CustomEvent<unknown>).detail);
+          const cmd = hookCommands.parse(data);
           if (!cmd) return;
           if (cmd.type !== 'set-recording') {
             commandListener?.(cmd);
@@ -108,7 +101,6 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
             flush(true);
           } else queue = [];
         }, 'hook:emit'),
-    ]), 'hook:emit',
   );
   apply(setTimeoutFn, win, [
     () => {

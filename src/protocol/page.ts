@@ -4,9 +4,9 @@
  *   hook (MAIN world, untrusted page) ──capture──▶ relay (ISOLATED) ──▶ background
  *   hook ◀──command── relay ◀── background
  *
- * Everything that comes from the hook is untrusted: the page can post on the hook's channel,
- * so the relay rebuilds each record (`sanitizeRecord`) and the background takes the tab from
- * the port's sender, never from a message.
+ * The hook runs in the page's world, so what it sends is still rebuilt field by field by the
+ * relay (`sanitizeRecord`), and the background takes the tab from the port's sender, never from
+ * a message. The page itself cannot reach the hook ⇄ relay channel (see HANDOVER_KEY).
  */
 import type { CaptureRecord } from '../core/trace/records';
 import type { ViewObservation } from '../core/view/sample';
@@ -17,12 +17,11 @@ import { faultIdOf, faultOf, releaseOf, replayOf } from './panel';
 import type { InternalErrorReport } from './internal-errors';
 
 /**
- * DOM event types between the MAIN-world hook and the ISOLATED-world relay. CustomEvents on
- * `window` with these exact types: unlike `window.postMessage`, the page's own `message`
- * listeners never see them, so the app's observable behaviour does not change.
+ * The hook and the relay talk over a private MessageChannel (src/hook/channel.ts): the hook
+ * hands its second port over in one `message` event at document_start, marked with this key,
+ * which the relay takes and stops before any page listener exists to see it.
  */
-export const HOOK_TO_RELAY_EVENT = '__durable_sessions_capture';
-export const RELAY_TO_HOOK_EVENT = '__durable_sessions_command';
+export const HANDOVER_KEY = '__durable_sessions_port';
 
 /** Port name for runtime.connect. */
 export const RELAY_PORT = 'dsi-relay';

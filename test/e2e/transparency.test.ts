@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
-import { HOOK_TO_RELAY_EVENT } from '../../src/protocol/page';
+import { openControl, tabIdOf } from '../../src/cli/control';
+import { waitForCapture } from '../harness/control-session';
 import { BODIES, startTransparencyServer, type TransparencyServer } from './transparency/server';
 
 type Log = unknown[];
@@ -64,22 +65,23 @@ async function both(name: string): Promise<Log> {
 const hexOf = (name: string) => BODIES[name]!.body.toString('hex');
 
 describe('the page hook is transparent', () => {
-  it('is installed and recording in the extension arm, absent in the other', async () => {
-    const probe = async (b: LaunchedBrowser) => {
-      const page = await b.context.newPage();
-      await page.goto(`${server.origin}/nope`);
-      const n = await page.evaluate(async (type) => {
-        let count = 0;
-        window.addEventListener(type, () => (count += 1));
-        await (await fetch('/stream?body=sse&chunk=random')).text();
-        await new Promise((r) => setTimeout(r, 100));
-        return count;
-      }, HOOK_TO_RELAY_EVENT);
+  it('is installed and recording in the extension arm, and the page sees nothing of its channel', async () => {
+    // The page's earliest listeners see no message event and nothing on a window channel, in both arms.
+    expect(await both('observer')).toEqual([{ seen: [] }]);
+    // And yet the extension arm captured the page's stream: the hook talks over its private port.
+    const control = await openControl(withExt.context, withExt.extensionId!);
+    try {
+      const page = await withExt.context.newPage();
+      const url = `${server.origin}/s/observer?probe=${Math.random().toString(36).slice(2)}`;
+      await page.goto(url);
+      await page.evaluate(() => (window as unknown as { __result: Promise<unknown> }).__result);
+      await control.attach(await tabIdOf(control.page, url));
+      const snap = await waitForCapture(control, 'the stream of the observer page', (s) => s.connections.find((c) => c.summary.url.includes('/stream?body=sse')));
+      expect(snap.events.length).toBeGreaterThan(0);
       await page.close();
-      return n;
-    };
-    expect(await probe(without)).toBe(0);
-    expect(await probe(withExt)).toBeGreaterThan(0);
+    } finally {
+      await control.close();
+    }
   });
 
   describe('fetch', () => {

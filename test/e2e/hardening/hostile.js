@@ -2,11 +2,16 @@
 // posts forged messages on the hook's channels and on postMessage, and breaks globals. It logs
 // what it observed so the test can check that nothing came back to it.
 (() => {
-  const log = (window.__hostileLog = { errors: [], commands: [], messages: 0 });
+  const log = (window.__hostileLog = { errors: [], commands: [], messages: 0, sniffed: [] });
   addEventListener('error', (e) => log.errors.push(String(e.message)));
   addEventListener('unhandledrejection', (e) => log.errors.push(String(e.reason)));
   addEventListener('message', () => (log.messages += 1));
   addEventListener('__durable_sessions_command', (e) => log.commands.push(JSON.stringify(e.detail)));
+  // The hook's id, if anything of the hook's channel were visible on window: forging under it
+  // would make forged records look like the hook's own.
+  // (Its own forgeries below use these ids; any other id would be the hook's.)
+  const own = ['f0f0f0f0', 'unknown'];
+  addEventListener('__durable_sessions_capture', (e) => e.detail && e.detail.hook && !own.includes(e.detail.hook) && log.sniffed.push(e.detail.hook), true);
 
   const source = 'durable-sessions-inspector';
   const v = 1;
@@ -35,6 +40,9 @@
     capture({ source, v, type: 'capture', hook: 'f0f0f0f0', records: Array.from({ length: 100000 }, (_, i) => ({ type: 'data', conn: 'f0f0f0f0-1', time: 3 + i, dir: 'in', text: 'z', size: 1 })) });
     capture({ source, v, type: 'capture', hook: 'f0f0f0f0', records: [{ type: 'data', conn: 'f0f0f0f0-1', time: 5, dir: 'in', text: () => 1 }] });
     capture({ source, v, type: 'capture', hook: 'f0f0f0f0', records: [{ type: 'page', conn: 'page', time: 6, signal: 'capture-lost', detail: 'forged' }] });
+    // Under the hook's own id, had the page learnt it: a forged offline signal and a forged drop.
+    const id = log.sniffed[0] || 'unknown';
+    capture({ source, v, type: 'capture', hook: id, records: [{ type: 'page', conn: 'page', time: 7, signal: 'offline', detail: 'forged' }, { type: 'fault', conn: `${id}-1`, time: 8, faultId: 'forged-drop', fault: 'drop', detail: 'forged' }] });
     capture('not an object');
     capture(null);
     // 3. Break globals after the hook installed.

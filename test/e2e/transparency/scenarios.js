@@ -1104,6 +1104,13 @@
     log[log.length] = { errors };
   };
 
+  // What the page's earliest listeners saw of anything that is not its own: nothing, in both arms.
+  S.observer = async (log) => {
+    await (await fetch('/stream?body=sse&chunk=random')).text();
+    await sleep(100);
+    log[log.length] = { seen: window.__seen };
+  };
+
   window.runScenario = async function runScenario(name, params) {
     const log = [];
     const fn = S[name];

@@ -151,6 +151,9 @@ export async function startTransparencyServer(): Promise<TransparencyServer> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
         `<!doctype html><meta charset="utf-8"><title>${name}</title>` +
+          // The earliest a page's own code can listen: an inline script, first in <head>. What it
+          // sees of `message` events and of the hook's old window channel is logged by `observer`.
+          `<script>window.__seen=[];addEventListener('message',function(e){__seen[__seen.length]={type:'message',keys:Object.keys(Object(e.data)),ports:e.ports.length}},true);onmessage=function(){__seen[__seen.length]={type:'onmessage'}};['__durable_sessions_capture','__durable_sessions_command'].forEach(function(t){addEventListener(t,function(){__seen[__seen.length]={type:t}},true)});</script>` +
           `<script src="/scenarios.js"></script>` +
           `<script>window.__result = window.runScenario(${JSON.stringify(name)}, ${JSON.stringify(Object.fromEntries(q))});</script>`,
       );

@@ -137,6 +137,17 @@ describe('linked tabs', () => {
     expect(capture.linkedTabs(2)).toEqual([1]);
     expect(capture.links(3)).toEqual([]);
   });
+
+  it('never links through data the relay could not attribute to the hook', async () => {
+    const { capture } = await setup();
+    await capture.hello(1, 'a', 'http://app/durable-sse/', true, true);
+    await capture.hello(2, 'b', 'http://evil/', true, true);
+    await capture.apply(1, 'a', [open('1', 'http://app/durable-sse/api/conversations/c_k2j4h5/runs')], 1);
+    // A page forging the victim's conversation id: kept as its own, but it links nothing.
+    await capture.apply(2, 'b', [open('untrusted~f0f0-1', 'http://evil/api/conversations/c_k2j4h5')], 1);
+    expect(capture.links(1)).toEqual([]);
+    expect(capture.linkedTabs(2)).toEqual([]);
+  });
 });
 
 describe('batches lost or sent twice when the service worker restarts', () => {

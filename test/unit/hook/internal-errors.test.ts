@@ -10,7 +10,7 @@ import { createInternalErrors, describeThrown, internalErrors, OTHER_PLACES } fr
 import { safely } from '../../../src/hook/safely';
 import { createEmitter } from '../../../src/hook/emit';
 import { INTERNAL_ERROR_LIMITS, sanitizeInternalErrors } from '../../../src/protocol/internal-errors';
-import { HOOK_TO_RELAY_EVENT, RELAY_TO_HOOK_EVENT, hookCommands, type HookToRelay } from '../../../src/protocol/page';
+import { HANDOVER_KEY, hookCommands, type HookToRelay } from '../../../src/protocol/page';
 
 type HookCaptureBatch = HookToRelay['capture'];
 
@@ -134,46 +134,59 @@ describe('the internal error counter', () => {
 });
 
 describe('the emitter sends our failures with its batches', () => {
-  /** A window with just what createEmitter captures; posted batches are collected. */
+  /**
+   * A window with just what createEmitter captures. Its private channel is Node's real
+   * MessageChannel: the port the hook hands over is taken, as the relay takes it.
+   */
   function fakeWindow() {
     const win = new EventTarget() as EventTarget & Record<string, unknown>;
-    Object.assign(win, { EventTarget, CustomEvent, setTimeout, performance, crypto });
     const batches: HookCaptureBatch[] = [];
-    win.addEventListener(HOOK_TO_RELAY_EVENT, (e) => batches.push((e as CustomEvent<HookCaptureBatch>).detail));
-    const command = (detail: unknown) => win.dispatchEvent(new CustomEvent(RELAY_TO_HOOK_EVENT, { detail }));
-    return { win: win as unknown as Window & typeof globalThis, batches, command };
+    let relaySide: MessagePort | null = null;
+    Object.assign(win, {
+      EventTarget, MessageChannel, MessagePort, MessageEvent, setTimeout, performance, crypto,
+      postMessage: (msg: Record<string, unknown>, _origin: string, transfer: MessagePort[]) => {
+        if (msg[HANDOVER_KEY] !== true) return;
+        relaySide = transfer[0]!;
+        relaySide.onmessage = (e) => batches.push(e.data as HookCaptureBatch);
+      },
+    });
+    const command = (detail: unknown) => relaySide!.postMessage(detail);
+    const close = () => relaySide?.close();
+    return { win: win as unknown as Window & typeof globalThis, batches, command, close };
   }
 
+  const until = async (ok: () => boolean, what: string) => {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+    if (!ok()) throw new Error(`never: ${what}`);
+  };
+
   it('attaches pending reports to the next batch and flushes on its own for an error while recording', async () => {
-    vi.useFakeTimers();
+    internalErrors.take();
+    const { win, batches, command, close } = fakeWindow();
     try {
-      internalErrors.take();
-      const { win, batches, command } = fakeWindow();
       const emitter = createEmitter(win);
       safely(() => {
         throw 'before recording';
       }, 'hook:emit-test');
       command(hookCommands.make('set-recording', { recording: true }));
       // The hello batch carries what happened while pending.
-      expect(batches).toHaveLength(1);
+      await until(() => batches.length === 1, 'the hello batch');
       expect(batches[0]!.errors).toEqual([{ where: 'hook:emit-test', message: 'before recording', count: 1 }]);
       // A batch without errors has no `errors` field at all.
       emitter.emit('c-1', { type: 'page', signal: 'online', detail: null });
-      await vi.advanceTimersByTimeAsync(20);
-      expect(batches).toHaveLength(2);
+      await until(() => batches.length === 2, 'the batch of one record');
       expect('errors' in batches[1]!).toBe(false);
       // An error alone, with no record after it, still reaches the relay.
       safely(() => {
         throw 'while recording';
       }, 'hook:emit-test');
-      await vi.advanceTimersByTimeAsync(20);
-      expect(batches).toHaveLength(3);
+      await until(() => batches.length === 3, 'the batch of one error');
       expect(batches[2]!.records).toEqual([]);
       // The place's first message, and the one error since the last batch.
       expect(batches[2]!.errors).toEqual([{ where: 'hook:emit-test', message: 'before recording', count: 1 }]);
     } finally {
       internalErrors.onRecorded(null);
-      vi.useRealTimers();
+      close();
     }
   });
 });
