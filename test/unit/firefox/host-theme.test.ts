@@ -4,7 +4,7 @@
  * switches through `devtools.panels.onThemeChanged` without reloading the panel (Chrome reloads
  * extension panels instead). panel/host.ts is the only place that reads them.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 const listeners: ((name: string) => void)[] = [];
 const devtools = {
@@ -14,7 +14,8 @@ const devtools = {
     onThemeChanged: { addListener: (cb: (name: string) => void) => listeners.push(cb) },
   },
 };
-vi.mock('webextension-polyfill', () => ({ default: { devtools } }));
+// Firefox gives the panel page its API as the `browser` global.
+(globalThis as unknown as { browser: unknown }).browser = { runtime: { id: 'durable-sessions@test' }, devtools };
 
 const { hostTheme, inspectedTabId, isInDevTools, onHostThemeChange } = await import('../../../panel/host');
 
