@@ -60,6 +60,16 @@ describe('the inline panel over an in-memory background', () => {
     await until(() => !root.querySelector('ul[aria-label="Armed faults"] li'), 'the armed list emptied');
   });
 
+  it('says so when our own code failed in the page, and that the page was not affected', async () => {
+    const { bg, root } = mount(12);
+    const r = relay(bg, 12, 'doc-1');
+    r.hello();
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'the tab recording');
+    r.capture([], [{ where: 'hook:websocket', message: 'TypeError: cannot read x', count: 2 }]);
+    const banner = await until(() => root.querySelector('[aria-label="Internal errors"]'), 'the banner');
+    expect(banner.textContent).toBe("The inspector's own code failed 2 times (hook:websocket: TypeError: cannot read x). What it shows may be incomplete; the page was not affected.");
+  });
+
   it('shows a request the background refused, with its reason', async () => {
     const { root, panel } = mount(11);
     // No page in the tab: there is no origin whose page loads could be recorded.
