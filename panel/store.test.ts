@@ -33,6 +33,14 @@ describe('panel store fed by applyMessage', () => {
     expect(rows[0]!.duration).toBe(1000);
   });
 
+  it('drops the payloads the background dropped for the byte budget, keeping the events', () => {
+    const store = fedStore();
+    applyMessage(store, backgroundPanelSide.out.make('records', { tabId: TAB, docId: 'doc', records: [{ type: 'page', conn: 'page', time: 1700, signal: 'capture-lost', detail: 'The payloads of the 1 oldest event (0.0 MiB) were dropped' }], evicted: [{ connId: 'doc:1', throughSeq: 0 }] }));
+    const events = store.live.capture.get('doc:1')!.events;
+    expect(events.map((e) => e.text === null)).toEqual([true, false]);
+    expect(events.map((e) => e.size)).toEqual([chunk('Hel').length + chunk('lo').length, chunk(' you').length + 'data: [DONE]\n\n'.length]);
+  });
+
   it('ignores other tabs and starts over on reset', () => {
     const store = fedStore();
     applyMessage(store, records([open('9', 'websocket', 'ws://other')], 99));

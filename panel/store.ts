@@ -8,6 +8,7 @@ import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/cor
 import type { Evidence } from '../src/core/analysis';
 import type { PanelEvent } from '../src/protocol/panel';
 import { appendView } from '../src/core/view/sample';
+import { dropPayloads } from '../src/core/trace/budget';
 import { createAnalysis, type Analysis } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
 import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from './logic/rows';
@@ -278,6 +279,8 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         return;
       case 'records':
         foldRecords(store.live, msg.docId, msg.records);
+        // The background dropped these payloads to stay in the tab's byte budget: so does the panel.
+        if (msg.evicted) dropPayloads(store.live.capture, msg.evicted);
         if (live) store.findings.invalidate();
         break;
       case 'capture-state':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dormantNote, indicatorOf, storageBanner, workersNote, type CaptureState } from './notices';
+import { captureLossNote, dormantNote, indicatorOf, storageBanner, workersNote, type CaptureState } from './notices';
 
 const ok = { ok: true, error: null, lostEvents: 0, pendingEvents: 0 };
 const state = (x: Partial<CaptureState> = {}): CaptureState => ({ recording: true, recordOnLoad: false, origin: 'http://a', storage: ok, ...x });
@@ -32,5 +32,16 @@ describe('capture notices', () => {
     const w = (detail: string) => ({ time: 1, signal: 'worker' as const, detail, docId: 'd' });
     expect(workersNote([])).toBeNull();
     expect(workersNote([w('worker /a.js'), w('worker /a.js'), w('shared /b.js')])).toBe('This page started 2 workers: streams inside workers are not captured.');
+  });
+});
+
+describe('what capture itself lost', () => {
+  const sig = (signal: 'capture-lost' | 'capture-paused' | 'online', detail: string | null) => ({ time: 1, signal, detail, docId: 'd' });
+  it('says nothing while nothing was lost', () => {
+    expect(captureLossNote([sig('online', null)])).toBeNull();
+  });
+  it('says the newest loss, and how many came before', () => {
+    expect(captureLossNote([sig('capture-lost', '2 capture batches were lost while the extension restarted')])).toBe('Capture is incomplete: 2 capture batches were lost while the extension restarted.');
+    expect(captureLossNote([sig('capture-paused', 'a'), sig('capture-lost', 'b'), sig('capture-lost', 'The payloads of the 3 oldest events (1.0 MiB) were dropped')])).toBe('Capture is incomplete: The payloads of the 3 oldest events (1.0 MiB) were dropped (and 2 earlier losses).');
   });
 });

@@ -60,3 +60,14 @@ export function internalErrorsBanner(errors: readonly InternalErrorReport[]): st
   const places = errors.length === 1 ? first.where : `${first.where} and ${errors.length - 1} other place${errors.length === 2 ? '' : 's'}`;
   return `The inspector's own code failed ${total} time${total === 1 ? '' : 's'} (${places}: ${first.message}). What it shows may be incomplete; the page was not affected.`;
 }
+
+/**
+ * What capture itself lost: batches gone in a worker restart, records not taken while nothing
+ * recorded, payloads dropped to stay in the tab's byte budget. The newest of each kind is said.
+ */
+export function captureLossNote(signals: readonly PageSignalEvent[]): string | null {
+  const lost = signals.filter((s) => s.signal === 'capture-lost' || s.signal === 'capture-paused');
+  if (lost.length === 0) return null;
+  const latest = lost.at(-1)!;
+  return `Capture is incomplete: ${latest.detail ?? 'records were lost'}${lost.length > 1 ? ` (and ${lost.length - 1} earlier loss${lost.length === 2 ? '' : 'es'})` : ''}.`;
+}

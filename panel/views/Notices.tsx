@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../format';
 import { sessionCounts, sessionWhen } from '../logic/sessions';
-import { dormantNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
+import { captureLossNote, dormantNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
 import { backToLive, showImportedSession, type PanelStore } from '../store';
 
 function SourceBanner({ store }: { store: PanelStore }) {
@@ -83,12 +83,18 @@ export function Notices({ store }: { store: PanelStore }) {
   const storage = storageBanner(state?.storage);
   const dormant = live ? dormantNote(state, store.captureState.loadedBeforePanel.value) : null;
   const workers = workersNote(store.data.signals);
+  const loss = captureLossNote(store.data.signals);
   const failures = internalErrorsBanner(store.captureState.internalErrors.value);
   const refused = store.captureState.requestError.value;
   return (
     <div class="notices">
       <SourceBanner store={store} />
       <ImportBanner store={store} />
+      {loss && (
+        <div class="banner note" role="note" aria-label="Capture incomplete">
+          {loss}
+        </div>
+      )}
       {failures && (
         <div class="banner error" role="alert" aria-label="Internal errors" title={store.captureState.internalErrors.value.map((e) => `${e.where} ×${e.count}: ${e.message}`).join('\n')}>
           {failures}

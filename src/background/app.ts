@@ -278,11 +278,11 @@ export function createBackground(deps: BackgroundDeps): Background {
         addInternalErrors(tally, reported.map((r) => ({ ...r, where: r.where.startsWith('hook:') ? r.where : `hook:${r.where}` })));
         void sendCaptureState(tabId);
       }
-      const accepted = await capture.apply(tabId, doc.id, m.records, m.seq);
+      const { records: accepted, evicted } = await capture.apply(tabId, doc.id, m.records, m.seq);
       for (const r of accepted) if (r.type === 'fault') faults.fired(r.faultId);
       // A new connection may carry the ids that link this tab to another: tell watching panels.
       if (accepted.some((r) => r.type === 'open')) for (const t of routes.watchedTabs()) void sendCaptureState(t);
-      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId: doc.id, records: accepted });
+      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId: doc.id, records: accepted, ...(evicted.length > 0 ? { evicted } : {}) });
     },
     async view(m, { ctx }) {
       const { capture } = await deps.services;

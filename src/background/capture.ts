@@ -14,8 +14,11 @@ import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { CaptureStore } from './store';
 import { appendView, type ViewSample } from '../core/view/sample';
 import type { Persister } from './persist';
+import { DEFAULT_BYTE_BUDGET, dropPayloads, evictionDetail, heldBytes, heldBytesOf, planEviction, type Eviction } from '../core/trace/budget';
 
 interface LiveTab {
+  /** Roughly the bytes its capture holds (see core/trace/budget.ts). */
+  held: number;
   /** What the page showed, bounded (kept in memory with the live session, not stored). */
   view: ViewSample[];
   session: SessionInfo;
@@ -31,7 +34,7 @@ export interface CaptureService {
    * are). A batch already stored (a re-send) is ignored; batches missing before it are
    * reported as a `capture-lost` page signal, which is then among the accepted records.
    */
-  apply(tabId: number, docId: string, records: CaptureRecord[], seq: number): Promise<CaptureRecord[]>;
+  apply(tabId: number, docId: string, records: CaptureRecord[], seq: number): Promise<AppliedBatch>;
   /** The last batch of a document the tab's session has (0: none). */
   lastSeq(tabId: number, docId: string): Promise<number>;
   snapshot(tabId: number): Promise<{ sessionId: string | null; snapshot: TabSnapshot }>;
@@ -48,6 +51,8 @@ export interface CaptureService {
   /** The same, with the ids they share. */
   links(tabId: number): Array<{ tabId: number; ids: string[] }>;
   forgetTab(tabId: number): void;
+  /** The user changed the byte budget (applies from the next batch). */
+  setByteBudget(bytes: number | null): void;
 }
 
 export interface CaptureServiceDeps {
@@ -56,6 +61,14 @@ export interface CaptureServiceDeps {
   browserRun: string;
   now(): number;
   newId(): string;
+  /** Bytes a tab's live session may hold before the oldest payloads go (DEFAULT_BYTE_BUDGET). */
+  byteBudget?: number;
+}
+
+/** What one relay batch did: the records accepted, and the payloads dropped to stay in budget. */
+export interface AppliedBatch {
+  records: CaptureRecord[];
+  evicted: Eviction[];
 }
 
 export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
@@ -71,7 +84,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
   const newSession = (tabId: number, url: string): LiveTab => {
     const t = deps.now();
     const session: SessionInfo = { id: deps.newId(), tabId, browserRun: deps.browserRun, url, startedAt: t, updatedAt: t, connections: 0, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [], testRuns: [] };
-    const tab: LiveTab = { session, capture: new Map(), topDocId: null, view: [] };
+    const tab: LiveTab = { session, capture: new Map(), topDocId: null, view: [], held: 0 };
     live.set(tabId, tab);
     deps.persister.enqueue(session, [], []);
     return tab;
@@ -86,9 +99,27 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     if (!stored) return null;
     const loaded = await deps.store.load(stored.id);
     if (!loaded) return null;
-    const tab: LiveTab = { session: loaded.session, capture: tabFromSnapshot(loaded.snapshot), topDocId: null, view: [] };
+    const capture = tabFromSnapshot(loaded.snapshot);
+    const tab: LiveTab = { session: loaded.session, capture, topDocId: null, view: [], held: heldBytesOf(capture) };
     live.set(tabId, tab);
     return tab;
+  };
+
+  let budget = deps.byteBudget ?? DEFAULT_BYTE_BUDGET;
+  /**
+   * Past the budget, the oldest payloads go, in memory and in storage, and a page signal (folded
+   * like any record, so the panel and the stored session have it) says what went.
+   */
+  const enforceBudget = (tab: LiveTab, docId: string): { records: CaptureRecord[]; evictions: Eviction[] } => {
+    const plan = planEviction(tab.capture, tab.held, budget);
+    if (plan.evictions.length === 0) return { records: [], evictions: [] };
+    tab.held -= dropPayloads(tab.capture, plan.evictions);
+    deps.persister.dropPayloads(tab.session.id, plan.evictions);
+    const signal: CaptureRecord = { type: 'page', conn: PAGE_CONN, time: deps.now(), signal: 'capture-lost', detail: evictionDetail(plan.events, plan.bytes, budget) };
+    const s = tab.session;
+    foldRecords({ capture: tab.capture, signals: s.signals, faults: s.faults }, docId, [signal]);
+    deps.persister.enqueue(s, [], []);
+    return { records: [signal], evictions: plan.evictions };
   };
 
   return {
@@ -114,7 +145,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
         const tab = (await current(tabId)) ?? newSession(tabId, '');
         const seqs = (tab.session.docSeqs ??= {});
         const last = seqs[docId] ?? 0;
-        if (seq <= last) return [];
+        if (seq <= last) return { records: [], evicted: [] };
         seqs[docId] = seq;
         const records: CaptureRecord[] = seq > last + 1
           ? [{ type: 'page', conn: PAGE_CONN, time: deps.now(), signal: 'capture-lost', detail: `${seq - last - 1} capture batch${seq - last - 1 === 1 ? ' was' : 'es were'} lost while the extension restarted` }, ...batch]
@@ -131,12 +162,14 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
         for (const { event } of folded.events) {
           s.events += 1;
           s.bytes += event.size;
+          tab.held += heldBytes(event);
         }
         if (folded.accepted.length > 0) {
           s.updatedAt = deps.now();
           deps.persister.enqueue(s, folded.changed.values(), folded.events);
         }
-        return folded.accepted;
+        const evicted = enforceBudget(tab, docId);
+        return { records: [...folded.accepted, ...evicted.records], evicted: evicted.evictions };
       });
     },
 
@@ -191,6 +224,10 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     forgetTab(tabId) {
       live.delete(tabId);
       queues.delete(tabId);
+    },
+
+    setByteBudget(bytes) {
+      budget = bytes ?? DEFAULT_BYTE_BUDGET;
     },
   };
 }

@@ -10,7 +10,7 @@ import { runtimePortTransport } from '../protocol/adapters/runtime-port';
 import { openCaptureStore, DEFAULT_RETENTION } from './store';
 import { createPersister } from './persist';
 import { createCaptureService, type CaptureService } from './capture';
-import { createRecordingSettings } from './settings';
+import { BUDGET_KEY, byteBudgetSetting, createRecordingSettings } from './settings';
 import { browserRunId } from './browser-run';
 import { createWatchedTabs } from './watched';
 import { createFaultBook } from './fault-book';
@@ -31,7 +31,12 @@ const services: Promise<BackgroundServices> = (async () => {
     liveSessions: () => capture?.liveSessions() ?? new Set(),
     onStatus: () => background?.storageChanged(),
   });
-  capture = createCaptureService({ store, persister, browserRun: await browserRunId(browser.storage), now: Date.now, newId: () => crypto.randomUUID() });
+  const byteBudget = (await byteBudgetSetting(browser.storage.local).catch(() => null)) ?? undefined;
+  capture = createCaptureService({ store, persister, browserRun: await browserRunId(browser.storage), now: Date.now, newId: () => crypto.randomUUID(), byteBudget });
+  // The budget can change while the background runs (the setting, or a test that sets it).
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && BUDGET_KEY in changes) void byteBudgetSetting(browser.storage.local).then((b) => capture?.setByteBudget(b));
+  });
   return { capture, store, persister };
 })();
 

@@ -6,6 +6,7 @@
  * lost silently.
  */
 import type { ConnectionSummary, TraceEvent } from '../core/trace/model';
+import type { Eviction } from '../core/trace/budget';
 import type { CaptureStore, RetentionPolicy, StoredSession } from './store';
 import type { StorageStatus } from '../core/trace/session';
 
@@ -30,6 +31,8 @@ export interface Persister {
   enqueue(session: StoredSession, changed: Iterable<ConnectionSummary>, events: Iterable<{ connId: string; event: TraceEvent }>): void;
   /** Writes everything pending now (tests, and before reading back). */
   flush(): Promise<void>;
+  /** Drops stored payloads (the byte budget), after every write pending now. */
+  dropPayloads(sessionId: string, evictions: readonly Eviction[]): void;
   status(): StorageStatus;
 }
 
@@ -113,6 +116,14 @@ export function createPersister(store: CaptureStore, opts: PersisterOptions): Pe
       }
       running = running.then(writeAll);
       await running;
+    },
+    dropPayloads(sessionId, evictions) {
+      // Events still pending were blanked in memory and are written blank; the ones already
+      // stored are rewritten once every earlier write has landed.
+      running = running.then(writeAll).then(
+        () => store.dropPayloads(sessionId, evictions),
+        (e: unknown) => report({ ok: false, error: errorText(e) }),
+      ).catch((e: unknown) => report({ ok: false, error: errorText(e) }));
     },
     status: () => ({ ...status, pendingEvents: pendingCount() }),
   };

@@ -1,10 +1,21 @@
 /**
  * User settings the background keeps in `storage.local`: the origins to record from page load
- * (so a reload captures the first stream even before DevTools reattaches).
+ * (so a reload captures the first stream even before DevTools reattaches), and the byte budget
+ * of a tab's live capture (`captureBudgetMiB`, read at start-up).
  */
 import type { Storage } from 'webextension-polyfill';
 
 const KEY = 'recordOnLoadOrigins';
+export const BUDGET_KEY = 'captureBudgetMiB';
+/** A budget below this would drop a single generation's text; above, it is the user's call. */
+const MIN_BUDGET_MIB = 1;
+const MAX_BUDGET_MIB = 4096;
+
+/** The tab byte budget the user set, in bytes, or null for the default. */
+export async function byteBudgetSetting(area: Pick<Storage.StorageArea, 'get'>): Promise<number | null> {
+  const v = (await area.get(BUDGET_KEY))[BUDGET_KEY];
+  return typeof v === 'number' && Number.isFinite(v) && v >= MIN_BUDGET_MIB && v <= MAX_BUDGET_MIB ? Math.round(v * 1024 * 1024) : null;
+}
 
 export interface RecordingSettings {
   recordsOnLoad(origin: string): Promise<boolean>;

@@ -10,6 +10,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ConnectionCapture, ConnectionSummary, TabSnapshot, TraceEvent } from '../core/trace/model';
 import type { SessionInfo } from '../core/trace/session';
+import type { Eviction } from '../core/trace/budget';
 
 export const DB_NAME = 'durable-sessions-captures';
 const DB_VERSION = 2;
@@ -57,6 +58,8 @@ export interface CaptureStore {
   latestOfTab(tabId: number, browserRun: string): Promise<StoredSession | null>;
   list(): Promise<StoredSession[]>;
   remove(sessionId: string): Promise<void>;
+  /** Blanks the payloads of stored events the evictions name (the byte budget). */
+  dropPayloads(sessionId: string, evictions: readonly Eviction[]): Promise<void>;
   /** Deletes oldest sessions (never `keep`) until the policy holds; returns the deleted ids. */
   enforce(policy: RetentionPolicy, keep?: ReadonlySet<string>): Promise<string[]>;
   close(): void;
@@ -136,6 +139,23 @@ export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
     },
 
     remove,
+
+    async dropPayloads(sessionId, evictions) {
+      const tx = db.transaction('chunks', 'readwrite');
+      const puts: Promise<unknown>[] = [];
+      for (const { connId, throughSeq } of evictions) {
+        const key = connKey(sessionId, connId);
+        let cursor = await tx.store.openCursor(IDBKeyRange.bound([key, 0], [key, throughSeq]));
+        while (cursor) {
+          const chunk = cursor.value;
+          if (chunk.events.some((e) => e.seq <= throughSeq && (e.text !== null || e.base64 !== null))) {
+            puts.push(cursor.update({ ...chunk, events: chunk.events.map((e) => (e.seq <= throughSeq ? { ...e, text: null, base64: null } : e)) }));
+          }
+          cursor = await cursor.continue();
+        }
+      }
+      await Promise.all([...puts, tx.done]);
+    },
 
     async enforce(policy, keep = new Set()) {
       const sessions = await db.getAllFromIndex('sessions', 'byUpdated'); // oldest first

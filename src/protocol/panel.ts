@@ -11,6 +11,7 @@ import type { TabSnapshot } from '../core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from '../core/trace/session';
 import { TEST_IDS, type TestId } from '../core/analysis/types';
 import type { ViewSample } from '../core/view/sample';
+import type { Eviction } from '../core/trace/budget';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
 import { parseRecording, type ReplayRecording } from '../core/replay/recording';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Protocol } from './kit';
@@ -69,8 +70,11 @@ export interface StopPress {
 /** Background → panel. */
 export interface PanelEvents {
   snapshot: Tab & { sessionId: string | null; snapshot: TabSnapshot };
-  /** Newly captured records of one document of the tab; the panel folds them with `applyRecord`. */
-  records: Tab & { docId: string; records: CaptureRecord[] };
+  /**
+   * Newly captured records of one document of the tab; the panel folds them with `foldRecords`,
+   * then drops the payloads the background dropped to stay in the tab's byte budget.
+   */
+  records: Tab & { docId: string; records: CaptureRecord[]; evicted?: Eviction[] };
   reset: Tab & { sessionId: string | null; reason: 'navigated' | 'cleared' };
   /** Whether the tab is captured, and the health of storage: the panel shows both. */
   'capture-state': Tab & CaptureState;

@@ -20,6 +20,14 @@ beforeAll(async () => {
   s = await startControlSession({ tokensPerSecond: 30, tokens: 90 });
   const script = readFileSync(new URL('./hardening/hostile.js', import.meta.url), 'utf8');
   hostile = http.createServer((req, res) => {
+    if (req.url?.startsWith('/flood')) {
+      // 12 MiB in 64 KiB SSE events: a page's own stream, as big as it likes.
+      res.setHeader('content-type', 'text/event-stream');
+      const line = `data: ${'f'.repeat(64 * 1024 - 8)}\n\n`;
+      for (let i = 0; i < 192; i++) res.write(line);
+      res.end();
+      return;
+    }
     if (req.url?.startsWith('/sse')) {
       res.setHeader('content-type', 'text/event-stream');
       for (let i = 0; i < 20; i++) res.write(`id: ${i}\ndata: {"delta":"t${i} "}\n\n`);
@@ -38,6 +46,25 @@ afterAll(async () => {
 });
 
 describe('a hostile page', () => {
+  it('cannot hold more than the tab’s byte budget: the oldest payloads go, and the capture says so', async () => {
+    await s.browser.serviceWorker!.evaluate(() => (globalThis as unknown as { chrome: typeof chrome }).chrome.storage.local.set({ captureBudgetMiB: 4 }));
+    try {
+      await s.page.goto(`${hostileUrl}?flood`);
+      const read = await s.page.evaluate(async () => (await (await fetch('/flood')).text()).length);
+      expect(read).toBe(192 * 64 * 1024);
+      const snap = await waitForCapture(s.control, 'the budget notice', (sn) => (sn.signals.some((x) => x.signal === 'capture-lost') && sn.connections.some((c) => c.summary.url.endsWith('/flood') && c.summary.state === 'ended') ? sn : null));
+      const flood = snap.connections.find((c) => c.summary.url.endsWith('/flood'))!;
+      const held = flood.events.reduce((n, e) => n + (e.text?.length ?? 0) + (e.base64?.length ?? 0), 0);
+      expect(held).toBeLessThanOrEqual(4 * 1024 * 1024);
+      // Every event is still there, with its size; the newest kept its data.
+      expect(flood.events.reduce((n, e) => n + e.size, 0)).toBe(192 * 64 * 1024);
+      expect(flood.events.at(-1)!.text).not.toBeNull();
+      expect(snap.signals.find((x) => x.signal === 'capture-lost')!.detail).toMatch(/within its 4\.0 MiB capture budget/);
+    } finally {
+      await s.browser.serviceWorker!.evaluate(() => (globalThis as unknown as { chrome: typeof chrome }).chrome.storage.local.remove('captureBudgetMiB'));
+    }
+  });
+
   it('gains nothing: no tab opened, no other capture read, the hook’s channel neither seen nor joined', async () => {
     // Another tab with its own capture, which the hostile page must never reach.
     const other = await s.browser.context.newPage();

@@ -13,7 +13,7 @@ import type { CaptureRecord } from '../../../src/core/trace/records';
 let dbCount = 0;
 const stores: CaptureStore[] = [];
 
-async function setup(opts: { name?: string; browserRun?: string; store?: CaptureStore; maxPendingEvents?: number } = {}) {
+async function setup(opts: { name?: string; browserRun?: string; store?: CaptureStore; maxPendingEvents?: number; byteBudget?: number } = {}) {
   const store = opts.store ?? (await openCaptureStore(opts.name ?? `test-${++dbCount}`));
   stores.push(store);
   const statuses: StorageStatus[] = [];
@@ -26,7 +26,7 @@ async function setup(opts: { name?: string; browserRun?: string; store?: Capture
     liveSessions: () => capture?.liveSessions() ?? new Set(),
     onStatus: (s) => statuses.push(s),
   });
-  capture = createCaptureService({ store, persister, browserRun: opts.browserRun ?? 'run-1', now: () => 1000, newId: () => `s${++ids}-${dbCount}` });
+  capture = createCaptureService({ store, persister, browserRun: opts.browserRun ?? 'run-1', now: () => 1000, newId: () => `s${++ids}-${dbCount}`, byteBudget: opts.byteBudget });
   return { store, persister, capture, statuses };
 }
 
@@ -155,7 +155,7 @@ describe('batches lost or sent twice when the service worker restarts', () => {
     const { capture } = await setup();
     await capture.hello(7, 'docA', 'http://app/', true, true);
     await capture.apply(7, 'docA', [open('1'), data('1', 'a')], 1);
-    expect(await capture.apply(7, 'docA', [data('1', 'a')], 1)).toEqual([]);
+    expect(await capture.apply(7, 'docA', [data('1', 'a')], 1)).toEqual({ records: [], evicted: [] });
     expect(await capture.lastSeq(7, 'docA')).toBe(1);
     expect((await capture.snapshot(7)).snapshot.connections[0]!.events).toHaveLength(1);
   });
@@ -164,7 +164,7 @@ describe('batches lost or sent twice when the service worker restarts', () => {
     const { capture } = await setup();
     await capture.hello(7, 'docA', 'http://app/', true, true);
     await capture.apply(7, 'docA', [open('1')], 1);
-    const accepted = await capture.apply(7, 'docA', [data('1', 'late')], 4);
+    const { records: accepted } = await capture.apply(7, 'docA', [data('1', 'late')], 4);
     expect(accepted[0]).toMatchObject({ type: 'page', signal: 'capture-lost', detail: '2 capture batches were lost while the extension restarted' });
     expect((await capture.snapshot(7)).snapshot.signals.map((s) => s.signal)).toEqual(['capture-lost']);
   });
@@ -192,5 +192,41 @@ describe('retention', () => {
     const deleted = await store.enforce({ maxSessions: 2, maxEvents: 1000 }, new Set(['s1']));
     expect(deleted).toEqual(['s2', 's3']);
     expect((await store.list()).map((s) => s.id)).toEqual(['s4', 's1']);
+  });
+});
+
+describe('the byte budget of a tab', () => {
+  const big = (conn: string, i: number, kib: number): CaptureRecord => ({ type: 'data', conn, time: 10 + i, dir: 'in', text: `${i}:`.padEnd(kib * 1024, 'x'), base64: null, size: kib * 1024, event: null, id: null });
+
+  it('drops the oldest payloads past the budget, keeps every event and the newest data, says so, and stores the same', async () => {
+    const { capture, persister, store } = await setup({ byteBudget: 1024 * 1024 });
+    await capture.hello(7, 'docA', 'http://app/', true, true);
+    await capture.apply(7, 'docA', [open('1'), open('2')], 1);
+    let seq = 1;
+    const evictedSeen: unknown[] = [];
+    // 40 events of 64 KiB, alternating between two streams: 2.5 MiB against a 1 MiB budget.
+    for (let i = 0; i < 40; i++) {
+      const { evicted } = await capture.apply(7, 'docA', [big(i % 2 ? '2' : '1', i, 64)], ++seq);
+      evictedSeen.push(...evicted);
+    }
+    expect(evictedSeen.length).toBeGreaterThan(0);
+    const { sessionId, snapshot } = await capture.snapshot(7);
+    const events = snapshot.connections.flatMap((c) => c.events).sort((a, b) => a.time - b.time);
+    expect(events).toHaveLength(40);
+    const held = events.reduce((n, e) => n + (e.text?.length ?? 0), 0);
+    expect(held).toBeLessThanOrEqual(1024 * 1024);
+    // The oldest lost their text, the newest kept it; sizes and times stay.
+    expect(events[0]!.text).toBeNull();
+    expect(events.at(-1)!.text?.startsWith('39:')).toBe(true);
+    expect(events.every((e) => e.size === 64 * 1024)).toBe(true);
+    const kept = events.findIndex((e) => e.text !== null);
+    expect(events.slice(kept).every((e) => e.text !== null)).toBe(true);
+    expect(snapshot.signals.filter((s) => s.signal === 'capture-lost').at(-1)!.detail).toMatch(/^The payloads of the \d+ oldest events \([\d.]+ MiB\) were dropped to keep this tab within its 1\.0 MiB capture budget/);
+    // Storage has the same: no dropped payload comes back after a worker restart.
+    await persister.flush();
+    await persister.flush();
+    const stored = await store.load(sessionId!);
+    const storedEvents = stored!.snapshot.connections.flatMap((c) => c.events).sort((a, b) => a.time - b.time);
+    expect(storedEvents.map((e) => e.text === null)).toEqual(events.map((e) => e.text === null));
   });
 });
