@@ -263,7 +263,8 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         store.sessions.liveId.value = msg.sessionId;
         // A page loaded with the panel open: its hooks recorded from the start.
         if (msg.reason === 'navigated') store.captureState.loadedBeforePanel.value = false;
-        store.faults.armed.value = store.faults.armed.value.filter((f) => f.spec.scope.kind !== 'connection');
+        // A new page load's hook holds no fault (the background forgets them too); a Clear keeps them.
+        if (msg.reason === 'navigated') store.faults.armed.value = [];
         if (live && !(msg.reason === 'navigated' && store.filter.preserveLog.peek())) clearSelection(store);
         store.findings.invalidate(true);
         store.pageView.invalidate(true);
