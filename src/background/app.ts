@@ -86,9 +86,10 @@ export function createBackground(deps: BackgroundDeps): Background {
   const backgroundErrors: InternalErrorReport[] = [];
   const pageErrors = new Map<number, InternalErrorReport[]>();
 
-  const failed = (where: string, error: unknown) => {
+  const failed = (where: string, error: unknown, tell = true) => {
+    console.error(`durable-sessions: ${where} failed`, error);
     addInternalErrors(backgroundErrors, [reportOf(`background:${where}`, error)]);
-    for (const tabId of routes.watchedTabs()) void sendCaptureState(tabId);
+    if (tell) for (const tabId of routes.watchedTabs()) void sendCaptureState(tabId);
   };
 
   const toPanels = <K extends keyof PanelEvents & string>(tabId: number, type: K, body: PanelEvents[K], except?: Transport) => {
@@ -131,9 +132,14 @@ export function createBackground(deps: BackgroundDeps): Background {
     };
   }
 
+  /** Never rejects: callers fire it and forget, so a failure is counted here (and not re-sent, which could loop). */
   async function sendCaptureState(tabId: number): Promise<void> {
     if (routes.panelsOf(tabId).size === 0) return;
-    toPanels(tabId, 'capture-state', { tabId, ...(await captureState(tabId)) });
+    try {
+      toPanels(tabId, 'capture-state', { tabId, ...(await captureState(tabId)) });
+    } catch (error) {
+      failed('capture-state', error, false);
+    }
   }
 
   const armIn = (tabs: number[], fault: FaultSpec) => {
