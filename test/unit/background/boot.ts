@@ -97,7 +97,8 @@ export function relay(bg: Background, tabId: number, docId: string, url = 'http:
 
 /** Waits for a condition the background reaches asynchronously (storage, microtasks). */
 export async function until<T>(fn: () => T | undefined | null | false, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
+  // Generous: a loaded CI machine is slow, and a condition that holds ends the wait at once.
+  for (let i = 0; i < 2000; i++) {
     const v = fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 5));

@@ -13,14 +13,14 @@ import type { CaptureRecord } from '../../../src/core/trace/records';
 let dbCount = 0;
 const stores: CaptureStore[] = [];
 
-async function setup(opts: { name?: string; browserRun?: string; store?: CaptureStore; maxPendingEvents?: number; byteBudget?: number } = {}) {
+async function setup(opts: { name?: string; browserRun?: string; store?: CaptureStore; maxPendingEvents?: number; byteBudget?: number; flushDelayMs?: number } = {}) {
   const store = opts.store ?? (await openCaptureStore(opts.name ?? `test-${++dbCount}`));
   stores.push(store);
   const statuses: StorageStatus[] = [];
   let ids = 0;
   let capture: ReturnType<typeof createCaptureService> | null = null;
   const persister = createPersister(store, {
-    flushDelayMs: 5,
+    flushDelayMs: opts.flushDelayMs ?? 5,
     maxPendingEvents: opts.maxPendingEvents ?? 10_000,
     retention: { maxSessions: 10, maxEvents: 100_000 },
     liveSessions: () => capture?.liveSessions() ?? new Set(),
@@ -171,7 +171,8 @@ describe('batches lost or sent twice when the service worker restarts', () => {
 
   it('keeps the last stored batch across a restart, so only what is missing is re-sent', async () => {
     const name = `seq-restart-${++dbCount}`;
-    const before = await setup({ name });
+    // Writes only when told to: a timer firing on a loaded machine must not store batch 2.
+    const before = await setup({ name, flushDelayMs: 3_600_000 });
     await before.capture.hello(7, 'docA', 'http://app/', true, true);
     await before.capture.apply(7, 'docA', [open('1'), data('1', 'a')], 1);
     await before.persister.flush();

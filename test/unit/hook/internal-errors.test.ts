@@ -156,7 +156,7 @@ describe('the emitter sends our failures with its batches', () => {
   }
 
   const until = async (ok: () => boolean, what: string) => {
-    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
     if (!ok()) throw new Error(`never: ${what}`);
   };
 
