@@ -26,6 +26,7 @@ export const HOSTILE: Record<string, string> = {
   tab: 'a\tb',
   loneSurrogate: 'a\ud800b',
   emoji: 'é中😀',
+  js: '"}); globalThis.PWNED = 1; ("\\\u2028 </script>',
   long: `${'x'.repeat(20_000)}$(echo PWNED)${"'".repeat(5_000)}`,
 };
 
