@@ -475,3 +475,12 @@ export function redactTrace(trace: TraceFileV1, config: RedactionConfig = {}): {
   };
   return { trace: out, report: { rules: c.rules, count: hits.count, where: hits.list() } };
 }
+
+/**
+ * One request (URL, headers, body) redacted by the same rules as an export: for the panel's
+ * copy commands, which redact by default like every other way a capture leaves the panel.
+ */
+export function redactRequest<T extends { url: string; headers: readonly Header[]; body: string | null }>(req: T, config: RedactionConfig = {}): T {
+  const c = compileRedaction(config);
+  return { ...req, url: redactUrl(req.url, c).url, headers: redactHeaderList(req.headers, c), body: req.body === null ? null : redactText(req.body, c).text };
+}
