@@ -129,9 +129,12 @@ function crtSplit(line: string): string[] {
   return argv;
 }
 
-/** What curl.exe must receive: the captured parts, except NUL and CR, which cmd cannot carry. */
+/**
+ * What curl.exe must receive: the captured parts, except NUL and CR, which cmd cannot carry, and
+ * the fullwidth quote and backslash, which arrive as their ASCII forms (see bestFit).
+ */
 function intendedArgv(req: Req): string[] {
-  const clean = (s: string) => s.replace(/[\0\r]/g, '');
+  const clean = (s: string) => bestFit(s.replace(/[\0\r]/g, ''));
   const hasBody = req.body !== null && req.body !== '';
   const argv = ['curl', ...(req.url.startsWith('-') ? ['--url'] : []), clean(req.url)];
   if (!(req.method === 'GET' && !hasBody) && !(req.method === 'POST' && hasBody)) argv.push('-X', clean(req.method));
@@ -140,7 +143,21 @@ function intendedArgv(req: Req): string[] {
   return argv;
 }
 
+/**
+ * A curl.exe built as an ANSI program gets its command line converted from UTF-16 by Windows,
+ * whose "best fit" turns the fullwidth ＂ and ＼ into " and \ — before the C runtime splits it.
+ */
+const bestFit = (s: string) => s.replace(/\uff02/g, '"').replace(/\uff3c/g, '\\');
+
 describe('copy as cURL (cmd)', () => {
+  it('hands an ANSI curl.exe the same arguments: a fullwidth quote or backslash cannot end a quoted argument', () => {
+    for (const v of ['a\uff3c', '\uff02 -o x \uff02', 'b\uff3c\uff02c']) {
+      const req = { method: 'GET', url: 'https://h.test/x', headers: [['x', v]] as [string, string][], body: null };
+      const read = cmdRead(toCurlCmd(req), 'after-percent');
+      expect(crtSplit(bestFit(read.commands[0]!))).toEqual(intendedArgv(req));
+    }
+  });
+
   for (const resume of ['after-percent', 'after-name'] as const) {
     it(`pasted into cmd, runs one command, expands no variable and hands curl exactly the captured parts (percent scan resuming ${resume})`, () => {
       for (const { name, req } of hostileRequests()) {
