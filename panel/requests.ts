@@ -1,10 +1,22 @@
-/** Text a user copies out of a connection: the request as cURL, the whole received body. */
+/** Text a user copies out of a connection: the request as a command, the whole received body. */
 import type { ConnectionCapture } from '../src/core/trace/model';
-import { toCurl } from './logic/curl';
+import { copyCommand, type CopyFormat, type CopyRequest } from './logic/copy-as';
 
-export function curlOf(conn: ConnectionCapture): string {
+export { COPY_ACTIONS, type CopyAction, type CopyFormat } from './logic/copy-as';
+
+/** Captured and imported connections alike: a HAR file's entries arrive as the same summary. */
+function requestOf(conn: ConnectionCapture): CopyRequest {
   const s = conn.summary;
-  return toCurl({ method: s.method, url: s.url, headers: s.requestHeaders, body: s.requestBodyPreview ?? null, streaming: s.streaming });
+  return { method: s.method, url: s.url, headers: s.requestHeaders, body: s.requestBodyPreview ?? null, streaming: s.streaming };
+}
+
+export function copyOf(conn: ConnectionCapture, format: CopyFormat, secrets = false): string {
+  return copyCommand(requestOf(conn), format, secrets);
+}
+
+/** "Copy as cURL": bash, secrets redacted. */
+export function curlOf(conn: ConnectionCapture): string {
+  return copyOf(conn, 'curl-bash');
 }
 
 export function receivedText(conn: ConnectionCapture): string {

@@ -8,7 +8,7 @@ import { shellQuote, toCurl } from './curl';
 describe('copy as cURL', () => {
   it('builds a POST with headers and body, quoting for a POSIX shell', () => {
     const cmd = toCurl({ method: 'POST', url: 'http://h/api/chat', headers: [['content-type', 'application/json']], body: `{"prompt":"it's"}`, streaming: true });
-    expect(cmd).toBe(`curl 'http://h/api/chat' \\\n  -H 'content-type: application/json' \\\n  --data-raw '{"prompt":"it'\\''s"}' \\\n  -N`);
+    expect(cmd).toBe(`curl 'http://h/api/chat' \\\n  -H 'content-type: application/json' \\\n  --data-raw $'{"prompt":"it\\'s"}' \\\n  -N`);
   });
 
   it('says the method only when curl would not infer it', () => {
@@ -19,7 +19,13 @@ describe('copy as cURL', () => {
   });
 
   it('quotes anything', () => {
-    expect(shellQuote(`a'b $HOME "c"`)).toBe(`'a'\\''b $HOME "c"'`);
+    expect(shellQuote(`a'b $HOME "c"`)).toBe(`$'a\\'b $HOME "c"'`);
+    expect(shellQuote(`a $HOME "c"`)).toBe(`'a $HOME "c"'`);
+  });
+
+  it('sends a method other than the six fetch normalizes as written, as the browser does', () => {
+    expect(toCurl({ method: 'patch', url: 'http://h/r', headers: [], body: null })).toContain(`-X 'patch'`);
+    expect(toCurl({ method: 'delete', url: 'http://h/r', headers: [], body: null })).toContain(`-X 'DELETE'`);
   });
 
   it('pasted into bash, runs nothing a hostile page put in the method, URL, headers or body', () => {
@@ -32,7 +38,7 @@ describe('copy as cURL', () => {
     const printed = execFileSync('bash', ['-c', `curl() { printf '<%s>\\n' "$@"; }\n${toCurl(req)}`], { encoding: 'utf8' });
     expect(existsSync(mark)).toBe(false);
     expect(printed).toContain(`<${req.url}>`);
-    expect(printed).toContain(`<${req.method.toUpperCase()}>`);
+    expect(printed).toContain(`<${req.method}>`); // not a method fetch normalizes: sent as written
     expect(printed).toContain(`<x-${evil}: '${evil}'>`);
     expect(printed).toContain(`<${evil}tail>`);
   });

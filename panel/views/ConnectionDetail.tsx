@@ -29,7 +29,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         <span class="conn-title" title={conn.summary.url}>
           <strong>{transportLabel(conn.summary)}</strong> {conn.summary.url}
         </span>
-        <button type="button" onClick={() => void copyText(curlOf(conn), 'cURL command')} title="Copy this request as a cURL command">
+        <button type="button" onClick={() => void copyText(curlOf(conn), 'cURL command')} title="Copy this request as a cURL command for bash, secrets redacted (the row's context menu has the other formats, and each with secrets)">
           Copy as cURL
         </button>
         {replayable && (

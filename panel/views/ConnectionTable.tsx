@@ -1,7 +1,7 @@
 import { formatBytes, formatDuration, shortUrl } from '../format';
 import { menu } from '../menu';
 import { copyText } from '../clipboard';
-import { curlOf, receivedText } from '../requests';
+import { COPY_ACTIONS, copyOf, receivedText } from '../requests';
 import type { ConnectionRow } from '../logic/rows';
 import { ariaSort, nextSort, type SortKey } from '../logic/sort';
 import { moveSelection } from '../logic/virtual';
@@ -22,7 +22,7 @@ function rowMenu(store: PanelStore, row: ConnectionRow, e: MouseEvent) {
   const conn = store.capture.get(row.id);
   if (!conn) return;
   menu.show(e, [
-    { label: 'Copy as cURL', run: () => void copyText(curlOf(conn), 'cURL command') },
+    ...COPY_ACTIONS.map((a) => ({ label: a.label, run: () => void copyText(copyOf(conn, a.format, a.secrets), a.what) })),
     { label: 'Copy URL', run: () => void copyText(row.url, 'URL') },
     { label: 'Copy received data', run: () => void copyText(receivedText(conn), 'received data') },
   ]);

@@ -1,10 +1,15 @@
+import { signal } from '@preact/signals';
+import { redactRequest } from '../../src/core/export/redact';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { Header } from '../../src/core/trace/records';
 import { copyText } from '../clipboard';
 import { formatClock } from '../format';
-import { curlOf } from '../requests';
+import { COPY_ACTIONS, copyOf, curlOf } from '../requests';
 
-function Headers({ label, headers }: { label: string; headers: Header[] }) {
+/** "Hide secrets": masks what an export would redact, for a screen shared or recorded. Kept while the panel is open. */
+export const hideSecrets = signal(false);
+
+function Headers({ label, headers }: { label: string; headers: readonly Header[] }) {
   return (
     <section>
       <h3>{label}</h3>
@@ -26,13 +31,21 @@ function Headers({ label, headers }: { label: string; headers: Header[] }) {
 
 export function RequestView({ conn }: { conn: ConnectionCapture }) {
   const s = conn.summary;
+  const hide = hideSecrets.value;
+  const shown = hide ? redactRequest({ url: s.url, headers: s.requestHeaders, body: s.requestBodyPreview ?? null }) : { url: s.url, headers: s.requestHeaders, body: s.requestBodyPreview ?? null };
+  const responseHeaders = hide ? redactRequest({ url: '', headers: s.responseHeaders, body: null }).headers : s.responseHeaders;
   const curl = curlOf(conn);
   return (
     <div class="request">
       <section>
-        <h3>General</h3>
+        <h3>
+          General{' '}
+          <label title="Mask what an export would redact (credentials, keys, tokens) in this view">
+            <input type="checkbox" aria-label="Hide secrets" checked={hide} onChange={(e) => (hideSecrets.value = e.currentTarget.checked)} /> Hide secrets
+          </label>
+        </h3>
         <dl class="headers">
-          <div><dt>URL</dt><dd>{s.url}</dd></div>
+          <div><dt>URL</dt><dd>{shown.url}</dd></div>
           <div><dt>Method</dt><dd>{s.method}</dd></div>
           <div><dt>Status</dt><dd>{s.status ?? '—'}</dd></div>
           <div><dt>Started</dt><dd>{formatClock(s.startedAt)}</dd></div>
@@ -43,20 +56,22 @@ export function RequestView({ conn }: { conn: ConnectionCapture }) {
       <section>
         <h3>
           cURL{' '}
-          <button type="button" onClick={() => void copyText(curl, 'cURL command')}>
-            Copy as cURL
-          </button>
+          {COPY_ACTIONS.filter((a) => !a.secrets).map((a) => (
+            <button key={a.format} type="button" onClick={() => void copyText(copyOf(conn, a.format), a.what)} title={`${a.label}, secrets redacted (the context menu also copies with secrets)`}>
+              {a.label}
+            </button>
+          ))}
         </h3>
         <pre class="curl" aria-label="cURL command">{curl}</pre>
       </section>
-      <Headers label="Request headers" headers={s.requestHeaders} />
-      {s.requestBodyPreview && (
+      <Headers label="Request headers" headers={shown.headers} />
+      {shown.body && (
         <section>
           <h3>Request body</h3>
-          <pre class="raw">{s.requestBodyPreview}</pre>
+          <pre class="raw">{shown.body}</pre>
         </section>
       )}
-      <Headers label="Response headers" headers={s.responseHeaders} />
+      <Headers label="Response headers" headers={responseHeaders} />
     </div>
   );
 }
