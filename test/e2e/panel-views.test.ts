@@ -225,7 +225,7 @@ describe('panel views in real DevTools', () => {
       return true;
     })()`);
     await s.panel.waitFor(`document.querySelector('[role="menu"]') !== null`, 'the context menu');
-    expect(await s.panel.evaluate<string[]>(`[...document.querySelectorAll('[role="menuitem"]')].map((b) => b.innerText)`)).toEqual(['Copy as cURL', 'Copy URL', 'Copy received data']);
+    expect(await s.panel.evaluate<string[]>(`[...document.querySelectorAll('[role="menuitem"]')].map((b) => b.innerText)`)).toEqual(['Copy as cURL', 'Copy as cURL (cmd)', 'Copy as PowerShell', 'Copy as fetch', 'Copy as cURL (with secrets)', 'Copy as cURL (cmd) (with secrets)', 'Copy as PowerShell (with secrets)', 'Copy as fetch (with secrets)', 'Copy URL', 'Copy received data']);
     await clickButton(s.panel, 'Copy as cURL', '[role="menuitem"]');
     await s.panel.waitFor(`window.__copied.length === 2`, 'the menu to copy');
     expect(await s.panel.evaluate<string[]>('window.__copied')).toEqual([curl, curl]);
