@@ -239,7 +239,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       return {};
     },
     'stop-pressed'(m) {
-      runs.stopPressed(m.tabId, { found: m.found, enabled: m.enabled, label: m.label });
+      runs.stopPressed(m.tabId, { found: m.found, enabled: m.enabled, label: m.label, ...(m.at !== undefined ? { at: m.at } : {}) });
       return {};
     },
   };

@@ -55,17 +55,19 @@ function mergeFlags(all: Flag[], more: Flag[]): void {
 /** Lets the driver press stop in the second tab: pressed, false (disabled there), or a throw (none found). */
 async function pressWithDriver(driver: Driver, tabB: Page | null, control: Control): Promise<void> {
   let result: 'pressed' | 'disabled' | 'missing' = 'missing';
+  let at = Date.now();
   try {
     if (tabB) {
       // The extension opens the second tab in the background, where animation frames are
       // throttled and Playwright's actionability checks would wait for ever: show it first.
       await tabB.bringToFront();
+      at = Date.now();
       result = (await driver.stop!(tabB)) === false ? 'disabled' : 'pressed';
     }
   } catch {
     result = 'missing';
   }
-  await control.reportStop({ found: result !== 'missing', enabled: result === 'pressed', label: 'Stop (driver)' });
+  await control.reportStop({ found: result !== 'missing', enabled: result === 'pressed', label: 'Stop (driver)', at });
 }
 
 export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: CheckReport; code: 0 | 1 }> {

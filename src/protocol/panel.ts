@@ -65,6 +65,8 @@ export interface StopPress {
   found: boolean;
   enabled: boolean;
   label: string;
+  /** When the driver pressed it (epoch ms): its report arrives later, by a loaded machine's delay. */
+  at?: number;
 }
 
 /** Background → panel. */
@@ -197,7 +199,9 @@ const requestParsers: { [K in keyof PanelRequests]: Parser<PanelRequests[K]> } =
   'cancel-test': only,
   replay: withTab(replayOf),
   'stop-pressed': withTab((x) =>
-    typeof x.found === 'boolean' && typeof x.enabled === 'boolean' && typeof x.label === 'string' && x.label.length < 200 ? { found: x.found, enabled: x.enabled, label: x.label } : null,
+    typeof x.found === 'boolean' && typeof x.enabled === 'boolean' && typeof x.label === 'string' && x.label.length < 200
+      ? { found: x.found, enabled: x.enabled, label: x.label, ...(typeof x.at === 'number' && Number.isFinite(x.at) ? { at: x.at } : {}) }
+      : null,
   ),
 };
 

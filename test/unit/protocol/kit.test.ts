@@ -28,6 +28,12 @@ describe('parsing messages at the hop where they enter', () => {
     expect(relayToBackground.parse({ ...relayToBackground.make('capture', { seq: 1, records: [] }), seq: 1.5 })).toBeNull();
   });
 
+  it('keeps when a driver pressed stop, only as a number', () => {
+    const press = { tabId: 2, found: true, enabled: true, label: 'Stop' };
+    expect(panelSide.out.parse(panelSide.out.make('stop-pressed', { ...press, at: 1700000000000 }))).toMatchObject({ at: 1700000000000 });
+    expect(panelSide.out.parse({ ...panelSide.out.make('stop-pressed', press), at: 'soon' })).not.toHaveProperty('at');
+  });
+
   it('parses a fault once, dropping what the fault parser does not know', () => {
     const m = hookCommands.parse({ ...hookCommands.make('arm-fault', { fault: drop }), fault: { ...drop, evil: 'x' } });
     expect(m).not.toBeNull();
