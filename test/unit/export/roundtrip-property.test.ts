@@ -64,6 +64,14 @@ function coverage() {
   };
 }
 
+/** The sessions as the model holds them, and what it cannot hold kept in the trace: server-side cuts, runs still going, flags. */
+function expectSameTrace(trace: Parameters<typeof sessionsFromTrace>[0], input: Parameters<typeof exportTrace>[0]): void {
+  expectSameSessions(sessionsFromTrace(trace), input);
+  expect(trace.faults.filter((f) => f.kind === 'server-cut')).toEqual(input.faults);
+  expect(trace.testRuns.filter((t) => t.verdict === null)).toEqual(input.testRuns);
+  expect(trace.flags).toEqual(input.flags);
+}
+
 describe('export → import of arbitrary sessions (fast-check)', () => {
   it('a trace gives back every session, connection, event, signal, fault, test run, flag and view', async () => {
     const cov = coverage();
@@ -75,11 +83,7 @@ describe('export → import of arbitrary sessions (fast-check)', () => {
         if (!r.ok) throw new Error(r.error.message);
         expect(r.trace).toEqual(ex.trace);
         expect(r.warnings).toEqual([]);
-        expectSameSessions(sessionsFromTrace(r.trace), input);
-        // What the model cannot hold stays in the trace: server-side cuts, runs still going.
-        expect(r.trace.faults.filter((f) => f.kind === 'server-cut')).toEqual(input.faults);
-        expect(r.trace.testRuns.filter((t) => t.verdict === null)).toEqual(input.testRuns);
-        expect(r.trace.flags).toEqual(input.flags);
+        expectSameTrace(r.trace, input);
       }),
       { numRuns: 100 },
     );
@@ -94,10 +98,7 @@ describe('export → import of arbitrary sessions (fast-check)', () => {
         const r = await importTrace([...harChunks(exportHar(input, { redact: false }).har)]);
         if (!r.ok) throw new Error(r.error.message);
         expect(r.source).toBe('har');
-        expectSameSessions(sessionsFromTrace(r.trace), input);
-        expect(r.trace.faults.filter((f) => f.kind === 'server-cut')).toEqual(input.faults);
-        expect(r.trace.testRuns.filter((t) => t.verdict === null)).toEqual(input.testRuns);
-        expect(r.trace.flags).toEqual(input.flags);
+        expectSameTrace(r.trace, input);
       }),
       { numRuns: 100 },
     );
