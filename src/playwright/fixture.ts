@@ -14,7 +14,7 @@ import { runTestTimeoutMs, type RunTestOptions } from '../protocol/panel';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
 import type { TestId, Verdict } from '../core/analysis/types';
 import { captureOf } from './capture.js';
-import { chooseBrowser } from './browser-choice.js';
+import { chooseBrowser, shouldAttach } from './decisions.js';
 import { isVerdict, notAVerdict, reasonMatches, toHaveVerdictMessage, toPassMessage } from './matchers.js';
 import type { ArmedFault, Durable, DurableCapture, DurableMatchers, DurableTestFixtures, DurableTraceMode, DurableVerdict, DurableWorkerFixtures, FaultInput, RunOptions, SecondTabCancelOptions } from './types.js';
 
@@ -30,12 +30,6 @@ interface Worker {
   marker: Awaited<ReturnType<typeof markerServer>>;
   label: string;
   index: number;
-}
-
-/** Whether the trace and report are attached, the way Playwright's `trace: 'retain-on-failure'` decides. */
-export function shouldAttach(mode: DurableTraceMode, info: Pick<TestInfo, 'status' | 'expectedStatus'>): boolean {
-  if (mode === 'off') return false;
-  return mode === 'on' || info.status !== info.expectedStatus;
 }
 
 class DurableRun {

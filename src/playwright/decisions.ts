@@ -1,5 +1,6 @@
 /**
- * Which Chromium the fixture launches. Extensions load in Chromium's new headless mode, which
+ * The fixture's decisions that need no browser: which Chromium it launches, and when it
+ * attaches its trace. Which Chromium: Extensions load in Chromium's new headless mode, which
  * Playwright's own Chromium (channel "chromium") and Debian's /usr/bin/chromium both have;
  * Playwright's default headless shell does not load extensions, so it is never chosen.
  */
@@ -33,4 +34,10 @@ export function chooseBrowser(input: ChoiceInput): BrowserChoice {
   throw new Error(
     `durable-sessions: no Chromium to launch: Playwright's own is not installed (npx playwright install chromium) and there is none at ${input.system}; set CHROMIUM_PATH or the durableBrowser.executablePath option`,
   );
+}
+
+/** Whether the trace and report are attached, the way Playwright's `trace: 'retain-on-failure'` decides. */
+export function shouldAttach(mode: 'on' | 'off' | 'retain-on-failure', info: { status?: string; expectedStatus: string }): boolean {
+  if (mode === 'off') return false;
+  return mode === 'on' || info.status !== info.expectedStatus;
 }
