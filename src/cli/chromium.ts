@@ -4,14 +4,30 @@
  * the Playwright context (pages), the extension id, and a raw CDP client for what Playwright
  * cannot reach (DevTools windows and our panel inside them).
  */
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserType, type Worker } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CdpClient } from './cdp';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
+
+/**
+ * The folder of this package: this file runs from src/cli/ (tsx) and, bundled, from
+ * dist-lib/playwright/, so the extension build is found from the package.json above it.
+ */
+function packageRoot(): string {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'durable-sessions-inspector') return dir;
+    } catch {
+      // No package.json here: keep looking upwards.
+    }
+    if (dirname(dir) === dir) throw new Error(`durable-sessions-inspector: cannot find the package folder above ${import.meta.dirname}`);
+  }
+}
+
+export const EXTENSION_DIR = join(packageRoot(), 'dist/chrome');
 
 export interface LaunchOptions {
   /** Open DevTools for every tab (needed to test the real panel). */
@@ -20,8 +36,20 @@ export interface LaunchOptions {
   extension?: boolean;
   /** Headless unless a caller with a display wants to show the browser. Default true. */
   headless?: boolean;
-  /** Browser binary; default CHROMIUM. */
-  chromium?: string;
+  /**
+   * Browser binary; default CHROMIUM. Null: no binary, Playwright picks the browser of
+   * `channel` (its own Chromium, whose new headless mode loads extensions).
+   */
+  chromium?: string | null;
+  /** Playwright's browser channel, when `chromium` is null. */
+  channel?: string;
+  /**
+   * The Playwright to launch with: a Playwright Test fixture passes its own, so its launch
+   * options (headless, PWDEBUG, slowMo) and tracing apply.
+   */
+  browserType?: BrowserType;
+  /** More Chromium flags (a test runner's launchOptions.args). */
+  args?: string[];
   /** Reuse a profile directory (browser-restart tests); a fresh one otherwise. */
   userDataDir?: string;
 }
@@ -59,17 +87,17 @@ async function readDevToolsPort(dir: string): Promise<string> {
 }
 
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
-  const executablePath = opts.chromium ?? CHROMIUM;
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  const executablePath = opts.chromium === null ? undefined : (opts.chromium ?? CHROMIUM);
+  if (executablePath !== undefined && !existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   const withExtension = opts.extension ?? true;
   if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`No build at ${EXTENSION_DIR}: run "npm run build"`);
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dsi-profile-'));
-  const args = [...BASE_ARGS, '--remote-debugging-port=0'];
+  const args = [...BASE_ARGS, ...(opts.args ?? []), '--remote-debugging-port=0'];
   if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: opts.headless ?? true,
+  const context = await (opts.browserType ?? chromium).launchPersistentContext(userDataDir, {
+    ...(executablePath !== undefined ? { executablePath } : { channel: opts.channel ?? 'chromium' }),
+    ...(opts.headless !== undefined || !opts.browserType ? { headless: opts.headless ?? true } : {}),
     args,
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1200, height: 800 },

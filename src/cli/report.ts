@@ -34,15 +34,17 @@ export function exitCodeOf(report: CheckReport): 0 | 1 {
 
 const MARK = { pass: '✓ PASS', fail: '✗ FAIL', inconclusive: '? INCONCLUSIVE' } as const;
 
+/** One test of the report card: its mark, reason, the first evidence and the advice. */
+export function formatTest(t: Pick<Verdict, 'verdict' | 'reason' | 'evidence' | 'advice'> & { id: string }): string[] {
+  const lines = [`  ${MARK[t.verdict].padEnd(15)} ${t.id}`, `      ${t.reason}`];
+  for (const e of t.evidence.slice(0, 6)) lines.push(`      · ${e.label}${e.text ? `: “${e.text.replace(/\s+/g, ' ').slice(0, 100)}”` : ''}`);
+  if (t.advice) lines.push(`      → ${t.advice}`);
+  return lines;
+}
+
 export function formatReport(r: CheckReport): string {
   const lines = [`Durable Sessions check — ${r.url}`, ''];
-  for (const t of r.tests) {
-    lines.push(`  ${MARK[t.verdict].padEnd(15)} ${t.id}`);
-    lines.push(`      ${t.reason}`);
-    for (const e of t.evidence.slice(0, 6)) lines.push(`      · ${e.label}${e.text ? `: “${e.text.replace(/\s+/g, ' ').slice(0, 100)}”` : ''}`);
-    if (t.advice) lines.push(`      → ${t.advice}`);
-    lines.push('');
-  }
+  for (const t of r.tests) lines.push(...formatTest(t), '');
   if (r.flags.length) {
     lines.push('  Flags (seen without injecting anything):');
     for (const f of r.flags) lines.push(`    [${f.severity}] ${f.id}: ${f.message}`);
