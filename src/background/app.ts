@@ -14,7 +14,6 @@ import { backgroundToRelay, relayToBackground, type BackgroundToRelay, type Hook
 import { addInternalErrors, reportOf, sanitizeInternalErrors, type InternalErrorReport } from '../protocol/internal-errors';
 import { sanitizeViewSamples } from '../core/view/sample';
 import type { TestId, Verdict } from '../core/analysis/types';
-import type { FaultSpec } from '../core/faults/spec';
 import type { CaptureService } from './capture';
 import type { CaptureStore } from './store';
 import type { Persister } from './persist';
@@ -142,8 +141,12 @@ export function createBackground(deps: BackgroundDeps): Background {
     }
   }
 
-  const armIn = (tabs: number[], fault: FaultSpec) => {
-    for (const t of tabs) toRelays(t, 'arm-fault', { fault });
+  /** A fault command to the hooks of these tabs, and their panels told what is armed now. */
+  const toFaultTabs = <K extends 'arm-fault' | 'disarm-fault' | 'release-fault'>(tabs: number[], type: K, body: HookCommands[K]) => {
+    for (const t of tabs) {
+      toRelays(t, type, body);
+      void sendCaptureState(t);
+    }
   };
 
   // ── panel requests ─────────────────────────────────────────────────────────────────────
@@ -181,26 +184,19 @@ export function createBackground(deps: BackgroundDeps): Background {
       await faults.ready;
       const tabs = m.fault.scope.kind === 'session' ? [m.tabId, ...capture.linkedTabs(m.tabId)] : [m.tabId];
       faults.arm(m.fault, tabs, deps.now());
-      armIn(tabs, m.fault);
-      for (const t of tabs) void sendCaptureState(t);
+      toFaultTabs(tabs, 'arm-fault', { fault: m.fault });
       return {};
     },
     async 'disarm-fault'(m) {
       await faults.ready;
       const tabs = faults.disarm(m.faultId);
-      for (const t of tabs.length > 0 ? tabs : [m.tabId]) {
-        toRelays(t, 'disarm-fault', { faultId: m.faultId });
-        void sendCaptureState(t);
-      }
+      toFaultTabs(tabs.length > 0 ? tabs : [m.tabId], 'disarm-fault', { faultId: m.faultId });
       return {};
     },
     async 'release-fault'(m) {
       await faults.ready;
       const tabs = faults.release(m.faultId);
-      for (const t of tabs.length > 0 ? tabs : [m.tabId]) {
-        toRelays(t, 'release-fault', { faultId: m.faultId, deliver: m.deliver });
-        void sendCaptureState(t);
-      }
+      toFaultTabs(tabs.length > 0 ? tabs : [m.tabId], 'release-fault', { faultId: m.faultId, deliver: m.deliver });
       return {};
     },
     async 'run-test'(m, { ctx }) {

@@ -120,10 +120,10 @@ export function createPersister(store: CaptureStore, opts: PersisterOptions): Pe
     dropPayloads(sessionId, evictions) {
       // Events still pending were blanked in memory and are written blank; the ones already
       // stored are rewritten once every earlier write has landed.
-      running = running.then(writeAll).then(
-        () => store.dropPayloads(sessionId, evictions),
-        (e: unknown) => report({ ok: false, error: errorText(e) }),
-      ).catch((e: unknown) => report({ ok: false, error: errorText(e) }));
+      running = running
+        .then(writeAll)
+        .then(() => store.dropPayloads(sessionId, evictions))
+        .catch((e: unknown) => report({ ok: false, error: errorText(e) }));
     },
     status: () => ({ ...status, pendingEvents: pendingCount() }),
   };

@@ -6,7 +6,6 @@
  */
 import browser from 'webextension-polyfill';
 import { analyzeWithView, type TestId } from '../../core/analysis';
-import type { FaultSpec } from '../../core/faults/spec';
 import { DEFAULT_TEST_OPTIONS, type ScenarioDeps, type StopControl, type TestContext, type TestOptions } from './context';
 import { findAndPressStop } from './stop-control';
 
