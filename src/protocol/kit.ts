@@ -9,6 +9,8 @@
  * `replies` table says which type answers which request). Everything else is an event.
  */
 
+import { isObj } from '../core/protocols/util';
+
 export const PROTOCOL_VERSION = 1;
 export const SOURCE = 'durable-sessions-inspector';
 
@@ -50,10 +52,6 @@ export interface Direction<M extends BodyMap> {
   parse(x: unknown): MessageOf<M> | null;
 }
 
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 const ID_LIMIT = 64;
 
 function correlationOf(x: Record<string, unknown>): Correlation {
@@ -70,7 +68,7 @@ export function direction<M extends BodyMap>(parsers: Parsers<M>): Direction<M> 
       return { source: SOURCE, v: PROTOCOL_VERSION, ...correlation, ...body, type } as MessageOf<M, typeof type>;
     },
     parse(x) {
-      if (!isRecord(x) || x.source !== SOURCE || x.v !== PROTOCOL_VERSION || typeof x.type !== 'string') return null;
+      if (!isObj(x) || x.source !== SOURCE || x.v !== PROTOCOL_VERSION || typeof x.type !== 'string') return null;
       if (!Object.prototype.hasOwnProperty.call(parsers, x.type)) return null;
       const body = parsers[x.type as keyof M](x);
       if (body === null) return null;

@@ -12,7 +12,7 @@ import type { CaptureRecord } from '../core/trace/records';
 import type { ViewObservation } from '../core/view/sample';
 import type { FaultSpec } from '../core/faults/spec';
 import type { ReplayRecording } from '../core/replay/recording';
-import { direction, isRecord, type MessageOf, type Parser } from './kit';
+import { direction, type MessageOf, type Parsers } from './kit';
 import { faultIdOf, faultOf, releaseOf, replayOf } from './panel';
 import type { InternalErrorReport } from './internal-errors';
 
@@ -87,7 +87,7 @@ const records = (x: Record<string, unknown>): unknown[] | null => (Array.isArray
 /** Raw reports: the relay passes them to `sanitizeInternalErrors`, as records to `sanitizeRecord`. */
 const errors = (x: Record<string, unknown>) => (Array.isArray(x.errors) ? { errors: x.errors as InternalErrorReport[] } : {});
 
-const commandParsers: { [K in keyof HookCommands]: Parser<HookCommands[K]> } = {
+const commandParsers: Parsers<HookCommands> = {
   'set-recording': (x) => (typeof x.recording === 'boolean' ? { recording: x.recording } : null),
   'arm-fault': (x) => {
     const fault = faultOf(x.fault);
@@ -131,5 +131,5 @@ export const backgroundToRelay = direction<BackgroundToRelay>({
 
 /** True for the commands the relay passes on to the hook. */
 export function isHookCommand(m: BackgroundToRelayMessage): m is HookCommand {
-  return m.type !== 'resend' && isRecord(m);
+  return m.type !== 'resend';
 }

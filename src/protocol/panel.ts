@@ -14,7 +14,7 @@ import type { ViewSample } from '../core/view/sample';
 import type { Eviction } from '../core/trace/budget';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
 import { parseRecording, type ReplayRecording } from '../core/replay/recording';
-import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Protocol } from './kit';
+import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Parsers, type Protocol } from './kit';
 import type { InternalErrorReport } from './internal-errors';
 
 /** Port name for runtime.connect. */
@@ -183,7 +183,7 @@ export function releaseOf(x: Record<string, unknown>): { faultId: string; delive
   return id && typeof x.deliver === 'boolean' ? { ...id, deliver: x.deliver } : null;
 }
 
-const requestParsers: { [K in keyof PanelRequests]: Parser<PanelRequests[K]> } = {
+const requestParsers: Parsers<PanelRequests> = {
   subscribe: only,
   clear: only,
   'set-record-on-load': withTab((x) => (typeof x.enabled === 'boolean' ? { enabled: x.enabled } : null)),
@@ -215,7 +215,7 @@ function trusted<T extends object>(check: (x: Record<string, unknown>) => boolea
 
 const withTabId = (check: (x: Record<string, unknown>) => boolean = () => true) => (x: Record<string, unknown>) => Number.isSafeInteger(x.tabId) && check(x);
 
-const eventParsers: { [K in keyof PanelEvents]: Parser<PanelEvents[K]> } = {
+const eventParsers: Parsers<PanelEvents> = {
   snapshot: trusted(withTabId((x) => typeof x.snapshot === 'object' && x.snapshot !== null)),
   records: trusted(withTabId((x) => typeof x.docId === 'string' && Array.isArray(x.records))),
   reset: trusted(withTabId()),

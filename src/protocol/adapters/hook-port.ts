@@ -9,7 +9,7 @@
  * `message` events of the page are never touched.
  */
 import type { Transport } from '../kit';
-import { isRecord } from '../kit';
+import { isObj } from '../../core/protocols/util';
 import { HANDOVER_KEY } from '../page';
 import { listeners } from './listeners';
 
@@ -21,7 +21,7 @@ export function acceptHookPort(win: Window): Transport {
   const connected = listeners<[boolean]>();
   const disconnected = listeners<[]>();
   const onHandover = (e: MessageEvent) => {
-    if (e.source !== win || !isRecord(e.data) || e.data[HANDOVER_KEY] !== true || e.ports.length !== 1) return;
+    if (e.source !== win || !isObj(e.data) || e.data[HANDOVER_KEY] !== true || e.ports.length !== 1) return;
     e.stopImmediatePropagation();
     win.removeEventListener('message', onHandover, true);
     port = e.ports[0]!;

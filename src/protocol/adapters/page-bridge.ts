@@ -60,10 +60,10 @@ export async function hostTransport(host: BridgeHost): Promise<HostTransport> {
     ready,
     post(msg) {
       // JSON in an expression: the page gets plain data, and no Node-compiled function is sent.
-      host.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(msg)})`).catch((error: unknown) => {
-        // The page closed (or navigated) under us: the requests waiting on it must fail now.
+      host.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(msg)})`).catch(() => {
+        // The page closed (or navigated) under us: the requests waiting on it fail now, with
+        // the client's "connection closed" error.
         if (!closed) disconnected.emit();
-        void error;
       });
     },
     onMessage: messages.add,
