@@ -1,10 +1,10 @@
 /**
- * Telling the hook's records from records a page forges on the hook's channel. The hook sends a
- * batch the moment it is told to record — synchronously, inside that command's dispatch, before
- * any page script can run — so the first batch the relay sees carries the real hook's id. Later
- * records from another id, or naming connections outside the hook's id space, cannot be
- * verified: they are kept (the page can only talk about itself) but renamed `untrusted~…` so
- * the panel marks them, and their page signals and fault records are dropped.
+ * Telling the hook's records from any that claim another origin. The page cannot reach the
+ * hook's private port (src/hook/channel.ts), so this is depth behind that wall: the first batch
+ * pins the hook's id, and later records from another id, or naming connections outside the
+ * hook's id space, cannot be verified. They are kept (the page can only talk about itself) but
+ * renamed `untrusted~…` so the panel marks them, and their page signals and fault records are
+ * dropped.
  */
 import type { CaptureRecord } from '../core/trace/records';
 import { UNTRUSTED_PREFIX, PAGE_CONN } from '../core/trace/model';

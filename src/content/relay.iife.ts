@@ -1,7 +1,8 @@
 /**
  * The relay: ISOLATED-world content script between the page hook and the background. It
- * forwards capture data only, after rebuilding every record from known fields (the page can
- * post anything on the hook's channel), and passes commands from the extension to the hook.
+ * forwards capture data only, after rebuilding every record from known fields (the hook runs in
+ * the page's world, so its data is not trusted blindly), and passes commands from the extension
+ * to the hook. Both directions go over the hook's private port, which the page cannot reach.
  */
 import { LIMITS, RELAY_PORT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
 import { sanitizeInternalErrors } from '../protocol/internal-errors';
@@ -60,17 +61,13 @@ function postAfter(seq: number): void {
   }
 }
 
-function toHook(cmd: HookCommand): void {
-  hook.post(cmd);
-}
-
 const port = createReconnectingPort({
   name: RELAY_PORT,
   // The extension was reloaded or removed: this page's hook must stop capturing for nobody.
   onGone() {
     recording = false;
     view.stop();
-    toHook(hookCommands.make('set-recording', { recording: false }));
+    hook.post(hookCommands.make('set-recording', { recording: false }));
   },
 });
 
@@ -91,7 +88,7 @@ port.onMessage((raw) => {
     if (recording) view.start();
     else view.stop();
   }
-  toHook(cmd);
+  hook.post(cmd);
 });
 
 port.onConnect((first) => {

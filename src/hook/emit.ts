@@ -2,8 +2,8 @@
  * The hook's outbox: stamps records and posts them to the relay in batches.
  *
  * Everything it needs from the page's globals is captured when the hook installs, at
- * document_start, before any page script runs: a page that later replaces `dispatchEvent`,
- * `CustomEvent` or `setTimeout` cannot intercept or break our channel.
+ * document_start, before any page script runs: a page that later replaces `MessagePort`'s
+ * methods or `setTimeout` cannot intercept or break our channel (see channel.ts).
  */
 import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import { openChannel } from './channel';

@@ -3,9 +3,10 @@
  * The hook does the least work that keeps timestamps honest (architecture.md): it stamps and
  * posts raw observations; parsing and analysis happen outside the page.
  *
- * Everything here is browser-free and is also the validation of untrusted input: a page can
- * post anything on the hook's channel, so `sanitizeRecord` rebuilds each record from known
- * fields only (no prototype keys, no extra properties, bounded strings).
+ * Everything here is browser-free and is also the validation of untrusted input: the hook runs
+ * in the page's world, where a page can shape the values it records, so `sanitizeRecord`
+ * rebuilds each record from known fields only (no prototype keys, no extra properties, bounded
+ * strings).
  */
 
 import { FAULT_KINDS, type FaultKind } from '../faults/spec';
