@@ -23,6 +23,8 @@ import type { ArmedFault, Durable, DurableCapture, DurableMatchers, DurableTestF
 type Fits<A extends B, B> = A;
 type VerdictFits = Fits<Verdict, DurableVerdict>;
 type TestIdFits = Fits<TestId, DurableVerdict['test']>;
+// Every fault the core can arm is one a user can write, field for field.
+type FaultFits = Fits<Omit<FaultSpec, 'id'>, FaultInput>;
 
 interface Worker {
   browser: LaunchedBrowser;
