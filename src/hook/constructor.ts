@@ -3,7 +3,8 @@
  * that calls `onConstruct` with each new instance. `new`, subclassing, `instanceof`, statics and
  * `prototype` all reach the native class, and each instance is the native object itself.
  */
-import { construct, replaceValue } from './define';
+import { construct, replaceValue, standIn } from './define';
+import { hideOurFrames } from './stack';
 import { safely } from './safely';
 
 type G = Window & typeof globalThis;
@@ -14,12 +15,19 @@ export function wrapConstructor<T extends object>(g: G, name: string, onConstruc
   if (typeof Native !== 'function') return false;
   const proxy = new Proxy(Native as new (...args: unknown[]) => T, {
     construct(target, args: unknown[], newTarget) {
-      // The captured Reflect.construct: a page that replaces it later is neither called nor able to break us.
-      const instance = construct(target, args, newTarget) as T;
+      let instance: T;
+      try {
+        // The captured Reflect.construct: a page that replaces it later is neither called nor able to break us.
+        instance = construct(target, args, newTarget) as T;
+      } catch (err) {
+        hideOurFrames(err);
+        throw err;
+      }
       safely(() => onConstruct(instance, args), where);
       return instance;
     },
   });
+  standIn(proxy, Native as Function);
   // `instance.constructor === Name` must stay true for the page.
   replaceValue((Native as { prototype: object }).prototype, 'constructor', proxy);
   replaceValue(g, name, proxy);

@@ -8,10 +8,42 @@
  * neither breaks our wrappers nor sees them call its replacements.
  */
 
+import { hideOurFrames } from './stack';
+
 export const apply = Reflect.apply;
 export const construct = Reflect.construct;
 const defineProperty = Object.defineProperty;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const weakMapGet = WeakMap.prototype.get;
+const weakMapSet = WeakMap.prototype.set;
+
+/**
+ * Each wrapper (method, getter, Proxy) → the native function it stands in for, so that
+ * `Function.prototype.toString` can answer with the native's source text (see maskToString).
+ */
+const standsFor = new WeakMap<object, Function>();
+
+export function standIn(wrapper: object, original: Function): void {
+  // A wrapper of a wrapper (another frame's hook) still answers with the first native.
+  apply(weakMapSet, standsFor, [wrapper, nativeOf(original)]);
+}
+
+/** The native function `f` stands in for, or `f` itself. */
+export function nativeOf(f: unknown): unknown {
+  return (typeof f === 'function' && (apply(weakMapGet, standsFor, [f]) as Function | undefined)) || f;
+}
+
+/**
+ * `Function.prototype.toString` answering for our wrappers as for the natives they replace:
+ * `function fetch() { [native code] }`, not our source, and not the nameless
+ * `function () { [native code] }` a Proxy of a constructor prints. Installed before any other
+ * wrapper, so that it answers for itself too.
+ */
+export function maskToString(g: typeof globalThis): void {
+  const proto = g.Function.prototype;
+  const nativeToString = proto.toString;
+  replaceValue(proto, 'toString', method(nativeToString, (self, args) => apply(nativeToString, nativeOf(self), args)));
+}
 
 export function replaceValue(target: object, key: PropertyKey, value: unknown): void {
   const desc = getOwnPropertyDescriptor(target, key);
@@ -44,16 +76,22 @@ export function replaceGetter(target: object, key: PropertyKey, get: (self: unkn
 export function method(original: Function, impl: (self: unknown, args: unknown[]) => unknown): Function {
   const wrapper = {
     method(this: unknown, ...args: unknown[]): unknown {
-      return impl(this, args);
+      try {
+        return impl(this, args);
+      } catch (err) {
+        hideOurFrames(err);
+        throw err;
+      }
     },
   }.method;
   return mimic(wrapper, original);
 }
 
-/** Gives `wrapper` the name and length of `original`. */
+/** Gives `wrapper` the name, length and source text of `original`. */
 export function mimic<F extends Function>(wrapper: F, original: Function): F {
   defineProperty(wrapper, 'name', { value: original.name, configurable: true });
   defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  standIn(wrapper, original);
   return wrapper;
 }
 

@@ -19,6 +19,7 @@ import { engineTraits } from './engine';
 import { errorText } from './connection';
 import { endCause, type FetchContext } from './fetch-request';
 import type { Mirror } from './fetch-response';
+import type { WatchAbort } from './abort';
 
 type G = Window & typeof globalThis;
 
@@ -27,7 +28,7 @@ const WHERE = 'hook:fetch';
 export type BodyStreams = (source: ReadableStream<Uint8Array>, ctx: FetchContext, mirror: Mirror) => ReadableStream<Uint8Array>;
 
 /** Null when this browser has no byte streams (the bodies are then left alone). */
-export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | null): BodyStreams | null {
+export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | null, watchAbort: WatchAbort | null = null): BodyStreams | null {
   const ReadableStreamCtor = g.ReadableStream;
   const TextDecoderCtor = g.TextDecoder;
   const then = g.Promise.prototype.then;
@@ -64,6 +65,8 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
     let shaping: FaultSpec | null = null;
     let rand: (() => number) | null = null;
     const pieces: Uint8Array[] = [];
+    // Stops our abort listener once the body has ended (an app may reuse one signal for many requests).
+    let unwatch: (() => void) | null = null;
 
     const cutSource = () => {
       // The cancel's own outcome means nothing to us once the app's stream is settled: its
@@ -111,6 +114,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
               if (tail) data(tail, 0);
               connection.end('clean', null);
             }, WHERE);
+            unwatch?.();
             apply(close, c, []);
             return;
           }
@@ -125,6 +129,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
           // TypeError("Failed to fetch") for network errors: only the former is carried over.
           if (endCause(ctx) === 'client-abort') mirror.error = { value: err };
           safely(() => connection.end(endCause(ctx), errorText(err)), WHERE);
+          unwatch?.();
           apply(error, c, [err]);
         },
       ]) as Promise<unknown>;
@@ -171,12 +176,23 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
         start(c: ReadableByteStreamController) {
           controller = c;
           if (faults) connection.handle = safely(() => faults.register(connection.conn, control), WHERE) ?? null;
+          // The app's abort errors its body inside `abort()`, as the native body is: a pending
+          // read rejects in the next microtask, not after our read of the original settles.
+          if (ctx.signal && watchAbort) {
+            unwatch = watchAbort(ctx.signal, (reason) => {
+              if (ended()) return;
+              mirror.error = { value: reason };
+              connection.end('client-abort', errorText(reason));
+              apply(error, c, [reason]);
+            });
+          }
         },
         pull(c: ReadableByteStreamController) {
           return (pullOnce(c) ?? resolved()) as Promise<void>;
         },
         cancel(reason: unknown) {
           safely(() => connection.end('client-abort', reason === undefined ? null : errorText(reason)), WHERE);
+          unwatch?.();
           return apply(cancelReader, reader(), [reason]) as Promise<void>;
         },
       }),

@@ -7,7 +7,7 @@
  */
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
-import { apply, get, getterOf, replaceValue } from './define';
+import { apply, get, getterOf, replaceValue, standIn } from './define';
 import { safely } from './safely';
 import type { FaultEngine } from './faults';
 import type { Replays } from './replay';
@@ -16,6 +16,8 @@ import { errorText } from './connection';
 import { captureRequestIntrinsics, describeRequest, endCause, headerPairs, type FetchContext } from './fetch-request';
 import { installResponseMirror } from './fetch-response';
 import { createBodyStreams } from './fetch-body';
+import { createAbortWatch } from './abort';
+import { hideOurFrames } from './stack';
 
 type G = Window & typeof globalThis;
 
@@ -28,12 +30,15 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
   const origFetch = g.fetch;
   if (typeof origFetch !== 'function' || !g.Response || !g.ReadableStream) return;
   const x = captureRequestIntrinsics(g);
-  const passThrough = createBodyStreams(g, emitter, faults);
+  const passThrough = createBodyStreams(g, emitter, faults, createAbortWatch(g, WHERE));
   if (!passThrough) return;
   const mirror = installResponseMirror(g);
   const { native } = mirror;
   const then = g.Promise.prototype.then;
   const PromiseCtor = g.Promise;
+  const promiseReject = g.Promise.reject;
+  const promiseResolve = g.Promise.resolve;
+  const watchAbort = createAbortWatch(g, WHERE);
   const TypeErrorCtor = g.TypeError;
   const abortedOf = getterOf(g.AbortSignal.prototype, 'aborted');
   // This browser's text for a request that cannot reach the network, for offline windows.
@@ -64,7 +69,11 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     apply(target, thisArg, args: unknown[]) {
       // During an injected offline window new requests fail as they do offline, without
       // reaching the network.
-      if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor(fetchFailed)]);
+      if (faults?.offline()) {
+        const offline = new TypeErrorCtor(fetchFailed);
+        hideOurFrames(offline);
+        return apply(promiseReject, PromiseCtor, [offline]);
+      }
       const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
       // A recording armed for this request answers it instead of the network (see replay.ts).
       const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
@@ -73,7 +82,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
         const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
         const m = mirror.of(out);
         if (m) m.url = ctx.url;
-        return apply(g.Promise.resolve, PromiseCtor, [out]);
+        return apply(promiseResolve, PromiseCtor, [out]);
       }
       let promise: Promise<Response>;
       try {
@@ -81,8 +90,11 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       } catch (err) {
         // fetch threw synchronously (bad arguments): the page gets the very same exception.
         if (ctx) safely(() => ctx.connection.end('network-error', errorText(err)), WHERE);
+        hideOurFrames(err);
         throw err;
       }
+      // Not recording, or a request we could not describe: the native promise itself, so that it
+      // settles exactly as without us. (Its error's stack, captured at the call, keeps our frame.)
       if (!ctx) return promise;
       if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {
         // Rejects with the signal's reason before any network activity: nothing to capture, and
@@ -90,14 +102,25 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
         safely(() => ctx.connection.end('client-abort', null), WHERE);
         return promise;
       }
-      return apply(then, promise, [
-        (res: Response) => safely(() => onResponse(ctx, res), WHERE) ?? res,
-        (err: unknown) => {
-          safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
-          throw err;
-        },
-      ]);
+      // A promise of our own rather than a `then` of the native one: it takes no species from
+      // the page's Promise, and an abort can settle it at the moment the native one settles.
+      return new PromiseCtor<Response>((resolve, reject) => {
+        const unwatch = ctx.signal ? watchAbort(ctx.signal, reject) : null;
+        apply(then, promise, [
+          (res: Response) => {
+            unwatch?.();
+            resolve(safely(() => onResponse(ctx, res), WHERE) ?? res);
+          },
+          (err: unknown) => {
+            unwatch?.();
+            safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
+            hideOurFrames(err);
+            reject(err);
+          },
+        ]);
+      });
     },
   });
+  standIn(wrapped, origFetch);
   replaceValue(g, 'fetch', wrapped);
 }

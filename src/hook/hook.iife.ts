@@ -13,8 +13,11 @@ import { installPageSignals } from './page-signals';
 import { createFaultEngine } from './faults';
 import { createReplays } from './replay';
 import { safely } from './safely';
+import { maskToString } from './define';
 
 const g = globalThis as Window & typeof globalThis;
+// First, so that every wrapper installed after it, and it itself, prints native source text.
+safely(() => maskToString(g), 'hook:faces');
 // The browser's own fetch, before we wrap it: the EventSource emulation reconnects with it.
 const nativeFetch = g.fetch;
 const emitter = safely(() => createEmitter(g), 'hook:emit');

@@ -8,7 +8,7 @@
 import type { Header } from '../core/trace/records';
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
-import { apply, mimic, replaceValue } from './define';
+import { apply, method, replaceValue } from './define';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
@@ -94,6 +94,21 @@ export function installXhr(g: G, emitter: Emitter): void {
     on('timeout', (t) => t.connection.end('network-error', 'timeout'));
   };
 
+  /**
+   * The first two arguments as the native converts them, converted once, in the native's
+   * stead: a page object's `toString` runs exactly as often and in the same order as without
+   * us, and a Symbol throws the same TypeError. With fewer than two arguments the native throws
+   * before converting anything, so nothing is converted.
+   */
+  const asStrings = (args: unknown[]): [string?, string?] => {
+    if (args.length < 2) return [];
+    const a = typeof args[0] === 'string' ? args[0] : `${args[0] as string}`;
+    const b = typeof args[1] === 'string' ? args[1] : `${args[1] as string}`;
+    args[0] = a;
+    args[1] = b;
+    return [a, b];
+  };
+
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
     const connection = openConnection(emitter, {
@@ -103,22 +118,28 @@ export function installXhr(g: G, emitter: Emitter): void {
     current.set(xhr, { connection, seen: 0, responded: false });
   };
 
-  replaceValue(proto, 'open', mimic(function open(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = apply(origOpen, this, args);
-    safely(() => opened.set(this, { method: String(args[0]), url: String(args[1]), headers: [] }), WHERE);
+  // method(): like the natives, the wrappers have no `prototype`, print native source, and
+  // keep our frames out of the stacks of the errors they pass on.
+  replaceValue(proto, 'open', method(origOpen, (self, args) => {
+    const xhr = self as XMLHttpRequest;
+    const strings = asStrings(args);
+    const result = apply(origOpen, xhr, args);
+    safely(() => opened.set(xhr, { method: strings[0]!, url: strings[1]!, headers: [] }), WHERE);
     return result;
-  }, origOpen));
-  replaceValue(proto, 'setRequestHeader', mimic(function setRequestHeader(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = apply(origSetHeader, this, args);
+  }));
+  replaceValue(proto, 'setRequestHeader', method(origSetHeader, (self, args) => {
+    const strings = asStrings(args);
+    const result = apply(origSetHeader, self, args);
     safely(() => {
-      const headers = opened.get(this)?.headers;
-      if (headers) headers[headers.length] = [String(args[0]), String(args[1])];
+      const headers = opened.get(self as XMLHttpRequest)?.headers;
+      if (headers) headers[headers.length] = [strings[0]!, strings[1]!];
     }, WHERE);
     return result;
-  }, origSetHeader));
-  replaceValue(proto, 'send', mimic(function send(this: XMLHttpRequest, ...args: unknown[]) {
-    const p = opened.get(this);
-    if (p && emitter.recording()) safely(() => track(this, p, args[0]), WHERE);
-    return apply(origSend, this, args);
-  }, origSend));
+  }));
+  replaceValue(proto, 'send', method(origSend, (self, args) => {
+    const xhr = self as XMLHttpRequest;
+    const p = opened.get(xhr);
+    if (p && emitter.recording()) safely(() => track(xhr, p, args[0]), WHERE);
+    return apply(origSend, xhr, args);
+  }));
 }

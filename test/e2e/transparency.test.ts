@@ -84,6 +84,13 @@ describe('the page hook is transparent', () => {
     }
   });
 
+  it('shows the page native source text, stack frames without ours, and native abort timing', async () => {
+    const log = (await both('faces')) as { label?: string; stack?: string; face?: string }[];
+    // The probes ran: native faces, real stacks naming the scenario's own frames.
+    expect(log.find((e) => e.face !== undefined)?.face).toMatch(/\[native code\]/);
+    expect(log.filter((e) => e.stack?.includes('/scenarios.js')).length).toBeGreaterThan(5);
+  });
+
   describe('fetch', () => {
     it('streams every body type and chunking byte for byte', async () => {
       const log = (await both('fetch-bodies')) as { body: string; hex: string; before: { status: number } }[];

@@ -584,6 +584,89 @@
     log[log.length] = { order };
   };
 
+  // What a fingerprinting script reads off the wrapped functions: their source text, the stack
+  // frames of a failing call (which would name our script, and the extension's id, if they
+  // showed), and when an abort settles the app's promises relative to a microtask chain.
+  S['faces'] = async (log) => {
+    const toString = Function.prototype.toString;
+    const face = (f) => (typeof f === 'function' ? toString.call(f) : typeof f);
+    const everyFunction = (label, obj) => {
+      for (const k of sorted(Object.getOwnPropertyNames(obj))) {
+        const d = Object.getOwnPropertyDescriptor(obj, k);
+        const entry = { label, k };
+        if (typeof d.value === 'function') entry.value = face(d.value);
+        if (d.get) entry.get = face(d.get);
+        if (d.set) entry.set = face(d.set);
+        if (entry.value || entry.get || entry.set) log[log.length] = entry;
+      }
+    };
+    for (const name of ['fetch', 'WebSocket', 'EventSource', 'Worker', 'SharedWorker', 'XMLHttpRequest', 'Response', 'Headers']) {
+      log[log.length] = { global: name, face: face(window[name]), fn: typeof window[name] === 'function' ? fnInfo(window[name]) : null };
+    }
+    log[log.length] = { toStringOfToString: face(toString), viaItself: toString.toString(), info: fnInfo(toString) };
+    log[log.length] = { fetchToStringMethod: fetch.toString(), concat: '' + fetch, template: `${WebSocket}` };
+    everyFunction('Response.prototype', Response.prototype);
+    everyFunction('Headers.prototype', Headers.prototype);
+    everyFunction('EventTarget.prototype', EventTarget.prototype);
+    everyFunction('WebSocket.prototype', WebSocket.prototype);
+    everyFunction('EventSource.prototype', EventSource.prototype);
+    everyFunction('XMLHttpRequest.prototype', XMLHttpRequest.prototype);
+    everyFunction('Navigator.prototype', Navigator.prototype);
+    everyFunction('Function.prototype', Function.prototype);
+    for (const k of ['open', 'send', 'setRequestHeader']) log[log.length] = { xhr: k, info: fnInfo(XMLHttpRequest.prototype[k]) };
+
+    // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections.
+    const stackOf = (e) => (e && typeof e === 'object' ? String(e.stack) : String(e));
+    const failing = [
+      ['new WebSocket bad url', () => new WebSocket('bad url')],
+      ['WebSocket send illegal this', () => WebSocket.prototype.send.call({}, 'x')],
+      ['new EventSource bad url', () => new EventSource('http://[bad')],
+      ['EventSource close illegal this', () => EventSource.prototype.close.call({})],
+      ['xhr open bad method', () => new XMLHttpRequest().open('BAD METHOD', '/x')],
+      ['xhr send before open', () => new XMLHttpRequest().send()],
+      ['Response url illegal this', () => Object.getOwnPropertyDescriptor(Response.prototype, 'url').get.call({})],
+      ['Response clone illegal this', () => Response.prototype.clone.call({})],
+      ['Headers set illegal this', () => Headers.prototype.set.call({}, 'a', 'b')],
+      ['addEventListener illegal this', () => EventTarget.prototype.addEventListener.call({}, 'x', () => {})],
+      ['toString of an object', () => toString.call({})],
+    ];
+    for (const [label, f] of failing) {
+      try {
+        f();
+        log[log.length] = { label, threw: false };
+      } catch (e) {
+        log[log.length] = { label, stack: stackOf(e) };
+      }
+    }
+    for (const [label, f] of [
+      ['fetch bad method', () => fetch('/x', { method: 'BAD METHOD' })],
+      ['fetch bad url', () => fetch('http://exa mple.com/')],
+      ['fetch refused', () => fetch(`http://127.0.0.1:${new URLSearchParams(location.search).get('refused')}/`)],
+    ]) {
+      log[log.length] = { label, stack: await f().then(() => 'resolved', stackOf) };
+    }
+
+    // Aborts while the request is in flight, and while the body streams.
+    const order = [];
+    const chain = () => {
+      let p = Promise.resolve();
+      for (let i = 0; i < 4; i++) p = p.then(() => (order[order.length] = 'tick' + i));
+      return p;
+    };
+    const c1 = new AbortController();
+    const inFlight = fetch('/hang', { signal: c1.signal }).catch((e) => (order[order.length] = 'aborted ' + e.name));
+    c1.abort();
+    await Promise.all([chain(), inFlight]);
+    const c2 = new AbortController();
+    const res = await fetch('/slow', { signal: c2.signal });
+    const reader = res.body.getReader();
+    await reader.read();
+    const next = reader.read().catch((e) => (order[order.length] = 'read aborted ' + e.name));
+    c2.abort();
+    await Promise.all([chain(), next]);
+    log[log.length] = { order };
+  };
+
   // ---------------------------------------------------------------- WebSocket
   function wsUrl(path) {
     return `ws://${location.host}${path}`;
