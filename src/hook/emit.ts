@@ -9,6 +9,7 @@ import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol
 import { openChannel } from './channel';
 import type { CaptureRecord } from '../core/trace/records';
 import { apply } from './define';
+import { append } from '../core/builtins';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
 
@@ -94,7 +95,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
           mode = cmd.recording ? 'recording' : 'dormant';
           if (mode === 'recording') {
             if (was === 'dormant' && missed > 0) {
-              queue[queue.length] = { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${missed} records of streams already open were not captured while nothing was recording` } as CaptureRecord;
+              append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${missed} records of streams already open were not captured while nothing was recording` } as CaptureRecord);
               missed = 0;
             }
             everRecorded = true;
@@ -127,8 +128,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
         return;
       }
       if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
-      // Index assignment, not push: the page may have replaced Array.prototype.push.
-      queue[queue.length] = { ...body, conn, time } as CaptureRecord;
+      // Not push, nor an index assignment: see core/builtins.ts.
+      append(queue, { ...body, conn, time } as CaptureRecord);
       if (mode === 'pending') return;
       if (queue.length >= LIMITS.recordsPerBatch) flush();
       else schedule();

@@ -9,7 +9,13 @@
  * Limits (the app could tell): the events are not `isTrusted`, and the first reconnect waits
  * the default time when the server's `retry:` came before the drop (the browser parsed it,
  * the page cannot read it).
+ *
+ * This path runs only during a fault the user injected, and unlike the rest of the hook it
+ * still uses page-visible built-ins (`eventsource-parser`'s string methods, the page's current
+ * `Event`, `URL` and `TextDecoder` globals and promise methods): a page that spies on those
+ * during a fault test can notice it.
  */
+import { append } from '../core/builtins';
 import { createParser } from 'eventsource-parser';
 import { apply } from './define';
 import { safely } from './safely';
@@ -60,7 +66,7 @@ export function startTakeover(h: TakeoverHost): Takeover {
   let generation = 0;
 
   const dispatch = (e: Event) => {
-    if (held) held[held.length] = e;
+    if (held) append(held, e);
     else h.fire(e);
   };
 
@@ -155,7 +161,7 @@ export function startTakeover(h: TakeoverHost): Takeover {
       const events = held ?? [];
       held = null;
       if (!deliver) return lose();
-      for (const e of events) h.fire(e);
+      for (let i = 0; i < events.length; i++) h.fire(events[i]!);
     },
     drop: lose,
   };

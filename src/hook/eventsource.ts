@@ -5,7 +5,8 @@
  * the app itself listens to (a type nobody listens to is invisible to the app as well).
  */
 import type { Emitter } from './emit';
-import { apply, method, replaceValue } from './define';
+import { apply, get, getterOf, method, replaceValue } from './define';
+import { SafeSet, SafeWeakMap } from '../core/builtins';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import type { FaultEngine } from './faults';
@@ -21,7 +22,7 @@ const WHERE = 'hook:eventsource';
 
 interface Tracked {
   connection: Connection;
-  types: Set<string>;
+  types: SafeSet<string>;
   opened: boolean;
   /** The id of the last message seen: what the browser sends as Last-Event-ID on reconnect. */
   lastEventId: string | null;
@@ -33,7 +34,6 @@ interface Tracked {
 const CONNECTING = 0;
 const CLOSED = 2;
 
-const messageSize = (e: MessageEvent): number => utf8Length(String(e.data));
 
 export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine | null = null, nativeFetch: typeof fetch = g.fetch): void {
   const Native = g.EventSource;
@@ -41,7 +41,15 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
   // The browser's own reconnection delay before any `retry:` (3 s in Chromium, 5 s in Firefox).
   const reconnectMs = engineTraits(g).eventSourceRetryMs;
   const addEventListener = g.EventTarget.prototype.addEventListener;
-  const sources = new WeakMap<EventSource, Tracked>();
+  const sources = new SafeWeakMap<EventSource, Tracked>();
+  const dataOf = getterOf(g.MessageEvent.prototype, 'data');
+  const lastEventIdOf = getterOf(g.MessageEvent.prototype, 'lastEventId');
+  /** An EventSource message's data is always a string (the HTML parser builds it). */
+  const dataText = (e: Event): string => {
+    const d = get(dataOf, e);
+    return typeof d === 'string' ? d : '';
+  };
+  const messageSize = (e: MessageEvent): number => utf8Length(dataText(e));
   const transport = createMessageTransport<EventSource>(g, Native, WHERE);
 
   /** A drop: the browser's EventSource cannot be made to reconnect, so the emulation carries it on. */
@@ -68,10 +76,10 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     t.types.add(type);
     transport.on(es, type, (e) => {
       if (t.delivery.intercept(e as MessageEvent)) return transport.hide(e);
-      const me = e as MessageEvent;
-      const data = typeof me.data === 'string' ? me.data : String(me.data);
-      t.lastEventId = me.lastEventId || null;
-      emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: data, base64: null, size: utf8Length(data), event: type, id: me.lastEventId || null });
+      const data = dataText(e);
+      const lastEventId = (get(lastEventIdOf, e) as string) || null;
+      t.lastEventId = lastEventId;
+      emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: data, base64: null, size: utf8Length(data), event: type, id: lastEventId });
       t.connection.handle?.onEvent(data);
     });
   };
@@ -81,7 +89,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
       kind: 'eventsource', url: es.url, method: 'GET', requestHeaders: [['accept', 'text/event-stream']],
       requestBodySize: null, requestBodyPreview: null, detail: es.withCredentials ? 'withCredentials' : null,
     });
-    const t: Tracked = { connection, types: new Set(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), takeover: null };
+    const t: Tracked = { connection, types: new SafeSet(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), takeover: null };
     sources.set(es, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(es, type, fn);
     if (faults) {

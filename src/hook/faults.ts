@@ -9,7 +9,10 @@ import { coin, triggerFires, type FaultSpec } from '../core/faults/spec';
 import type { ConnectionKind } from '../core/trace/records';
 import type { Emitter } from './emit';
 import { apply, replaceGetter } from './define';
+import { SafeMap, SafeSet } from '../core/builtins';
 import { safely } from './safely';
+
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
 /** What a fault can do to one stream; each transport wrapper implements it. */
 export interface StreamControl {
@@ -46,22 +49,23 @@ interface LiveStream {
   control: StreamControl;
   events: number;
   openedAt: number;
-  fired: Set<string>;
-  held: Set<string>;
+  fired: SafeSet<string>;
+  held: SafeSet<string>;
 }
 
 type G = Window & typeof globalThis;
 
 export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
-  const armed = new Map<string, FaultSpec>();
-  const streams = new Map<string, LiveStream>();
+  const armed = new SafeMap<string, FaultSpec>();
+  const streams = new SafeMap<string, LiveStream>();
+  const max = Math.max;
   const setTimeoutFn = g.setTimeout;
   const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
   const EventCtor = g.Event;
   let offlineUntil = 0;
 
   // navigator.onLine answers false during an injected offline window, the real value otherwise.
-  const onLineDesc = Object.getOwnPropertyDescriptor(g.Navigator.prototype, 'onLine');
+  const onLineDesc = getOwnPropertyDescriptor(g.Navigator.prototype, 'onLine');
   if (onLineDesc?.get) {
     const realOnLine = onLineDesc.get;
     replaceGetter(g.Navigator.prototype, 'onLine', (self) => {
@@ -81,7 +85,8 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
     offlineUntil = emitter.now() + ms;
     record('page', spec, `offline for ${ms} ms`);
     if (wasOnline) apply(dispatchEvent, g, [new EventCtor('offline')]);
-    for (const s of streams.values()) s.control.drop();
+    const live = streams.values();
+    for (let i = 0; i < live.length; i++) live[i]!.control.drop();
     later(() => {
       if (emitter.now() < offlineUntil - 1) return;
       offlineUntil = 0;
@@ -130,7 +135,9 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
   };
 
   const check = (s: LiveStream, text: string | null): void => {
-    for (const spec of [...armed.values()]) {
+    const specs = armed.values();
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
       if (!applies(spec, s)) continue;
       if (triggerFires(spec.trigger, { events: s.events, openedAt: s.openedAt, now: emitter.now(), text })) fire(spec, s);
     }
@@ -138,7 +145,7 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
 
   const scheduleTimed = (spec: FaultSpec, s: LiveStream): void => {
     if (spec.trigger.kind !== 'after-ms') return;
-    const wait = Math.max(0, s.openedAt + spec.trigger.ms - emitter.now());
+    const wait = max(0, s.openedAt + spec.trigger.ms - emitter.now());
     later(() => {
       if (streams.get(s.conn) === s && armed.get(spec.id) === spec && applies(spec, s)) fire(spec, s);
     }, wait);
@@ -146,9 +153,10 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
 
   return {
     register(conn, control) {
-      const s: LiveStream = { conn, control, events: 0, openedAt: emitter.now(), fired: new Set(), held: new Set() };
+      const s: LiveStream = { conn, control, events: 0, openedAt: emitter.now(), fired: new SafeSet(), held: new SafeSet() };
       streams.set(conn, s);
-      for (const spec of armed.values()) scheduleTimed(spec, s);
+      const specs = armed.values();
+      for (let i = 0; i < specs.length; i++) scheduleTimed(specs[i]!, s);
       // A fault armed "now" for every stream also hits streams that open while it is armed.
       later(() => check(s, null), 0);
       return {
@@ -163,7 +171,9 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
     },
     arm(spec) {
       armed.set(spec.id, spec);
-      for (const s of [...streams.values()]) {
+      const live = streams.values();
+      for (let i = 0; i < live.length; i++) {
+        const s = live[i]!;
         scheduleTimed(spec, s);
         if (armed.has(spec.id) && applies(spec, s) && triggerFires(spec.trigger, { events: s.events, openedAt: s.openedAt, now: emitter.now(), text: null })) fire(spec, s);
       }
@@ -176,7 +186,8 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
       armed.delete(id);
     },
     release(id, deliver) {
-      for (const s of streams.values()) releaseStream(s, id, deliver);
+      const live = streams.values();
+      for (let i = 0; i < live.length; i++) releaseStream(live[i]!, id, deliver);
     },
     offline: () => offlineUntil > 0,
   };

@@ -20,6 +20,7 @@ import { errorText } from './connection';
 import { endCause, type FetchContext } from './fetch-request';
 import type { Mirror } from './fetch-response';
 import type { WatchAbort } from './abort';
+import { append, byteLengthOf, deferred, resolvedWith, seal, settle } from '../core/builtins';
 
 type G = Window & typeof globalThis;
 
@@ -31,7 +32,6 @@ export type BodyStreams = (source: ReadableStream<Uint8Array>, ctx: FetchContext
 export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | null, watchAbort: WatchAbort | null = null): BodyStreams | null {
   const ReadableStreamCtor = g.ReadableStream;
   const TextDecoderCtor = g.TextDecoder;
-  const then = g.Promise.prototype.then;
   const getReader = g.ReadableStream.prototype.getReader;
   const readerProto = Object.getPrototypeOf(new ReadableStreamCtor().getReader()) as ReadableStreamDefaultReader;
   const read = readerProto.read;
@@ -47,8 +47,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
   // The network error text of this browser (Chromium and Firefox differ), for injected drops.
   const { bodyDropped } = engineTraits(g);
   const PromiseCtor = g.Promise;
-  const resolved = (v?: unknown) => apply(g.Promise.resolve, PromiseCtor, [v]) as Promise<unknown>;
-  const after = (ms: number) => new PromiseCtor<void>((r) => void apply(setTimeoutFn, g, [r, ms]));
+  const after = (ms: number) => seal(new PromiseCtor<void>((r) => void apply(setTimeoutFn, g, [r, ms])));
 
   return function passThrough(source, ctx, mirror) {
     const { connection } = ctx;
@@ -64,25 +63,37 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
     let gate: { promise: Promise<unknown>; open(): void } | null = null;
     let shaping: FaultSpec | null = null;
     let rand: (() => number) | null = null;
-    const pieces: Uint8Array[] = [];
+    // The pieces of a split chunk still to deliver, oldest at `nextPiece` (no `shift`: see core/builtins.ts).
+    let pieces: Uint8Array[] = [];
+    let nextPiece = 0;
+    const takePiece = (): Uint8Array | undefined => {
+      if (nextPiece >= pieces.length) return undefined;
+      const p = pieces[nextPiece]!;
+      nextPiece += 1;
+      if (nextPiece === pieces.length) {
+        pieces = [];
+        nextPiece = 0;
+      }
+      return p;
+    };
     // Stops our abort listener once the body has ended (an app may reuse one signal for many requests).
     let unwatch: (() => void) | null = null;
 
     const cutSource = () => {
       // The cancel's own outcome means nothing to us once the app's stream is settled: its
       // rejection is expected (the body may already be errored) and must not reach the page.
-      safely(() => apply(then, apply(cancelReader, reader(), []), [undefined, () => undefined]), WHERE);
+      safely(() => settle(apply(cancelReader, reader(), []) as Promise<void>, undefined, () => undefined), WHERE);
     };
     const data = (text: string, size: number) =>
       emitter.emit(connection.conn, { type: 'data', dir: 'in', text, base64: null, size, event: null, id: null });
     const deliver = (c: ReadableByteStreamController, chunk: Uint8Array) => {
       const text = safely(() => {
         const t = apply(decode, decoder, [chunk, streamOpt]) as string;
-        data(t, chunk.byteLength);
+        data(t, byteLengthOf(chunk));
         return t;
       }, WHERE);
       // A byte stream refuses empty chunks; the stream pulls again for the pending read.
-      if (chunk.byteLength > 0) apply(enqueue, c, [chunk]);
+      if (byteLengthOf(chunk) > 0) apply(enqueue, c, [chunk]);
       // After the app has the chunk: a fault triggered by it acts on what comes next.
       safely(() => connection.handle?.onEvent(text ?? null), WHERE);
     };
@@ -92,20 +103,20 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
       if (!s) return deliver(c, chunk);
       if (s.kind === 'rechunk' && rand) {
         const parts = splitChunk(chunk, s.pieces ?? 'bytes', s.maxPiece ?? 16, rand);
-        for (let i = 1; i < parts.length; i++) pieces[pieces.length] = parts[i]!;
+        for (let i = 1; i < parts.length; i++) append(pieces, parts[i]!);
         chunk = parts[0] ?? chunk;
       }
-      const wait = shapingDelayMs(s, chunk.byteLength);
+      const wait = shapingDelayMs(s, byteLengthOf(chunk));
       const piece = chunk;
       if (wait <= 0) return deliver(c, piece);
-      return apply(then, after(wait), [() => (ended() ? undefined : deliver(c, piece))]) as Promise<unknown>;
+      return settle(after(wait), () => (ended() ? undefined : deliver(c, piece)));
     };
     const pullOnce = (c: ReadableByteStreamController): Promise<unknown> | void => {
       if (ended()) return;
-      if (gate) return apply(then, gate.promise, [() => pullOnce(c)]) as Promise<unknown>;
-      const piece = pieces.shift();
+      if (gate) return settle(gate.promise, () => pullOnce(c));
+      const piece = takePiece();
       if (piece) return shapeAndDeliver(c, piece);
-      return apply(then, apply(read, reader(), []), [
+      return settle(apply(read, reader(), []) as Promise<ReadableStreamReadResult<Uint8Array>>,
         (r: ReadableStreamReadResult<Uint8Array>) => {
           if (ended()) return;
           if (r.done) {
@@ -120,7 +131,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
           }
           const chunk = r.value;
           // A stall that began while this read was in flight holds the chunk until released.
-          if (gate) return apply(then, gate.promise, [() => (ended() ? undefined : shapeAndDeliver(c, chunk))]);
+          if (gate) return settle(gate.promise, () => (ended() ? undefined : shapeAndDeliver(c, chunk)));
           return shapeAndDeliver(c, chunk);
         },
         (err: unknown) => {
@@ -132,7 +143,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
           unwatch?.();
           apply(error, c, [err]);
         },
-      ]) as Promise<unknown>;
+      );
     };
 
     const control: StreamControl = {
@@ -147,9 +158,8 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
       },
       hold() {
         if (gate) return;
-        let open!: () => void;
-        const promise = new PromiseCtor<void>((r) => (open = r));
-        gate = { promise, open };
+        const d = deferred();
+        gate = { promise: d.promise, open: () => d.resolve() };
       },
       release(deliverHeld) {
         const g0 = gate;
@@ -188,7 +198,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
           }
         },
         pull(c: ReadableByteStreamController) {
-          return (pullOnce(c) ?? resolved()) as Promise<void>;
+          return (pullOnce(c) ?? resolvedWith(undefined)) as Promise<void>;
         },
         cancel(reason: unknown) {
           safely(() => connection.end('client-abort', reason === undefined ? null : errorText(reason)), WHERE);

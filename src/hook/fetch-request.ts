@@ -11,6 +11,7 @@ import type { Emitter } from './emit';
 import { apply, get, getterOf, ownData } from './define';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
+import { append, byteLengthOf, bufferByteLength, slice, upper } from '../core/builtins';
 
 type G = Window & typeof globalThis;
 
@@ -20,6 +21,8 @@ export interface FetchContext {
   signal: AbortSignal | null;
   method: string;
   url: string;
+  /** Whether the signal is aborted, read through the captured getter. */
+  aborted(): boolean;
 }
 
 const PREVIEW_CHARS = 2048;
@@ -45,6 +48,8 @@ export interface RequestIntrinsics {
   searchParamsToString: Function;
   hrefOf: Function | undefined;
   requestGetters: { url?: Function; method?: Function; headers?: Function; signal?: Function };
+  blobSize: Function | undefined;
+  abortedOf: Function | undefined;
 }
 
 export function captureRequestIntrinsics(g: G): RequestIntrinsics {
@@ -57,6 +62,8 @@ export function captureRequestIntrinsics(g: G): RequestIntrinsics {
     searchParamsToString: g.URLSearchParams.prototype.toString,
     hrefOf: getterOf(g.URL.prototype, 'href'),
     requestGetters: { url: getterOf(rp, 'url'), method: getterOf(rp, 'method'), headers: getterOf(rp, 'headers'), signal: getterOf(rp, 'signal') },
+    blobSize: getterOf(g.Blob.prototype, 'size'),
+    abortedOf: getterOf(g.AbortSignal.prototype, 'aborted'),
   };
 }
 
@@ -67,7 +74,7 @@ export function headerPairs(x: RequestIntrinsics, h: Headers): Header[] {
   for (;;) {
     const r = apply(x.iteratorNext, it, []) as IteratorResult<[string, string]>;
     if (r.done) return out;
-    out[out.length] = r.value;
+    append(out, r.value);
   }
 }
 
@@ -82,14 +89,16 @@ function readHeaders(x: RequestIntrinsics, h: unknown): Header[] {
       if (!x.isArray(p) || ownData(p, 'length') !== 2) continue;
       const k = ownData(p, 0);
       const v = ownData(p, 1);
-      if (typeof k === 'string' && typeof v === 'string') out[out.length] = [k, v];
+      if (typeof k === 'string' && typeof v === 'string') append(out, [k, v]);
     }
     return out;
   }
   if (typeof h === 'object' && h !== null) {
-    for (const k of x.keys(h)) {
+    const keys = x.keys(h);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const v = ownData(h, k);
-      if (typeof v === 'string') out[out.length] = [k, v];
+      if (typeof v === 'string') append(out, [k, v]);
     }
   }
   return out;
@@ -97,21 +106,22 @@ function readHeaders(x: RequestIntrinsics, h: unknown): Header[] {
 
 function describeBody(x: RequestIntrinsics, body: unknown): { size: number | null; preview: string | null } {
   if (body == null) return { size: null, preview: null };
-  if (typeof body === 'string') return { size: utf8Length(body), preview: body.slice(0, PREVIEW_CHARS) };
+  if (typeof body === 'string') return { size: utf8Length(body), preview: slice(body, 0, PREVIEW_CHARS) };
   if (body instanceof x.URLSearchParams) {
     const s = apply(x.searchParamsToString, body, []) as string;
-    return { size: utf8Length(s), preview: s.slice(0, PREVIEW_CHARS) };
+    return { size: utf8Length(s), preview: slice(s, 0, PREVIEW_CHARS) };
   }
-  if (body instanceof x.ArrayBuffer) return { size: body.byteLength, preview: null };
-  if (x.isView(body)) return { size: body.byteLength, preview: null };
-  if (body instanceof x.Blob) return { size: body.size, preview: null };
+  if (body instanceof x.ArrayBuffer) return { size: bufferByteLength(body), preview: null };
+  if (x.isView(body)) return { size: byteLengthOf(body), preview: null };
+  if (body instanceof x.Blob) return { size: get(x.blobSize, body) as number, preview: null };
   // FormData and ReadableStream bodies are left alone: measuring them would consume them.
   return { size: null, preview: null };
 }
 
 /** Describes the request from fetch's arguments and opens its connection (the open record). */
 export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, args: unknown[]): FetchContext {
-  const [input, init] = args;
+  const input = args[0];
+  const init = args[1];
   const opts: object = typeof init === 'object' && init !== null ? init : {};
   let url = '';
   let method = 'GET';
@@ -128,7 +138,7 @@ export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, ar
     url = String(get(x.hrefOf, input));
   }
   const m = ownData(opts, 'method');
-  if (typeof m === 'string') method = m.toUpperCase();
+  if (typeof m === 'string') method = upper(m);
   const h = ownData(opts, 'headers');
   if (h !== undefined) headers = readHeaders(x, h);
   const sig = ownData(opts, 'signal');
@@ -138,10 +148,10 @@ export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, ar
     kind: 'fetch', url, method, requestHeaders: headers,
     requestBodySize: body.size, requestBodyPreview: body.preview, detail: null,
   });
-  return { connection, signal, method, url };
+  return { connection, signal, method, url, aborted: () => signal !== null && get(x.abortedOf, signal) === true };
 }
 
 /** Why a connection whose request or body failed ended: the app aborted it, or the network failed. */
 export function endCause(ctx: FetchContext): 'client-abort' | 'network-error' {
-  return ctx.signal?.aborted ? 'client-abort' : 'network-error';
+  return ctx.aborted() ? 'client-abort' : 'network-error';
 }

@@ -8,8 +8,12 @@
  */
 import { apply, bare, get, getterOf, method, replaceGetter, replaceValue } from './define';
 import { safely } from './safely';
+import type { Header } from '../core/trace/records';
+import { chain, SafeWeakMap, SafeWeakSet, settle } from '../core/builtins';
 
 type G = Window & typeof globalThis;
+
+const create = Object.create;
 
 const WHERE = 'hook:fetch';
 
@@ -38,7 +42,7 @@ export interface ResponseMirror {
   /** Reads from the original what its replacement must answer. */
   capture(res: Response): Mirror;
   /** The app's Response over `body`, answering from `m`. */
-  replace(m: Mirror, body: ReadableStream<Uint8Array>, status: number, statusText: string, headers: Headers): Response;
+  replace(m: Mirror, body: ReadableStream<Uint8Array>, status: number, statusText: string, headers: Header[]): Response;
   /** The mirror of a response we replaced (or of its clone), to adjust what it answers. */
   of(res: Response): Mirror | undefined;
 }
@@ -46,8 +50,7 @@ export interface ResponseMirror {
 export function installResponseMirror(g: G): ResponseMirror {
   const ResponseCtor = g.Response;
   const proto = ResponseCtor.prototype;
-  const then = g.Promise.prototype.then;
-  const mirrors = new WeakMap<Response, Mirror>();
+  const mirrors = new SafeWeakMap<Response, Mirror>();
   const native: ResponseGetters = {
     url: getterOf(proto, 'url'), redirected: getterOf(proto, 'redirected'), type: getterOf(proto, 'type'),
     status: getterOf(proto, 'status'), statusText: getterOf(proto, 'statusText'), headers: getterOf(proto, 'headers'), body: getterOf(proto, 'body'),
@@ -65,7 +68,7 @@ export function installResponseMirror(g: G): ResponseMirror {
   // A fetched response's headers are immutable; the copy `new Response` gets is not. For our
   // responses the mutators run on a native immutable Headers instead, which throws the very
   // TypeError (same checks, same order, same message) the app gets without us.
-  const immutable = new WeakSet<Headers>();
+  const immutable = new SafeWeakSet<Headers>();
   const frozenHeaders = get(native.headers, ResponseCtor.error()) as Headers;
   for (const key of ['set', 'append', 'delete'] as const) {
     const orig = g.Headers.prototype[key] as Function;
@@ -102,17 +105,23 @@ export function installResponseMirror(g: G): ResponseMirror {
       if (!m) return apply(orig, self, args);
       // A used or locked body keeps json()'s own TypeError ("Failed to execute 'json' …").
       const usable = key === 'json' && safely(() => !get(bodyUsedOf, self) && !get(lockedOf, get(native.body, self)), WHERE);
-      const p = usable ? apply(then, apply(text, self, []), [(t: string) => parse(t)]) : apply(orig, self, args);
-      return apply(then, p, [undefined, (err: unknown) => {
+      // Only the natives' promises are sealed; the one the app gets carries no marks of ours.
+      const p = usable ? settle(apply(text, self, []) as Promise<string>, (t) => parse(t)) : (apply(orig, self, args) as Promise<unknown>);
+      return chain(p, undefined, (err: unknown) => {
         throw m.error ? m.error.value : err;
-      }]);
+      });
     }));
   }
 
   return {
     native,
     capture: (res) => ({ url: get(native.url, res) as string, redirected: get(native.redirected, res) as boolean, type: get(native.type, res) as ResponseType }),
-    replace(m, body, status, statusText, headers) {
+    replace(m, body, status, statusText, pairs) {
+      // A prototype-less record of the pairs, not the original Headers: converting a Headers
+      // object would call the page's `Headers.prototype[Symbol.iterator]`. Its pairs already
+      // have one entry per name (values combined), so nothing is lost.
+      const headers = create(null) as Record<string, string>;
+      for (let i = 0; i < pairs.length; i++) headers[pairs[i]![0]] = pairs[i]![1];
       const out = new ResponseCtor(body, bare({ status, statusText, headers }));
       mirrors.set(out, m);
       immutable.add(get(native.headers, out) as Headers);

@@ -17,6 +17,7 @@ import { captureRequestIntrinsics, describeRequest, endCause, headerPairs, type 
 import { installResponseMirror } from './fetch-response';
 import { createBodyStreams } from './fetch-body';
 import { createAbortWatch } from './abort';
+import { contains, settle } from '../core/builtins';
 import { hideOurFrames } from './stack';
 
 type G = Window & typeof globalThis;
@@ -34,7 +35,6 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
   if (!passThrough) return;
   const mirror = installResponseMirror(g);
   const { native } = mirror;
-  const then = g.Promise.prototype.then;
   const PromiseCtor = g.Promise;
   const promiseReject = g.Promise.reject;
   const promiseResolve = g.Promise.resolve;
@@ -54,7 +54,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     // `new Response` refuses statuses outside 200–599: such bodies are never teed, which keeps
     // the original response intact (getReader in the body stream locks it for good).
     const decision = streamDecision(headers, ctx.url);
-    const tee = decision !== 'no' && body !== null && status >= 200 && status <= 599 && !NULL_BODY_STATUSES.includes(status);
+    const tee = decision !== 'no' && body !== null && status >= 200 && status <= 599 && !contains(NULL_BODY_STATUSES, status);
     emitter.emit(ctx.connection.conn, { type: 'response', status, statusText, headers, streaming: tee && decision === 'stream' });
     if (!tee || !body) {
       // The body is not teed: the connection's capture ends with its headers.
@@ -62,7 +62,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       return res;
     }
     const m = mirror.capture(res);
-    return mirror.replace(m, passThrough!(body, ctx, m), status, statusText, resHeaders);
+    return mirror.replace(m, passThrough!(body, ctx, m), status, statusText, headers);
   }
 
   const wrapped = new Proxy(origFetch, {
@@ -106,7 +106,8 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       // the page's Promise, and an abort can settle it at the moment the native one settles.
       return new PromiseCtor<Response>((resolve, reject) => {
         const unwatch = ctx.signal ? watchAbort(ctx.signal, reject) : null;
-        apply(then, promise, [
+        // `promise` is the native one, which the page never sees: sealing it keeps `then` off the page's Promise.
+        settle(promise,
           (res: Response) => {
             unwatch?.();
             resolve(safely(() => onResponse(ctx, res), WHERE) ?? res);
@@ -117,7 +118,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
             hideOurFrames(err);
             reject(err);
           },
-        ]);
+        );
       });
     },
   });

@@ -10,6 +10,7 @@
  * prototype-less object and index assignment: a page that replaced `Map.prototype.set` or
  * `Array.prototype.push` neither breaks the counter nor sees it.
  */
+import { append } from '../core/builtins';
 import { INTERNAL_ERROR_LIMITS, type InternalErrorReport } from '../protocol/internal-errors';
 
 const apply = Reflect.apply;
@@ -94,7 +95,7 @@ export function createInternalErrors(isError: ErrorBrandCheck | undefined = nati
         if (!place) {
           place = { message: clip(describeThrown(err, isError), INTERNAL_ERROR_LIMITS.messageLength), unreported: 0 };
           places[key] = place;
-          order[order.length] = key;
+          append(order, key);
         }
         if (place.unreported < Number.MAX_SAFE_INTEGER) place.unreported += 1;
         dirty = true;
@@ -113,7 +114,7 @@ export function createInternalErrors(isError: ErrorBrandCheck | undefined = nati
         const where = order[i]!;
         const place = places[where]!;
         if (place.unreported === 0) continue;
-        out[out.length] = { where, message: place.message, count: place.unreported };
+        append(out, { where, message: place.message, count: place.unreported });
         place.unreported = 0;
       }
       return out;

@@ -8,7 +8,8 @@
  * Each transport supplies what differs: how a message's size is measured, and what a drop or a
  * truncation does (a WebSocket closes 1006 or 1000; an EventSource reconnects, emulated).
  */
-import { apply, replaceGetter, bare } from './define';
+import { apply, replaceGetter, bare, get, getterOf } from './define';
+import { append, SafeWeakMap, SafeWeakSet } from '../core/builtins';
 import { safely } from './safely';
 import type { StreamControl } from './faults';
 import { shapingDelayMs, type FaultSpec } from '../core/faults/spec';
@@ -89,7 +90,7 @@ export function messageControl(kind: StreamControl['kind'], d: Delivery, ends: E
       if (next) return next.release(deliver);
       const held = d.takeHeld();
       if (!deliver) return ends.drop();
-      for (const e of held) d.redeliver(e);
+      for (let i = 0; i < held.length; i++) d.redeliver(held[i]!);
     },
     shape(spec) {
       if (spec.kind === 'latency' || spec.kind === 'bandwidth') d.shape(spec);
@@ -108,9 +109,13 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
   const MessageEventCtor = g.MessageEvent;
   const setTimeoutFn = g.setTimeout;
   const closeNative = Native.prototype.close as Function;
-  const ours = new WeakSet<Event>();
-  const readyStates = new WeakMap<T, number>();
-  const nativeReadyState = Object.getOwnPropertyDescriptor(Native.prototype, 'readyState')?.get;
+  const ours = new SafeWeakSet<Event>();
+  const readyStates = new SafeWeakMap<T, number>();
+  const typeOf = getterOf(g.Event.prototype, 'type');
+  const dataOf = getterOf(g.MessageEvent.prototype, 'data');
+  const originOf = getterOf(g.MessageEvent.prototype, 'origin');
+  const lastEventIdOf = getterOf(g.MessageEvent.prototype, 'lastEventId');
+  const nativeReadyState = getterOf(Native.prototype, 'readyState');
   if (nativeReadyState) {
     replaceGetter(Native.prototype, 'readyState', (self) => readyStates.get(self as T) ?? apply(nativeReadyState, self, []));
   }
@@ -122,7 +127,8 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
   };
   // A prototype-less init: the browser reads every MessageEventInit member, and an ordinary
   // object would run getters a page put on Object.prototype.
-  const copy = (e: MessageEvent) => new MessageEventCtor(e.type, bare({ data: e.data, origin: e.origin, lastEventId: e.lastEventId }));
+  const copy = (e: MessageEvent) =>
+    new MessageEventCtor(get(typeOf, e) as string, bare({ data: get(dataOf, e), origin: get(originOf, e) as string, lastEventId: get(lastEventIdOf, e) as string }));
 
   return {
     fire,
@@ -156,7 +162,7 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
           if (ours.has(e)) return false;
           if (cut) return true;
           if (withheld) {
-            withheld[withheld.length] = e;
+            append(withheld, e);
             return true;
           }
           const s = shaping;

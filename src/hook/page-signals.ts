@@ -6,7 +6,7 @@
  */
 import type { Emitter } from './emit';
 import { wrapConstructor } from './constructor';
-import { apply } from './define';
+import { apply, get, getterOf } from './define';
 import { safely } from './safely';
 
 type G = Window & typeof globalThis;
@@ -26,9 +26,17 @@ export function installPageSignals(g: G, emitter: Emitter): void {
   on(g, 'pageshow', () => signal('pageshow'));
   on(g.document, 'visibilitychange', () => signal(g.document.visibilityState === 'hidden' ? 'hidden' : 'visible'));
 
+  // Captured: the constructors run with the page's globals as they are then.
+  const URLCtor = g.URL;
+  const hrefOf = getterOf(g.URL.prototype, 'href');
+  /** The worker's script URL, converting no page object a second time (the native already did). */
   const workerUrl = (args: unknown[]) => {
     const spec = args[0];
-    return typeof spec === 'string' || spec instanceof g.URL ? new g.URL(String(spec), g.location.href).href : '(script)';
+    try {
+      return get(hrefOf, typeof spec === 'string' ? new URLCtor(spec, g.location.href) : spec) as string;
+    } catch {
+      return '(script)';
+    }
   };
   wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`), WHERE);
   wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`), WHERE);

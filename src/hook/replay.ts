@@ -5,7 +5,12 @@
  * fault controls as a live response, so a drop can be injected at the same point.
  */
 import { replayKey, type ReplayRecording } from '../core/replay/recording';
-import { apply } from './define';
+import { apply, bare } from './define';
+import { append, hasOwn, SafeMap } from '../core/builtins';
+import { createAbortWatch } from './abort';
+
+const getPrototypeOf = Object.getPrototypeOf;
+const create = Object.create;
 
 type G = Window & typeof globalThis;
 
@@ -18,47 +23,79 @@ export interface Replays {
 }
 
 export function createReplays(g: G): Replays {
-  const armed = new Map<string, Array<{ recording: ReplayRecording; scale: number }>>();
+  const armed = new SafeMap<string, Array<{ recording: ReplayRecording; scale: number }>>();
   const setTimeoutFn = g.setTimeout;
   const clearTimeoutFn = g.clearTimeout;
   const Encoder = g.TextEncoder;
+  const encode = g.TextEncoder.prototype.encode;
+  const ReadableStreamCtor = g.ReadableStream;
+  const ResponseCtor = g.Response;
+  const controllerProto = (() => {
+    let proto: ReadableStreamDefaultController<Uint8Array> | null = null;
+    new ReadableStreamCtor(bare({ start: (c: ReadableStreamDefaultController<Uint8Array>) => void (proto = getPrototypeOf(c)) }));
+    return proto as ReadableStreamDefaultController<Uint8Array> | null;
+  })();
+  const enqueue = controllerProto!.enqueue;
+  const close = controllerProto!.close;
+  const error = controllerProto!.error;
+  const watchAbort = createAbortWatch(g, 'hook:replay');
   return {
     arm(recording, scale) {
       const key = replayKey(recording.method, recording.url);
       const list = armed.get(key) ?? [];
-      list.push({ recording, scale });
+      append(list, { recording, scale });
       armed.set(key, list);
     },
     take(method, url) {
       if (armed.size === 0) return null;
       const key = replayKey(method, url);
       const list = armed.get(key);
-      const next = list?.shift() ?? null;
-      if (list && list.length === 0) armed.delete(key);
+      if (!list || list.length === 0) return null;
+      // The oldest first; the rest move up (no `shift`: see core/builtins.ts).
+      const next = list[0]!;
+      const rest: Array<{ recording: ReplayRecording; scale: number }> = [];
+      for (let i = 1; i < list.length; i++) append(rest, list[i]!);
+      if (rest.length === 0) armed.delete(key);
+      else armed.set(key, rest);
       return next;
     },
     respond({ recording, scale }, signal) {
       const encoder = new Encoder();
       const timers: number[] = [];
-      const body = new g.ReadableStream<Uint8Array>({
-        start(controller) {
-          recording.chunks.forEach((chunk, i) => {
-            timers.push(apply(setTimeoutFn, g, [() => {
-              controller.enqueue(encoder.encode(chunk.text));
-              if (i === recording.chunks.length - 1) controller.close();
+      const clearAll = () => {
+        for (let i = 0; i < timers.length; i++) apply(clearTimeoutFn, g, [timers[i]]);
+      };
+      const chunks = recording.chunks;
+      const body = new ReadableStreamCtor<Uint8Array>(bare({
+        start(controller: ReadableStreamDefaultController<Uint8Array>) {
+          for (let i = 0; i < chunks.length; i++) {
+            const chunk = chunks[i]!;
+            append(timers, apply(setTimeoutFn, g, [() => {
+              apply(enqueue, controller, [apply(encode, encoder, [chunk.text])]);
+              if (i === chunks.length - 1) apply(close, controller, []);
             }, chunk.at * scale]) as unknown as number);
-          });
-          if (recording.chunks.length === 0) controller.close();
-          signal?.addEventListener('abort', () => {
-            for (const t of timers) apply(clearTimeoutFn, g, [t]);
-            controller.error(signal.reason);
-          });
+          }
+          if (chunks.length === 0) apply(close, controller, []);
+          if (signal) {
+            watchAbort(signal, (reason) => {
+              clearAll();
+              apply(error, controller, [reason]);
+            });
+          }
         },
         cancel() {
-          for (const t of timers) apply(clearTimeoutFn, g, [t]);
+          clearAll();
         },
-      });
-      return new g.Response(body, { status: recording.status, statusText: recording.statusText, headers: recording.headers });
+      }) as UnderlyingDefaultSource<Uint8Array>);
+      // A prototype-less record rather than the pairs: the browser iterates a list of pairs with
+      // the page's Array iterator. Repeated names are joined, as Headers joins them.
+      const headers = create(null) as Record<string, string>;
+      for (let i = 0; i < recording.headers.length; i++) {
+        const name = recording.headers[i]![0];
+        const value = recording.headers[i]![1];
+        headers[name] = hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
+      }
+      return new ResponseCtor(body, bare({ status: recording.status, statusText: recording.statusText, headers }));
     },
   };
 }

@@ -6,7 +6,8 @@
  * `prototype.send`; incoming ones by a listener we add before the app can add its own.
  */
 import type { Emitter } from './emit';
-import { apply, bare, method, replaceValue } from './define';
+import { apply, bare, get, getterOf, method, replaceValue } from './define';
+import { append, bufferByteLength, byteLengthOf, bytesOfView, bytesOver, isArray, isArrayBuffer, isArrayBufferView, SafeWeakMap, settle } from '../core/builtins';
 import type { FaultEngine } from './faults';
 import { safely } from './safely';
 import { MAX_BINARY_CAPTURE, bytesToBase64, utf8Length } from './encode';
@@ -28,16 +29,41 @@ const OPEN = 1;
 const CLOSED = 3;
 
 /** A frame's size for bandwidth shaping: text in UTF-8 bytes, binary as it is. */
-const frameSize = (e: MessageEvent): number =>
-  typeof e.data === 'string' ? utf8Length(e.data) : ((e.data as ArrayBuffer).byteLength ?? (e.data as Blob).size ?? 0);
+const frameSize = (data: unknown, blobSize: (b: unknown) => number | null): number => {
+  if (typeof data === 'string') return utf8Length(data);
+  if (isArrayBuffer(data)) return bufferByteLength(data);
+  if (isArrayBufferView(data)) return byteLengthOf(data);
+  return blobSize(data) ?? 0;
+};
+
+/** The protocols argument as the open record shows it, without converting page objects a second time. */
+function protocolsText(protocols: unknown): string {
+  if (typeof protocols === 'string') return protocols;
+  if (!isArray(protocols)) return typeof protocols;
+  let out = '';
+  for (let i = 0; i < protocols.length; i++) {
+    const p: unknown = protocols[i];
+    out += (i > 0 ? ', ' : '') + (typeof p === 'string' ? p : typeof p);
+  }
+  return out;
+}
 
 export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null): void {
   const Native = g.WebSocket;
   if (typeof Native !== 'function') return;
   const btoaFn = g.btoa.bind(g);
-  const BlobCtor = g.Blob;
-  const ArrayBufferCtor = g.ArrayBuffer;
-  const sockets = new WeakMap<WebSocket, Tracked>();
+  const blobSizeGetter = getterOf(g.Blob.prototype, 'size');
+  const blobArrayBuffer = g.Blob.prototype.arrayBuffer;
+  /** The Blob's size, or null for anything that is not a Blob (a brand check, not `instanceof`). */
+  const blobSize = (b: unknown): number | null => {
+    try {
+      return get(blobSizeGetter, b) as number;
+    } catch {
+      return null;
+    }
+  };
+  const dataOf = getterOf(g.MessageEvent.prototype, 'data');
+  const sockets = new SafeWeakMap<WebSocket, Tracked>();
   const EventCtor = g.Event;
   const CloseEventCtor = g.CloseEvent;
   const transport = createMessageTransport<WebSocket>(g, Native, WHERE);
@@ -64,19 +90,23 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     const base = { type: 'data' as const, dir, event: null, id: null };
     if (typeof data === 'string') {
       emitter.emit(conn, { ...base, text: data, base64: null, size: utf8Length(data) }, time);
-    } else if (data instanceof ArrayBufferCtor || ArrayBufferCtor.isView(data)) {
-      const bytes = data instanceof ArrayBufferCtor ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      const base64 = bytes.byteLength <= MAX_BINARY_CAPTURE ? bytesToBase64(bytes, btoaFn) : null;
-      emitter.emit(conn, { ...base, text: null, base64, size: bytes.byteLength }, time);
-    } else if (data instanceof BlobCtor) {
+    } else if (isArrayBuffer(data) || isArrayBufferView(data)) {
+      const bytes = isArrayBuffer(data) ? bytesOver(data) : bytesOfView(data);
+      const size = byteLengthOf(bytes);
+      const base64 = size <= MAX_BINARY_CAPTURE ? bytesToBase64(bytes, btoaFn) : null;
+      emitter.emit(conn, { ...base, text: null, base64, size }, time);
+    } else {
+      const size = blobSize(data);
+      if (size === null) return;
       // Reading a Blob does not consume it; the record keeps the time the frame was seen.
-      if (data.size > MAX_BINARY_CAPTURE) {
-        emitter.emit(conn, { ...base, text: null, base64: null, size: data.size }, time);
+      if (size > MAX_BINARY_CAPTURE) {
+        emitter.emit(conn, { ...base, text: null, base64: null, size }, time);
         return;
       }
-      data.arrayBuffer().then(
-        (buf) => safely(() => emitter.emit(conn, { ...base, text: null, base64: bytesToBase64(new Uint8Array(buf), btoaFn), size: buf.byteLength }, time), WHERE),
-        () => safely(() => emitter.emit(conn, { ...base, text: null, base64: null, size: data.size }, time), WHERE),
+      settle(
+        apply(blobArrayBuffer, data, []) as Promise<ArrayBuffer>,
+        (buf) => safely(() => emitter.emit(conn, { ...base, text: null, base64: bytesToBase64(bytesOver(buf), btoaFn), size: bufferByteLength(buf) }, time), WHERE),
+        () => safely(() => emitter.emit(conn, { ...base, text: null, base64: null, size }, time), WHERE),
       );
     }
   };
@@ -86,9 +116,9 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     const connection = openConnection(emitter, {
       kind: 'websocket', url: ws.url, method: 'GET', requestHeaders: [],
       requestBodySize: null, requestBodyPreview: null,
-      detail: protocols === undefined ? null : `protocols: ${Array.isArray(protocols) ? protocols.join(', ') : String(protocols)}`,
+      detail: protocols === undefined ? null : `protocols: ${protocolsText(protocols)}`,
     });
-    const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, frameSize) };
+    const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)) };
     sockets.set(ws, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(ws, type, fn);
     if (faults) {
@@ -101,15 +131,14 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     // Registered first of all listeners: after a fault, native events are hidden from the app.
     on('open', (e) => {
       if (t.delivery.hidden(e)) return transport.hide(e);
-      // Index assignment, not push: the page may have replaced Array.prototype.push.
       const headers: [string, string][] = [];
-      if (ws.protocol) headers[headers.length] = ['sec-websocket-protocol', ws.protocol];
-      if (ws.extensions) headers[headers.length] = ['sec-websocket-extensions', ws.extensions];
+      if (ws.protocol) append(headers, ['sec-websocket-protocol', ws.protocol]);
+      if (ws.extensions) append(headers, ['sec-websocket-extensions', ws.extensions]);
       emitter.emit(connection.conn, { type: 'response', status: 101, statusText: 'Switching Protocols', headers, streaming: true });
     });
     on('message', (e) => {
       if (t.delivery.intercept(e as MessageEvent)) return transport.hide(e);
-      const data = (e as MessageEvent).data;
+      const data = get(dataOf, e);
       emitPayload(t, 'in', data, emitter.now());
       connection.handle?.onEvent(typeof data === 'string' ? data : null);
     });

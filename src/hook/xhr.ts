@@ -8,7 +8,8 @@
 import type { Header } from '../core/trace/records';
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
-import { apply, method, replaceValue } from './define';
+import { apply, get, getterOf, method, replaceValue } from './define';
+import { append, indexOf, SafeWeakMap, slice, splitOn, trim, upper } from '../core/builtins';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
@@ -31,15 +32,17 @@ interface Tracked {
 
 const HEADERS_RECEIVED = 2;
 
+/** `getAllResponseHeaders()` text as pairs: one `name: value` per CRLF-separated line. */
 function parseHeaders(raw: string): Header[] {
-  return raw
-    .trim()
-    .split(/[\r\n]+/)
-    .filter(Boolean)
-    .map((line) => {
-      const i = line.indexOf(':');
-      return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as Header;
-    });
+  const out: Header[] = [];
+  const lines = splitOn(raw, '\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = trim(lines[i]!);
+    if (line === '') continue;
+    const colon = indexOf(line, ':');
+    append(out, colon < 0 ? [line, ''] : [trim(slice(line, 0, colon)), trim(slice(line, colon + 1))]);
+  }
+  return out;
 }
 
 export function installXhr(g: G, emitter: Emitter): void {
@@ -47,31 +50,49 @@ export function installXhr(g: G, emitter: Emitter): void {
   if (typeof Native !== 'function') return;
   const proto = Native.prototype;
   const addEventListener = g.EventTarget.prototype.addEventListener;
-  const opened = new WeakMap<XMLHttpRequest, Pending>();
+  const opened = new SafeWeakMap<XMLHttpRequest, Pending>();
+  // The natives the capture reads through, captured: the page may replace them later.
+  const read = (key: string) => {
+    const getter = getterOf(proto, key);
+    return (xhr: XMLHttpRequest) => get(getter, xhr);
+  };
+  const responseTypeOf = read('responseType');
+  const responseTextOf = read('responseText');
+  const readyStateOf = read('readyState');
+  const statusOf = read('status');
+  const statusTextOf = read('statusText');
+  const responseUrlOf = read('responseURL');
+  const getAllResponseHeaders = proto.getAllResponseHeaders;
+  const URLCtor = g.URL;
+  const hrefOf = getterOf(g.URL.prototype, 'href');
   const origOpen = proto.open;
   const origSetHeader = proto.setRequestHeader;
   const origSend = proto.send;
 
   const readNew = (xhr: XMLHttpRequest, t: Tracked): void => {
-    if (xhr.responseType !== '' && xhr.responseType !== 'text') return;
-    const text = xhr.responseText;
+    const type = responseTypeOf(xhr);
+    if (type !== '' && type !== 'text') return;
+    const text = responseTextOf(xhr) as string;
     if (text.length <= t.seen) return;
-    const chunk = text.slice(t.seen);
+    const chunk = slice(text, t.seen);
     t.seen = text.length;
     emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: chunk, base64: null, size: utf8Length(chunk), event: null, id: null });
   };
 
   const respond = (xhr: XMLHttpRequest, t: Tracked): void => {
-    if (t.responded || xhr.readyState < HEADERS_RECEIVED) return;
+    if (t.responded || (readyStateOf(xhr) as number) < HEADERS_RECEIVED) return;
     t.responded = true;
-    const headers = parseHeaders(xhr.getAllResponseHeaders());
+    const headers = parseHeaders(apply(getAllResponseHeaders, xhr, []) as string);
     // XHR text is read anyway (responseText); a maybe-stream becomes a stream by its second chunk.
-    emitter.emit(t.connection.conn, { type: 'response', status: xhr.status, statusText: xhr.statusText, headers, streaming: streamDecision(headers, xhr.responseURL) === 'stream' });
+    emitter.emit(t.connection.conn, {
+      type: 'response', status: statusOf(xhr) as number, statusText: statusTextOf(xhr) as string, headers,
+      streaming: streamDecision(headers, responseUrlOf(xhr) as string) === 'stream',
+    });
   };
 
   // An XHR object can be opened and sent again: listeners are added once per object and act
   // on its current request.
-  const current = new WeakMap<XMLHttpRequest, Tracked>();
+  const current = new SafeWeakMap<XMLHttpRequest, Tracked>();
 
   const listen = (xhr: XMLHttpRequest): void => {
     const on = (type: string, fn: (t: Tracked) => void) =>
@@ -112,8 +133,8 @@ export function installXhr(g: G, emitter: Emitter): void {
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
     const connection = openConnection(emitter, {
-      kind: 'xhr', url: new g.URL(p.url, g.location.href).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
-      requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? body.slice(0, 2048) : null, detail: null,
+      kind: 'xhr', url: get(hrefOf, new URLCtor(p.url, g.location.href)) as string, method: upper(p.method), requestHeaders: p.headers,
+      requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? slice(body, 0, 2048) : null, detail: null,
     });
     current.set(xhr, { connection, seen: 0, responded: false });
   };
@@ -132,7 +153,7 @@ export function installXhr(g: G, emitter: Emitter): void {
     const result = apply(origSetHeader, self, args);
     safely(() => {
       const headers = opened.get(self as XMLHttpRequest)?.headers;
-      if (headers) headers[headers.length] = [strings[0]!, strings[1]!];
+      if (headers) append(headers, [strings[0]!, strings[1]!]);
     }, WHERE);
     return result;
   }));

@@ -9,6 +9,7 @@
  * `replies` table says which type answers which request). Everything else is an event.
  */
 
+import { hasOwn } from '../core/builtins';
 import { isObj } from '../core/protocols/util';
 
 export const PROTOCOL_VERSION = 1;
@@ -69,7 +70,8 @@ export function direction<M extends BodyMap>(parsers: Parsers<M>): Direction<M> 
     },
     parse(x) {
       if (!isObj(x) || x.source !== SOURCE || x.v !== PROTOCOL_VERSION || typeof x.type !== 'string') return null;
-      if (!Object.prototype.hasOwnProperty.call(parsers, x.type)) return null;
+      // The captured hasOwn: the hook parses its commands in the page (see core/builtins.ts).
+      if (!hasOwn(parsers, x.type)) return null;
       const body = parsers[x.type as keyof M](x);
       if (body === null) return null;
       return { source: SOURCE, v: PROTOCOL_VERSION, ...correlationOf(x), ...body, type: x.type } as MessageOf<M>;

@@ -201,7 +201,7 @@ describe('the page hook is transparent', () => {
   // CustomEvent init without a prototype: `new CustomEvent(type, { detail })` makes the browser
   // read `bubbles`, `cancelable` and `composed` from Object.prototype, running the page's getters.
   describe('errors inside the hook never reach the page', () => {
-    for (const name of ['hostile-globals', 'hostile-throwing-globals', 'hostile-object-prototype', 'hostile-response-headers', 'hostile-frozen', 'hostile-throwing-handlers']) {
+    for (const name of ['hostile-globals', 'hostile-throwing-globals', 'hostile-object-prototype', 'hostile-response-headers', 'hostile-frozen', 'hostile-throwing-handlers', 'hostile-builtins', 'hostile-throwing-collections']) {
       it(name, async () => {
         await both(name);
       });

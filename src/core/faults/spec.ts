@@ -3,6 +3,10 @@
  * them), the background (which routes them to the right tabs), the hook (which fires them) and
  * the trace (which records them). Pure and browser-free.
  */
+import { append, charCodeAt, contains, copyBytes, floor, imul, lengthOf, matches, max } from '../builtins';
+
+// Captured: triggers, coins and splits run in the page hook (see builtins.ts).
+const RegExpCtor = RegExp;
 
 /** What can be injected; the one list every guard, the trace validator and the schema follow. */
 export const FAULT_KINDS = ['drop', 'stall', 'offline', 'latency', 'bandwidth', 'rechunk', 'truncate'] as const;
@@ -92,7 +96,7 @@ export function parseFaultSpec(x: unknown): { ok: true; spec: FaultSpec } | { ok
   if (typeof x !== 'object' || x === null) return { ok: false, error: 'a fault must be an object' };
   const f = x as Record<string, unknown>;
   if (typeof f.id !== 'string' || f.id.length === 0 || f.id.length > 100) return { ok: false, error: 'fault id missing' };
-  if (!(FAULT_KINDS as readonly unknown[]).includes(f.kind)) return { ok: false, error: `unknown fault kind ${JSON.stringify(f.kind)}` };
+  if (!contains(FAULT_KINDS as readonly unknown[], f.kind)) return { ok: false, error: `unknown fault kind ${typeof f.kind === 'string' ? `"${f.kind}"` : typeof f.kind}` };
   const t = trigger(f.trigger);
   if (!t) return { ok: false, error: 'invalid trigger' };
   const sc = scope(f.scope);
@@ -141,16 +145,16 @@ export function triggerFires(t: FaultTrigger, p: StreamProgress): boolean {
     case 'after-ms':
       return p.now - p.openedAt >= t.ms;
     case 'match':
-      return p.text !== null && new RegExp(t.pattern, 'i').test(p.text);
+      return p.text !== null && matches(new RegExpCtor(t.pattern, 'i'), p.text);
   }
 }
 
 /** Deterministic per (fault, stream) coin, so a probability is reproducible in a trace. */
 export function coin(seed: string): number {
   let h = 2166136261;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  for (let i = 0; i < seed.length; i++) h = imul(h ^ charCodeAt(seed, i), 16777619);
   h ^= h >>> 13;
-  h = Math.imul(h, 0x5bd1e995);
+  h = imul(h, 0x5bd1e995);
   h ^= h >>> 15;
   return (h >>> 0) / 2 ** 32;
 }
@@ -162,9 +166,10 @@ export function coin(seed: string): number {
 export function splitChunk(bytes: Uint8Array, pieces: 'bytes' | 'random', maxPiece: number, rand: () => number): Uint8Array[] {
   const out: Uint8Array[] = [];
   let i = 0;
-  while (i < bytes.length) {
-    const size = pieces === 'bytes' ? 1 : 1 + Math.floor(rand() * Math.max(1, maxPiece));
-    out.push(bytes.slice(i, i + size));
+  const n = lengthOf(bytes);
+  while (i < n) {
+    const size = pieces === 'bytes' ? 1 : 1 + floor(rand() * max(1, maxPiece));
+    append(out, copyBytes(bytes, i, i + size));
     i += size;
   }
   return out;
@@ -175,8 +180,8 @@ export function mulberry32(seed: number): () => number {
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

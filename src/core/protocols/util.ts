@@ -3,13 +3,14 @@
  * metadata, and `Emitter`, which stamps events with their frame, current message/agent and the
  * resume handles seen in that frame.
  */
+import { isArray } from '../builtins';
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, AiEventBody, Frame, ResumeHandle } from './types';
 
 export type Obj = Record<string, unknown>;
 
 export function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !isArray(x);
 }
 
 export function get(x: unknown, ...path: Array<string | number>): unknown {

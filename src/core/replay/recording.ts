@@ -5,6 +5,7 @@
  * of the network, so a bug reproduces without the backend (and faults fire at the same point).
  */
 import type { ConnectionCapture } from '../trace/model';
+import { parseUrl, upper } from '../builtins';
 import type { Header } from '../trace/records';
 
 export interface ReplayChunk {
@@ -70,10 +71,11 @@ export function parseRecording(x: unknown): { ok: true; recording: ReplayRecordi
 
 /** The key a request is matched by: method, origin and path (queries often carry nonces). */
 export function replayKey(method: string, url: string): string {
+  // Captured built-ins: the hook matches requests with this in the page (see builtins.ts).
   try {
-    const u = new URL(url);
-    return `${method.toUpperCase()} ${u.origin}${u.pathname}`;
+    const u = parseUrl(url);
+    return `${upper(method)} ${u.origin}${u.pathname}`;
   } catch {
-    return `${method.toUpperCase()} ${url}`;
+    return `${upper(method)} ${url}`;
   }
 }

@@ -1,4 +1,5 @@
-/** Byte arithmetic shared by the core (import offsets, HAR sizes) and the panel (message sizes). */
+/** Byte arithmetic shared by the core (import offsets, HAR sizes), the panel (message sizes) and the page hook. */
+import { charCodeAt } from '../builtins';
 
 /**
  * UTF-8 length of `s.slice(from, to)` without encoding it: what TextEncoder would give, so a
@@ -8,11 +9,11 @@
 export function utf8Length(s: string, from = 0, to = s.length): number {
   let n = 0;
   for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
+    const c = charCodeAt(s, i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const d = s.charCodeAt(i + 1);
+      const d = charCodeAt(s, i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
         n += 4;
         i++;

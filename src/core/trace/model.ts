@@ -3,6 +3,7 @@
  * events, folded from capture records by one pure function (`applyRecord`), so the background
  * and the panel (and later the trace importer) compute the same thing.
  */
+import { before, contains, lower, matches, trim } from '../builtins';
 import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
@@ -129,8 +130,8 @@ export type TabCapture = Map<string, ConnectionCapture>;
 const STREAMING_TYPES = ['text/event-stream', 'application/x-ndjson', 'application/jsonl', 'application/json-seq', 'application/stream+json', 'application/x-jsonlines'];
 
 export function contentTypeOf(headers: Header[]): string | null {
-  const h = headers.find(([name]) => name.toLowerCase() === 'content-type');
-  return h ? h[1] : null;
+  for (let i = 0; i < headers.length; i++) if (lower(headers[i]![0]) === 'content-type') return headers[i]![1];
+  return null;
 }
 
 /** Headers and URL shapes of AI streaming APIs whose content type says nothing of streaming. */
@@ -146,20 +147,28 @@ export type StreamDecision = 'stream' | 'maybe' | 'no';
  * they arrive in more than one chunk.
  */
 export function streamDecision(headers: Header[], url: string): StreamDecision {
+  // Decided in the page, by the hook: captured built-ins only (see core/builtins.ts).
   const ct = contentTypeOf(headers);
   if (isStreamingContentType(ct)) return 'stream';
-  const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-  if (AI_STREAM_HINTS.headers.some(has)) return 'stream';
-  const base = (ct ?? '').split(';')[0]!.trim().toLowerCase();
+  const has = (name: string) => {
+    for (let i = 0; i < headers.length; i++) if (lower(headers[i]![0]) === name) return true;
+    return false;
+  };
+  for (let i = 0; i < AI_STREAM_HINTS.headers.length; i++) if (has(AI_STREAM_HINTS.headers[i]!)) return 'stream';
+  const base = mediaType(ct ?? '');
   if (base !== 'application/json' && base !== 'text/plain') return 'no';
-  return AI_STREAM_HINTS.url.test(url) || !has('content-length') ? 'maybe' : 'no';
+  return matches(AI_STREAM_HINTS.url, url) || !has('content-length') ? 'maybe' : 'no';
+}
+
+/** `type/subtype` of a Content-Type value, lower-cased, without parameters. */
+function mediaType(contentType: string): string {
+  return lower(trim(before(contentType, ';')));
 }
 
 /** Whether a response with this content type is worth teeing as a stream. */
 export function isStreamingContentType(contentType: string | null): boolean {
   if (!contentType) return false;
-  const base = contentType.split(';')[0]!.trim().toLowerCase();
-  return STREAMING_TYPES.includes(base);
+  return contains(STREAMING_TYPES, mediaType(contentType));
 }
 
 /** The label users see for the transport, e.g. "fetch-SSE" or "WebSocket". */

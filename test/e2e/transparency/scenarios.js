@@ -1020,6 +1020,157 @@
     return out;
   }
 
+  /**
+   * Replaces the built-ins a hook is tempted to call at run time (array, string, collection,
+   * promise, typed-array, Blob, text-codec, URL and iterator methods, a few constructors, index
+   * setters on Array.prototype and Object.prototype) with spies that note a call whose immediate
+   * caller, or the caller of the built-in that called them, is extension code. Without the
+   * extension the list is empty by construction; with it, it must be empty too: the hook uses
+   * only the built-ins it captured at install.
+   */
+  function spyOnBuiltins() {
+    const seen = [];
+    const names = new Set();
+    const apply = Reflect.apply;
+    const ErrorCtor = Error;
+    const ours = (line) => line !== undefined && line.indexOf('-extension://') >= 0;
+    /** The extension frame that called the spy (a failure names it, to find the call), or null. */
+    const fromExtension = () => {
+      const lines = new ErrorCtor().stack.split('\n');
+      // lines[0] "Error", [1] fromExtension, [2] note, [3] the spy (trap or setter), [4] its
+      // caller, [5] the caller's caller (when a built-in called the spy on someone's behalf).
+      if (ours(lines[4])) return lines[4].trim();
+      if (lines[4] !== undefined && lines[4].indexOf('(<anonymous>)') >= 0 && ours(lines[5])) return lines[5].trim();
+      return null;
+    };
+    // The spies' own use of spied built-ins (split, indexOf…) must not count, nor recurse.
+    let busy = false;
+    const note = (name) => {
+      if (busy) return;
+      busy = true;
+      try {
+        const caller = fromExtension();
+        if (caller && !names.has(name)) {
+          names.add(name);
+          seen[seen.length] = name + ' ← ' + caller.replace(/chrome-extension:\/\/[a-z]+\//, '');
+        }
+      } finally {
+        busy = false;
+      }
+    };
+    const restore = [];
+    const spyMethod = (label, obj, key) => {
+      const d = Object.getOwnPropertyDescriptor(obj, key);
+      if (!d || !d.configurable) return;
+      const name = label + '.' + String(key);
+      const next = { ...d };
+      if (typeof d.value === 'function' && key !== 'constructor') {
+        const f = d.value;
+        next.value = new Proxy(f, {
+          apply(t, self, args) {
+            note(name);
+            return apply(t, self, args);
+          },
+          construct(t, args, nt) {
+            note(name);
+            return Reflect.construct(t, args, nt);
+          },
+        });
+      } else if (d.get) {
+        const get = d.get;
+        next.get = new Proxy(get, { apply(t, self, args) { note(name + ' get'); return apply(t, self, args); } });
+      } else return;
+      Object.defineProperty(obj, key, next);
+      restore[restore.length] = () => Object.defineProperty(obj, key, d);
+    };
+    const spyAll = (label, obj) => {
+      for (const key of Reflect.ownKeys(obj)) spyMethod(label, obj, key);
+    };
+    const arrayIter = Object.getPrototypeOf([][Symbol.iterator]());
+    const typed = Object.getPrototypeOf(Uint8Array.prototype);
+    for (const [label, obj] of [
+      ['Array.prototype', Array.prototype], ['ArrayIterator', arrayIter], ['String.prototype', String.prototype],
+      ['WeakMap.prototype', WeakMap.prototype], ['WeakSet.prototype', WeakSet.prototype], ['Map.prototype', Map.prototype],
+      ['Set.prototype', Set.prototype], ['MapIterator', Object.getPrototypeOf(new Map().entries())],
+      ['Promise.prototype', Promise.prototype], ['Promise', Promise], ['TypedArray.prototype', typed],
+      ['Uint8Array.prototype', Uint8Array.prototype], ['ArrayBuffer.prototype', ArrayBuffer.prototype],
+      ['Blob.prototype', Blob.prototype], ['TextDecoder.prototype', TextDecoder.prototype], ['TextEncoder.prototype', TextEncoder.prototype],
+      ['URL.prototype', URL.prototype], ['URLSearchParams.prototype', URLSearchParams.prototype], ['RegExp.prototype', RegExp.prototype],
+      ['Number.prototype', Number.prototype], ['JSON', JSON], ['Math', Math], ['Object', Object], ['Array', Array], ['Date', Date],
+      ['Object.prototype', Object.prototype], ['Function.prototype', Function.prototype],
+      ['MessagePort.prototype', MessagePort.prototype], ['EventTarget.prototype', EventTarget.prototype],
+      ['ReadableStream.prototype', ReadableStream.prototype], ['Headers.prototype', Headers.prototype],
+    ]) spyAll(label, obj);
+    for (const key of ['URL', 'Request', 'Headers', 'TextDecoder', 'TextEncoder', 'Blob', 'MessageEvent', 'CloseEvent', 'Event', 'CustomEvent', 'Promise', 'Error', 'TypeError', 'DOMException', 'Uint8Array', 'ArrayBuffer', 'AbortController', 'ReadableStream', 'Response', 'Map', 'WeakMap', 'Set']) {
+      spyMethod('window', window, key);
+    }
+    // Index setters: an assignment past the end of an array (or object) reaches them.
+    for (const [label, proto] of [['Array.prototype', Array.prototype], ['Object.prototype', Object.prototype]]) {
+      for (const k of ['0', '1', '2', '3']) {
+        const name = label + '[' + k + '] set';
+        Object.defineProperty(proto, k, {
+          configurable: true,
+          set(v) {
+            note(name);
+            Object.defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true });
+          },
+        });
+        restore[restore.length] = () => delete proto[k];
+      }
+    }
+    return { seen, restore: () => { for (let i = restore.length - 1; i >= 0; i--) restore[i](); } };
+  }
+
+  async function xhrWorkout() {
+    return new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('POST', '/echo');
+      x.setRequestHeader('x-test', 'xhr');
+      x.onloadend = () => resolve({ status: x.status, text: x.responseText });
+      x.send('xhr ✓');
+    });
+  }
+
+  S['hostile-builtins'] = async (log) => {
+    const errors = collectPageErrors(log);
+    const spies = spyOnBuiltins();
+    let out;
+    let xhr;
+    try {
+      out = await workout(log);
+      xhr = await xhrWorkout();
+    } finally {
+      spies.restore();
+    }
+    log[log.length] = { out, xhr, calledFromTheHook: spies.seen, errors };
+  };
+
+  S['hostile-throwing-collections'] = async (log) => {
+    // The collection methods a hook keeps its state in, replaced by throwing ones: every
+    // transport keeps working and nothing reaches the page.
+    const errors = collectPageErrors(log);
+    const boom = () => {
+      throw new Error('page built-in called');
+    };
+    const saved = [];
+    for (const proto of [WeakMap.prototype, WeakSet.prototype, Map.prototype, Set.prototype]) {
+      for (const k of ['get', 'set', 'has', 'delete', 'add']) {
+        if (!Object.prototype.hasOwnProperty.call(proto, k)) continue;
+        saved[saved.length] = [proto, k, proto[k]];
+        proto[k] = boom;
+      }
+    }
+    let out;
+    let xhr;
+    try {
+      out = await workout(log);
+      xhr = await xhrWorkout();
+    } finally {
+      for (const [proto, k, f] of saved) proto[k] = f;
+    }
+    log[log.length] = { out, xhr, errors };
+  };
+
   S['hostile-globals'] = async (log) => {
     const errors = collectPageErrors(log);
     const calls = { dispatchEvent: 0, etDispatch: 0, customEvent: 0, stringify: 0, push: 0, postMessage: 0, setTimeout: 0 };

@@ -56,18 +56,35 @@ describe('eventsource', () => {
   });
 
   it('?ids=0 omits id lines, so a reconnect replays from the start (duplicated text)', async () => {
-    const runId = await startRun({ prompt: 'dup', tokens: 20, tps: 200 });
-    const reading = readSse(await fetch(api(`/runs/${runId}/events?ids=0`)));
-    await sleep(40);
+    // Long enough (2 s) that the run is still generating when the first delta has arrived.
+    const runId = await startRun({ prompt: 'dup', tokens: 400, tps: 200 });
+    const reader = (await fetch(api(`/runs/${runId}/events?ids=0`))).body!.getReader();
+    const decoder = new TextDecoder();
+    let raw = '';
+    // The drop comes once the stream is live (a delta arrived), not after a guessed time.
+    while (!raw.includes('event: delta')) {
+      const r = await reader.read();
+      if (r.done) break;
+      raw += decoder.decode(r.value, { stream: true });
+    }
     expect(s.dropStreams()).toBe(1);
-    const first = await reading;
-    expect(first.error).toBeTruthy();
-    expect(first.raw).not.toMatch(/^id:/m);
+    let error: unknown;
+    try {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        raw += decoder.decode(r.value, { stream: true });
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeTruthy();
+    expect(raw).not.toMatch(/^id:/m);
     // A browser would send no Last-Event-ID; even if one is sent, ids=0 replays everything.
     const second = await readSse(await fetch(api(`/runs/${runId}/events?ids=0`), { headers: { 'Last-Event-ID': '3' } }));
     expect(second.raw).not.toMatch(/^id:/m);
     expect(second.raw.startsWith('retry: 1000\n\n')).toBe(true);
-    expect(text(second.events)).toBe(generateTokens('dup', 1, 20).join(''));
+    expect(text(second.events)).toBe(generateTokens('dup', 1, 400).join(''));
     expect(second.events.at(-1)!.event).toBe('done');
   });
 
