@@ -159,7 +159,8 @@ export function conversationOf(rec: Pick<Recognition, 'events' | 'frames'>): Con
   const appendText = (m: Building, kind: 'text' | 'reasoning', e: AiEvent & { text: string }): void => {
     const last = m.parts.at(-1);
     const same = last && last.kind === kind && (last.kind === 'text' || !last.redacted) && last.step === (m.step > 0 ? m.step : undefined);
-    const p = same ? (last as TextPart | ReasoningPart) : stamp(m, kind === 'text' ? { kind, text: '', spans: [], frames: [] } : { kind, text: '', spans: [], frames: [], redacted: false });
+    const fresh: TextPart | ReasoningPart = kind === 'text' ? { kind, text: '', spans: [], frames: [] } : { kind, text: '', spans: [], frames: [], redacted: false };
+    const p = same ? (last as TextPart | ReasoningPart) : stamp(m, fresh);
     const start = p.text.length;
     p.text += e.text;
     const span = p.spans.at(-1);
