@@ -204,7 +204,9 @@ export function ConversationView({ store, conn }: { store: PanelStore; conn: Con
             <header>
               <strong>{title}</strong>
               <span class={`badge ${tone}`}>{status}</span>
-              <span class="muted">{m.parts.length} parts</span>
+              <span class="muted">
+                {m.parts.length} {m.parts.length === 1 ? 'part' : 'parts'}
+              </span>
               <span class="spacer" />
               <button type="button" onClick={() => void copyText(messageMarkdown(m, title, streamMeta), 'message as Markdown')}>
                 Copy as Markdown
