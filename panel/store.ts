@@ -19,7 +19,7 @@ import { evidenceTarget } from './logic/findings';
 import { addTestRun, emptyTabData, tabDataOf, type Source, type TabData } from './source';
 import { createAnswerFieldStore, createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, createViewStore, type FindingsStore, type MainView } from './stores';
 
-export type DetailTab = 'events' | 'output' | 'request';
+export type DetailTab = 'events' | 'output' | 'conversation' | 'request';
 export type EventMode = 'messages' | 'chunks';
 
 const PRESERVE_KEY = 'durable-sessions.preserveLog';

@@ -6,12 +6,14 @@ import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
+import { ConversationView } from './ConversationView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'output', label: 'Output' },
+  { id: 'conversation', label: 'Conversation' },
   { id: 'request', label: 'Request' },
 ];
 
@@ -48,6 +50,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
       <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'events' && <EventsView store={store} conn={conn} />}
         {tab === 'output' && <OutputView store={store} conn={conn} />}
+        {tab === 'conversation' && <ConversationView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
       </div>
     </section>

@@ -2,7 +2,9 @@
  * Anthropic Messages streaming: `message_start`, `content_block_start/delta/stop`,
  * `message_delta` (stop_reason, cumulative output usage), `message_stop`, `ping`, `error`.
  * `finish` is only emitted at `message_stop`: a stream cut after `message_delta` has its stop
- * reason but was not delivered whole.
+ * reason but was not delivered whole. A `redacted_thinking` block is reported as such (its data
+ * is encrypted), a `tool_use` block's input is complete at its `content_block_stop`, and
+ * `citations_delta` names the document or web page a text block rests on.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
@@ -37,6 +39,8 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
         em.messageId = str(get(m, 'id'));
         em.handle('message-id', get(m, 'id'));
         em.emit({ type: 'message-start', role: str(get(m, 'role')) ?? 'assistant' });
+        const model = str(get(m, 'model'));
+        if (model) em.emit({ type: 'model-info', model });
         const u = get(m, 'usage');
         if (isObj(u)) em.emit({ type: 'usage', inputTokens: num(u.input_tokens), outputTokens: num(u.output_tokens) });
         break;
@@ -47,6 +51,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
         blocks.set(num(j.index) ?? 0, { kind, id: str(get(b, 'id')), name: str(get(b, 'name')) });
         const initial = str(get(b, 'text'));
         if (initial) em.emit({ type: 'text-delta', text: initial });
+        else if (kind === 'redacted_thinking') em.emit({ type: 'reasoning-redacted' });
         else em.step(`content_block:${kind}`, 'start');
         break;
       }
@@ -58,12 +63,18 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
         else if (dt === 'input_json_delta') {
           const b = blocks.get(num(j.index) ?? 0);
           em.emit({ type: 'tool-call-delta', toolCallId: b?.id, name: b?.name, argsDelta: str(get(d, 'partial_json')) ?? '' });
+        } else if (dt === 'citations_delta') {
+          const c = get(d, 'citation');
+          em.emit({ type: 'source', url: str(get(c, 'url')), title: str(get(c, 'title')) ?? str(get(c, 'document_title')), quote: str(get(c, 'cited_text')) });
         } else em.step(dt ?? 'content_block_delta');
         break;
       }
-      case 'content_block_stop':
-        em.step(`content_block:${blocks.get(num(j.index) ?? 0)?.kind ?? 'unknown'}`, 'end');
+      case 'content_block_stop': {
+        const b = blocks.get(num(j.index) ?? 0);
+        if (b?.kind === 'tool_use' || b?.kind === 'server_tool_use') em.emit({ type: 'tool-call-end', toolCallId: b.id, name: b.name });
+        else em.step(`content_block:${b?.kind ?? 'unknown'}`, 'end');
         break;
+      }
       case 'message_delta': {
         stopReason = str(get(j, 'delta', 'stop_reason')) ?? stopReason;
         const u = j.usage;

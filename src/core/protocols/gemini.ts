@@ -3,6 +3,8 @@
  * default progressively streamed JSON array. Each chunk carries `candidates[].content.parts[]`
  * (text, `thought: true` parts as reasoning, `functionCall` whole), `finishReason` on the last
  * one and `usageMetadata`. There is no cancel message and no resume: `responseId` is the only id.
+ * A `functionCall` part is a whole call; `groundingMetadata.groundingChunks` are the sources
+ * of a grounded answer.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
@@ -42,13 +44,23 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       if (!started.has(key)) {
         started.add(key);
         em.emit({ type: 'message-start', role: str(get(c, 'content', 'role')) ?? 'model' });
+        const model = str(j.modelVersion);
+        if (model) em.emit({ type: 'model-info', model, responseId });
       }
       const parts = get(c, 'content', 'parts');
       for (const p of Array.isArray(parts) ? parts : []) {
         const text = str(get(p, 'text'));
         if (text) em.emit({ type: get(p, 'thought') === true ? 'reasoning-delta' : 'text-delta', text });
         const call = get(p, 'functionCall');
-        if (isObj(call)) em.emit({ type: 'tool-call-delta', toolCallId: str(call.id), name: str(call.name), argsDelta: JSON.stringify(call.args ?? {}) });
+        if (isObj(call)) {
+          em.emit({ type: 'tool-call-delta', toolCallId: str(call.id), name: str(call.name), argsDelta: JSON.stringify(call.args ?? {}) });
+          em.emit({ type: 'tool-call-end', toolCallId: str(call.id), name: str(call.name) });
+        }
+      }
+      const chunks = get(c, 'groundingMetadata', 'groundingChunks');
+      for (const g of Array.isArray(chunks) ? chunks : []) {
+        const web = get(g, 'web') ?? get(g, 'retrievedContext');
+        if (isObj(web)) em.emit({ type: 'source', url: str(web.uri), title: str(web.title) ?? str(web.domain) });
       }
       const reason = str(get(c, 'finishReason'));
       if (reason) em.emit({ type: 'finish', reason });

@@ -4,10 +4,13 @@
  * resumes from. Tool results' text content is the answer; `notifications/progress` marks
  * progress (a `step` per notification, which also shows the stream is alive), and
  * `notifications/cancelled` is a cancel (or a client `control` when the page sent it).
+ * A `tools/call` request the page POSTed is the tool call (name and arguments from the request
+ * body) and its JSON-RPC result the tool's result, keyed `rpc:<id>` like the answer.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, idText, isObj, num, share, str, urlPath } from './util';
+import { tryJson } from '../parse/types';
+import { Emitter, get, header, idText, isObj, jsonText, num, share, str, urlPath } from './util';
 
 const isRpc = (x: unknown): boolean => get(x, 'jsonrpc') === '2.0' || (Array.isArray(x) && get(x, 0, 'jsonrpc') === '2.0');
 
@@ -47,20 +50,38 @@ function one(em: Emitter, m: unknown, dir: 'in' | 'out'): void {
     const content = get(m, 'result', 'content');
     const texts = (Array.isArray(content) ? content : []).map((c) => (get(c, 'type') === 'text' ? str(get(c, 'text')) ?? '' : '')).filter((t) => t !== '');
     for (const text of texts) em.emit({ type: 'text-delta', text }, { messageId: key });
-    if (get(m, 'result', 'isError') === true) em.emit({ type: 'error', message: texts.join('\n') || 'tool error' }, { messageId: key });
+    const isError = get(m, 'result', 'isError') === true;
+    em.emit({ type: 'tool-result', toolCallId: key, output: texts.length > 0 ? texts.join('\n') : jsonText(get(m, 'result')) ?? '', ...(isError ? { isError } : {}) }, { messageId: key });
+    if (isError) em.emit({ type: 'error', message: texts.join('\n') || 'tool error' }, { messageId: key });
     else em.emit({ type: 'finish', reason: 'result' }, { messageId: key });
   }
+}
+
+/** The `tools/call` requests in the POSTed body (one message or a batch), by JSON-RPC id. */
+function toolCallsSent(conn: ConnectionCapture): Array<{ key: string; name?: string; args: string }> {
+  const body = tryJson(conn.summary.requestBodyPreview ?? '');
+  return (Array.isArray(body) ? body : [body]).flatMap((m) => {
+    const id = idText(get(m, 'id'));
+    if (get(m, 'method') !== 'tools/call' || id === undefined) return [];
+    return [{ key: `rpc:${id}`, name: str(get(m, 'params', 'name')), args: jsonText(get(m, 'params', 'arguments') ?? {}) ?? '{}' }];
+  });
 }
 
 function parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const session = header(conn, 'mcp-session-id');
   let sessionReported = false;
+  const sent = toolCallsSent(conn);
   for (const f of frames) {
     em.begin(f);
     if (session !== undefined && !sessionReported) {
       em.handle('session-id', session);
       sessionReported = true;
+    }
+    // The request has no frame of its own: the call is shown where its stream begins.
+    for (const c of sent.splice(0)) {
+      em.emit({ type: 'tool-call-delta', toolCallId: c.key, name: c.name, argsDelta: c.args }, { messageId: c.key });
+      em.emit({ type: 'tool-call-end', toolCallId: c.key, name: c.name }, { messageId: c.key });
     }
     if (f.kind === 'sse-comment') {
       em.emit({ type: 'heartbeat' });

@@ -55,6 +55,8 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       if (role !== undefined && !started.has(key)) {
         started.add(key);
         em.emit({ type: 'message-start', role });
+        const model = str(j.model);
+        if (model) em.emit({ type: 'model-info', model, responseId: str(j.id) });
       }
       for (const field of ['reasoning_content', 'reasoning']) {
         const r = str(get(delta, field));
@@ -62,6 +64,12 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       }
       const text = str(get(delta, 'content')) ?? str(get(delta, 'refusal'));
       if (text) em.emit({ type: 'text-delta', text });
+      // Search models cite the pages they read as `url_citation` annotations.
+      const annotations = get(delta, 'annotations');
+      for (const a of Array.isArray(annotations) ? annotations : []) {
+        const c = get(a, 'url_citation');
+        if (isObj(c)) em.emit({ type: 'source', url: str(c.url), title: str(c.title) });
+      }
       const calls = get(delta, 'tool_calls');
       if (Array.isArray(calls)) {
         for (const tc of calls) {

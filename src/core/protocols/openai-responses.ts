@@ -3,7 +3,9 @@
  * …) each with a `sequence_number`. Background responses resume with
  * `GET /v1/responses/{id}?stream=true&starting_after=N`, so `sequence_number` is the resume
  * cursor ('sequence' handle) and the response id the 'response-id'. Lifecycle events that do
- * not touch the answer become `step`s so every sequence number stays visible.
+ * not touch the answer become `step`s so every sequence number stays visible. Each output item
+ * (reasoning, message, function call) is its own message, keyed by item id; `url_citation`
+ * annotations are the answer's sources.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
@@ -40,6 +42,22 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
     const itemId = str(j.item_id) ?? str(get(j, 'item', 'id'));
     if (itemId !== undefined) em.messageId = itemId;
     switch (type) {
+      case 'response.created':
+        em.emit({ type: 'model-info', model: str(get(resp, 'model')), responseId: str(get(resp, 'id')) }, { messageId: undefined });
+        break;
+      case 'response.output_text.annotation.added': {
+        const a = j.annotation;
+        const url = str(get(a, 'url'));
+        const title = str(get(a, 'title')) ?? str(get(a, 'filename'));
+        if (url !== undefined || title !== undefined) em.emit({ type: 'source', url, title, sourceId: str(get(a, 'file_id')) });
+        else em.step(type);
+        break;
+      }
+      case 'response.function_call_arguments.done': {
+        const c = itemId ? calls.get(itemId) : undefined;
+        em.emit({ type: 'tool-call-end', toolCallId: c?.callId ?? itemId, name: c?.name ?? str(j.name), args: str(j.arguments) });
+        break;
+      }
       case 'response.output_text.delta':
       case 'response.refusal.delta':
         em.emit({ type: 'text-delta', text: str(j.delta) ?? '' });

@@ -30,7 +30,17 @@ export type AiEventBody =
   | { type: 'message-start'; role?: string }
   | { type: 'text-delta'; text: string }
   | { type: 'reasoning-delta'; text: string }
+  /** Reasoning the provider encrypted (Anthropic `redacted_thinking`, AI SDK `i:`): it existed, its text is not shown. */
+  | { type: 'reasoning-redacted' }
   | { type: 'tool-call-delta'; toolCallId?: string; name?: string; argsDelta: string }
+  /** The call's input is complete; `args` when the protocol repeats it whole. */
+  | { type: 'tool-call-end'; toolCallId?: string; name?: string; args?: string }
+  /** What a tool returned (as JSON text when it was not a string); `isError` when it failed. */
+  | { type: 'tool-result'; toolCallId?: string; name?: string; output: string; isError?: boolean }
+  /** A source or citation the answer rests on; `quote` is the cited passage when given. */
+  | { type: 'source'; url?: string; title?: string; sourceId?: string; quote?: string }
+  /** Who answered: the model and the provider's response id, when the stream names them. */
+  | { type: 'model-info'; model?: string; responseId?: string }
   | { type: 'step'; boundary: 'start' | 'end'; name?: string }
   | { type: 'usage'; inputTokens?: number; outputTokens?: number }
   | { type: 'finish'; reason?: string }

@@ -78,6 +78,17 @@ export function share(frames: Frame[], test: (f: Frame) => boolean, n = 8): numb
   }).length / first.length;
 }
 
+/** A value as the text a user reads: strings as they are, anything else as JSON. */
+export function jsonText(x: unknown): string | undefined {
+  if (x === undefined) return undefined;
+  if (typeof x === 'string') return x;
+  try {
+    return JSON.stringify(x);
+  } catch {
+    return String(x);
+  }
+}
+
 export function textOf(x: unknown): string | undefined {
   if (typeof x === 'string') return x;
   if (Array.isArray(x)) {

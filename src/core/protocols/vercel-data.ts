@@ -1,11 +1,12 @@
 /**
  * Vercel AI SDK data stream protocol (AI SDK 3–4, header `x-vercel-ai-data-stream: v1`): one
  * `<code>:<JSON>` part per line — `0` text, `g` reasoning, `b`/`c`/`9` tool call start/delta/
- * whole, `f`/`e` step start/finish, `d` message finish with usage, `3` error, `2`/`8` data.
+ * whole, `f`/`e` step start/finish, `d` message finish with usage, `3` error, `2`/`8` data,
+ * `i` redacted reasoning, `a` tool result, `h` source.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, num, share, str } from './util';
+import { Emitter, get, header, jsonText, num, share, str } from './util';
 
 const LINE = /^([0-9a-k]):([\s\S]*)$/;
 
@@ -29,6 +30,8 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
 
 function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
+  // With tool-call streaming on, `9` repeats the input `b`/`c` already streamed: it only ends the call.
+  const streamed = new Set<string>();
   for (const f of frames) {
     if (!em.incoming(f)) continue;
     const p = partOf(f);
@@ -44,15 +47,29 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       case 'g':
         em.emit({ type: 'reasoning-delta', text: str(v) ?? '' });
         break;
+      case 'i':
+        em.emit({ type: 'reasoning-redacted' });
+        break;
+      case 'a':
+        em.emit({ type: 'tool-result', toolCallId: str(get(v, 'toolCallId')), output: jsonText(get(v, 'result')) ?? '' });
+        break;
+      case 'h':
+        em.emit({ type: 'source', url: str(get(v, 'url')), title: str(get(v, 'title')), sourceId: str(get(v, 'id')) });
+        break;
       case 'b':
+        streamed.add(str(get(v, 'toolCallId')) ?? '');
         em.emit({ type: 'tool-call-delta', toolCallId: str(get(v, 'toolCallId')), name: str(get(v, 'toolName')), argsDelta: '' });
         break;
       case 'c':
         em.emit({ type: 'tool-call-delta', toolCallId: str(get(v, 'toolCallId')), argsDelta: str(get(v, 'argsTextDelta')) ?? '' });
         break;
-      case '9':
-        em.emit({ type: 'tool-call-delta', toolCallId: str(get(v, 'toolCallId')), name: str(get(v, 'toolName')), argsDelta: JSON.stringify(get(v, 'args') ?? {}) });
+      case '9': {
+        const id = str(get(v, 'toolCallId'));
+        const args = JSON.stringify(get(v, 'args') ?? {});
+        if (!streamed.has(id ?? '')) em.emit({ type: 'tool-call-delta', toolCallId: id, name: str(get(v, 'toolName')), argsDelta: args });
+        em.emit({ type: 'tool-call-end', toolCallId: id, name: str(get(v, 'toolName')), args });
         break;
+      }
       case 'f':
         em.messageId = str(get(v, 'messageId')) ?? em.messageId;
         em.handle('message-id', get(v, 'messageId'));

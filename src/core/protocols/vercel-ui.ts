@@ -2,11 +2,13 @@
  * Vercel AI SDK UI message stream (AI SDK 5+, header `x-vercel-ai-ui-message-stream: v1`): SSE
  * whose data are typed JSON parts (`start`, `text-delta`, `tool-input-delta`, `finish`,
  * `abort`…) ended by `[DONE]`. The `start` part's messageId keys the message; resumable streams
- * (resumable-stream) replay it from the start, which is why alignment matters here.
+ * (resumable-stream) replay it from the start, which is why alignment matters here. Tool
+ * input is complete at `tool-input-available`, its result is `tool-output-available` (or
+ * `-error`); `source-url` / `source-document` are the answer's sources.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, isObj, num, share, str } from './util';
+import { Emitter, get, header, isObj, jsonText, num, share, str } from './util';
 
 const TYPES = /^(start|finish|abort|error|start-step|finish-step|message-metadata|(text|reasoning)-(start|delta|end)|tool-(input|output)-[a-z-]+|source-[a-z]+|file|data-.+)$/;
 
@@ -57,6 +59,23 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       case 'tool-input-delta':
         em.emit({ type: 'tool-call-delta', toolCallId: str(j.toolCallId), name: tools.get(str(j.toolCallId) ?? ''), argsDelta: str(j.inputTextDelta) ?? '' });
         break;
+      case 'tool-input-available':
+      case 'tool-input-error':
+        em.emit({ type: 'tool-call-end', toolCallId: str(j.toolCallId), name: str(j.toolName) ?? tools.get(str(j.toolCallId) ?? ''), args: jsonText(j.input) });
+        if (type === 'tool-input-error') em.emit({ type: 'error', message: `tool input: ${str(j.errorText) ?? 'invalid'}` });
+        break;
+      case 'tool-output-available':
+        em.emit({ type: 'tool-result', toolCallId: str(j.toolCallId), name: tools.get(str(j.toolCallId) ?? ''), output: jsonText(j.output) ?? '' });
+        break;
+      case 'tool-output-error':
+        em.emit({ type: 'tool-result', toolCallId: str(j.toolCallId), name: tools.get(str(j.toolCallId) ?? ''), output: str(j.errorText) ?? 'error', isError: true });
+        break;
+      case 'source-url':
+        em.emit({ type: 'source', url: str(j.url), title: str(j.title), sourceId: str(j.sourceId) });
+        break;
+      case 'source-document':
+        em.emit({ type: 'source', title: str(j.title) ?? str(j.filename), sourceId: str(j.sourceId) });
+        break;
       case 'start-step':
         em.emit({ type: 'step', boundary: 'start' });
         break;
@@ -64,6 +83,9 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
         em.emit({ type: 'step', boundary: 'end' });
         break;
       case 'finish': {
+        // Apps put the model in the message metadata (the SDK's documented example does).
+        const model = str(get(j, 'messageMetadata', 'model'));
+        if (model) em.emit({ type: 'model-info', model });
         const usage = get(j, 'messageMetadata', 'usage');
         if (isObj(usage)) em.emit({ type: 'usage', inputTokens: num(get(usage, 'inputTokens')), outputTokens: num(get(usage, 'outputTokens')) });
         em.emit({ type: 'finish', reason: str(j.finishReason) });

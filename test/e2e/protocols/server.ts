@@ -175,8 +175,10 @@ export interface ProtocolServer {
   close(): Promise<void>;
 }
 
-export async function startProtocolServer(opts: { delayMs?: number } = {}): Promise<ProtocolServer> {
+/** `cases`: the fixtures to serve (every protocol's by default). */
+export async function startProtocolServer(opts: { delayMs?: number; cases?: ProtocolCase[] } = {}): Promise<ProtocolServer> {
   const delayMs = opts.delayMs ?? 15;
+  const cases = opts.cases ?? CASES;
   const seen = new Map<string, IncomingMessage['headers']>();
   const sockets = new Set<Socket>();
 
@@ -209,7 +211,7 @@ export async function startProtocolServer(opts: { delayMs?: number } = {}): Prom
       res.end(PAGE_JS);
       return;
     }
-    const c = CASES.find((x): x is FetchCase => x.kind === 'fetch' && x.path === url && x.method === req.method);
+    const c = cases.find((x): x is FetchCase => x.kind === 'fetch' && x.path === url && x.method === req.method);
     if (!c) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end(`no fixture at ${req.method} ${url}`);
@@ -224,7 +226,7 @@ export async function startProtocolServer(opts: { delayMs?: number } = {}): Prom
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
-    const c = CASES.find((x): x is WsCase => x.kind === 'websocket' && x.path === req.url);
+    const c = cases.find((x): x is WsCase => x.kind === 'websocket' && x.path === req.url);
     if (!c) {
       socket.destroy();
       return;

@@ -45,6 +45,8 @@ export interface Meta {
   method?: string;
   requestHeaders?: Header[];
   responseHeaders?: Header[];
+  /** What the page POSTed (some protocols, like MCP's tools/call, put the call there). */
+  requestBody?: string;
   end?: EndCause;
 }
 
@@ -82,7 +84,7 @@ export function summaryOf(meta: Meta, kind: ConnectionSummary['kind']): Connecti
     contentType: responseHeaders.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null,
     streaming: true, state: 'ended', endedAt: 1000, end: meta.end ?? 'clean', endDetail: null, events: 0, bytesIn: 0, bytesOut: 0, reconnects: 0,
     requestHeaders: meta.requestHeaders ?? [], responseHeaders,
-    requestBodySize: null, requestBodyPreview: null, detail: null,
+    requestBodySize: meta.requestBody?.length ?? null, requestBodyPreview: meta.requestBody ?? null, detail: null,
     faults: [],
     endInjected: false,
     reconnectMarks: [],
