@@ -587,7 +587,7 @@
   // What a fingerprinting script reads off the wrapped functions: their source text, the stack
   // frames of a failing call (which would name our script, and the extension's id, if they
   // showed), and when an abort settles the app's promises relative to a microtask chain.
-  S['faces'] = async (log) => {
+  S['faces'] = async (log, params) => {
     const toString = Function.prototype.toString;
     const face = (f) => (typeof f === 'function' ? toString.call(f) : typeof f);
     const everyFunction = (label, obj) => {
@@ -615,7 +615,9 @@
     everyFunction('Function.prototype', Function.prototype);
     for (const k of ['open', 'send', 'setRequestHeader']) log[log.length] = { xhr: k, info: fnInfo(XMLHttpRequest.prototype[k]) };
 
-    // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections.
+    // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections
+    // (`stacks=0` logs the errors without them).
+    const withStacks = params.stacks !== '0';
     const stackOf = (e) => (e && typeof e === 'object' ? String(e.stack) : String(e));
     const failing = [
       ['new WebSocket bad url', () => new WebSocket('bad url')],
@@ -635,7 +637,7 @@
         f();
         log[log.length] = { label, threw: false };
       } catch (e) {
-        log[log.length] = { label, stack: stackOf(e) };
+        log[log.length] = withStacks ? { label, stack: stackOf(e) } : { label, error: err(e) };
       }
     }
     for (const [label, f] of [
@@ -643,7 +645,7 @@
       ['fetch bad url', () => fetch('http://exa mple.com/')],
       ['fetch refused', () => fetch(`http://127.0.0.1:${new URLSearchParams(location.search).get('refused')}/`)],
     ]) {
-      log[log.length] = { label, stack: await f().then(() => 'resolved', stackOf) };
+      log[log.length] = { label, [withStacks ? 'stack' : 'error']: await f().then(() => 'resolved', withStacks ? stackOf : err) };
     }
 
     // Aborts while the request is in flight, and while the body streams.
@@ -1033,14 +1035,17 @@
     const names = new Set();
     const apply = Reflect.apply;
     const ErrorCtor = Error;
-    const ours = (line) => line !== undefined && line.indexOf('-extension://') >= 0;
+    // Gecko names the frames of an add-on's MAIN-world script `<anonymous code>`, V8 by its URL.
+    const ours = (line) => line !== undefined && (line.indexOf('-extension://') >= 0 || line.indexOf('@<anonymous code>') >= 0);
     /** The extension frame that called the spy (a failure names it, to find the call), or null. */
     const fromExtension = () => {
       const lines = new ErrorCtor().stack.split('\n');
-      // lines[0] "Error", [1] fromExtension, [2] note, [3] the spy (trap or setter), [4] its
+      // V8: lines[0] "Error", [1] fromExtension, [2] note, [3] the spy (trap or setter), [4] its
       // caller, [5] the caller's caller (when a built-in called the spy on someone's behalf).
-      if (ours(lines[4])) return lines[4].trim();
-      if (lines[4] !== undefined && lines[4].indexOf('(<anonymous>)') >= 0 && ours(lines[5])) return lines[5].trim();
+      // Gecko has no message line, and no frames for built-ins.
+      const at = lines[0] === 'Error' ? 4 : 3;
+      if (ours(lines[at])) return lines[at].trim();
+      if (lines[at] !== undefined && lines[at].indexOf('(<anonymous>)') >= 0 && ours(lines[at + 1])) return lines[at + 1].trim();
       return null;
     };
     // The spies' own use of spied built-ins (split, indexOf…) must not count, nor recurse.
@@ -1052,7 +1057,7 @@
         const caller = fromExtension();
         if (caller && !names.has(name)) {
           names.add(name);
-          seen[seen.length] = name + ' ← ' + caller.replace(/chrome-extension:\/\/[a-z]+\//, '');
+          seen[seen.length] = name + ' ← ' + caller.replace(/(chrome|moz)-extension:\/\/[^/]+\//, '');
         }
       } finally {
         busy = false;
