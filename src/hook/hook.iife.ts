@@ -5,26 +5,23 @@
  * would expose our chunks to every site as web-accessible resources.
  */
 import { createEmitter } from './emit';
-import { installFetch } from './fetch';
-import { installWebSocket } from './websocket';
-import { installEventSource } from './eventsource';
-import { installXhr } from './xhr';
 import { installPageSignals } from './page-signals';
 import { createFaultEngine } from './faults';
 import { createReplays } from './replay';
+import { createHookedRealms } from './hooked-realms';
+import { installInto } from './install';
 import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
-// The browser's own fetch, before we wrap it: the EventSource emulation reconnects with it.
-const nativeFetch = g.fetch;
-const emitter = safely(() => createEmitter(g), 'hook:emit');
-if (emitter) {
+const realms = safely(() => createHookedRealms(g), 'hook:frames');
+// A window the hook of its parent already installed into (a srcdoc frame reuses the window the
+// page first reached): its captures go through that hook; a second install would double them.
+const claimed = realms ? safely(() => realms.claim(g), 'hook:frames') : undefined;
+const emitter = realms && claimed === 'claimed' ? safely(() => createEmitter(g), 'hook:emit') : undefined;
+if (realms && emitter) {
   const faults = safely(() => createFaultEngine(g, emitter), 'hook:faults') ?? null;
   const replays = createReplays(g);
-  safely(() => installFetch(g, emitter, faults, replays), 'hook:fetch');
-  safely(() => installWebSocket(g, emitter, faults), 'hook:websocket');
-  safely(() => installEventSource(g, emitter, faults, nativeFetch), 'hook:eventsource');
-  safely(() => installXhr(g, emitter), 'hook:xhr');
+  installInto(g, { emitter, faults, replays, realms });
   safely(() => installPageSignals(g, emitter), 'hook:page-signals');
   emitter.onCommand((cmd) =>
     safely(() => {

@@ -8,6 +8,7 @@ import type { Emitter } from './emit';
 import { wrapConstructor } from './constructor';
 import { apply } from './define';
 import { safely } from './safely';
+import { baseUrlOf } from './base-url';
 
 type G = Window & typeof globalThis;
 
@@ -16,7 +17,7 @@ const WHERE = 'hook:page-signals';
 
 export function installPageSignals(g: G, emitter: Emitter): void {
   const addEventListener = g.EventTarget.prototype.addEventListener;
-  const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker', detail: string | null = null) =>
+  const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow', detail: string | null = null) =>
     emitter.emit(PAGE, { type: 'page', signal: name, detail });
   const on = (target: EventTarget, type: string, fn: () => void) => apply(addEventListener, target, [type, () => safely(fn, WHERE)]);
 
@@ -25,11 +26,16 @@ export function installPageSignals(g: G, emitter: Emitter): void {
   on(g, 'pagehide', () => signal('pagehide'));
   on(g, 'pageshow', () => signal('pageshow'));
   on(g.document, 'visibilitychange', () => signal(g.document.visibilityState === 'hidden' ? 'hidden' : 'visible'));
+}
 
+/** Workers started from `g`: the hook's own window, or a child window it installed into (frames.ts). */
+export function installWorkerSignals(g: G, emitter: Emitter): void {
+  const signal = (detail: string) => emitter.emit(PAGE, { type: 'page', signal: 'worker', detail });
+  const base = baseUrlOf(g);
   const workerUrl = (args: unknown[]) => {
     const spec = args[0];
-    return typeof spec === 'string' || spec instanceof g.URL ? new g.URL(String(spec), g.location.href).href : '(script)';
+    return typeof spec === 'string' || spec instanceof g.URL ? new g.URL(String(spec), base()).href : '(script)';
   };
-  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`), WHERE);
-  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`), WHERE);
+  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal(`Worker ${workerUrl(args)}`), WHERE);
+  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal(`SharedWorker ${workerUrl(args)}`), WHERE);
 }

@@ -12,6 +12,7 @@ import { apply, mimic, replaceValue } from './define';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
+import { baseUrlOf } from './base-url';
 
 type G = Window & typeof globalThis;
 
@@ -51,6 +52,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   const origOpen = proto.open;
   const origSetHeader = proto.setRequestHeader;
   const origSend = proto.send;
+  const base = baseUrlOf(g);
 
   const readNew = (xhr: XMLHttpRequest, t: Tracked): void => {
     if (xhr.responseType !== '' && xhr.responseType !== 'text') return;
@@ -97,7 +99,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
     const connection = openConnection(emitter, {
-      kind: 'xhr', url: new g.URL(p.url, g.location.href).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
+      kind: 'xhr', url: new g.URL(p.url, base()).href, method: p.method.toUpperCase(), requestHeaders: p.headers,
       requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? body.slice(0, 2048) : null, detail: null,
     });
     current.set(xhr, { connection, seen: 0, responded: false });

@@ -1,0 +1,15 @@
+/**
+ * The URL a window resolves relative URLs against: its document's base URL, not `location`. In
+ * an about:blank or srcdoc frame `location.href` is 'about:blank' / 'about:srcdoc', against
+ * which '/api/chat' does not resolve, while the frame's fetch resolves it against the base URL
+ * it inherited from its parent. The getter is captured at install, so a page replacing
+ * `Node.prototype.baseURI` later is not called (`document` itself is unforgeable).
+ */
+import { get, getterOf } from './define';
+
+type G = Window & typeof globalThis;
+
+export function baseUrlOf(g: G): () => string {
+  const baseOf = getterOf(g.Node.prototype, 'baseURI');
+  return () => String(get(baseOf, g.document) ?? g.location.href);
+}

@@ -1,0 +1,73 @@
+/**
+ * Which windows our hook already wraps, so that no window is wrapped twice (a stream would
+ * then be captured twice). A window can be reached by two installs: its own content script
+ * (document_start) and the hook of its parent, which installs into a same-origin child the page
+ * reaches before that child's content script ran (frames.ts). Each hook instance is its own
+ * closure, so the marker they share must live on the window itself without the page being
+ * able to see or fake it:
+ *
+ * - Within one hook instance (a parent and every child it installed into), a WeakSet of the
+ *   windows' realms: a window is keyed by its `Window.prototype`, which is per realm and which
+ *   the page cannot swap (a window's prototype is immutable). The WindowProxy would be the wrong
+ *   key: an iframe keeps it across navigations that replace the window.
+ * - Between instances, a cancelable event of ours dispatched on the window: every install
+ *   registers a capture listener for it first (at document_start, or in the getter that hands
+ *   the page the window), which cancels it and stops it before any page listener. The page
+ *   only ever sees it if it listened on a window before any hook could (then it could make us
+ *   skip a window it could use unhooked anyway: the `frames[i]` gap frames.ts reports).
+ *
+ * Measured in Chromium 156 and Firefox ESR 153: the window of a srcdoc frame first read in the
+ * task that created it is reused by the srcdoc document (a property the page set on it
+ * survives), and the frame's own content script then runs in that same window — the case the
+ * event exists for.
+ */
+import { apply, bare } from './define';
+
+type G = Window & typeof globalThis;
+
+const EVENT = 'durable-sessions-inspector:hooked';
+
+export type Claim = 'claimed' | 'ours' | 'unreachable';
+
+export interface HookedRealms {
+  /**
+   * 'claimed': nobody of ours wraps `win` yet; it is now marked, and the caller must install.
+   * 'ours': already wrapped. 'unreachable': another origin (or an opaque one).
+   */
+  claim(win: Window): Claim;
+}
+
+export function createHookedRealms(g: G): HookedRealms {
+  const seen = new WeakSet<object>();
+  const getPrototypeOf = Object.getPrototypeOf;
+  const has = WeakSet.prototype.has;
+  const add = WeakSet.prototype.add;
+  const EventCtor = g.Event;
+  const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
+  const addEventListener = g.EventTarget.prototype.addEventListener;
+  const preventDefault = g.Event.prototype.preventDefault;
+  const stopImmediatePropagation = g.Event.prototype.stopImmediatePropagation;
+  const answer = (e: Event) => {
+    apply(stopImmediatePropagation, e, []);
+    apply(preventDefault, e, []);
+  };
+
+  return {
+    claim(win) {
+      let realm: object;
+      try {
+        // Throws for a cross-origin window: its own content script hooks it, not us.
+        realm = getPrototypeOf(win) as object;
+      } catch {
+        return 'unreachable';
+      }
+      if (realm === null) return 'unreachable';
+      if (apply(has, seen, [realm])) return 'ours';
+      apply(add, seen, [realm]);
+      const ping = new EventCtor(EVENT, bare({ cancelable: true }));
+      if (!(apply(dispatchEvent, win, [ping]) as boolean)) return 'ours';
+      apply(addEventListener, win, [EVENT, answer, true]);
+      return 'claimed';
+    },
+  };
+}
