@@ -24,7 +24,14 @@ const WHERE = 'hook:fetch';
 /** Statuses whose responses `new Response` refuses a body for. */
 const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
-export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): void {
+/**
+ * A captured fetch call: `target` is the native fetch to run. Returned so that a native fetch of
+ * another window called on this one (`frame.contentWindow.fetch.call(window, url)`) is captured
+ * here, with this window's Response class, as the browser answers it (see install.ts).
+ */
+export type FetchCall = (target: typeof fetch, thisArg: unknown, args: unknown[]) => unknown;
+
+export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): FetchCall | undefined {
   const origFetch = g.fetch;
   if (typeof origFetch !== 'function' || !g.Response || !g.ReadableStream) return;
   const x = captureRequestIntrinsics(g);
@@ -60,44 +67,43 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     return mirror.replace(m, passThrough!(body, ctx, m), status, statusText, resHeaders);
   }
 
-  const wrapped = new Proxy(origFetch, {
-    apply(target, thisArg, args: unknown[]) {
-      // During an injected offline window new requests fail as they do offline, without
-      // reaching the network.
-      if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor(fetchFailed)]);
-      const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
-      // A recording armed for this request answers it instead of the network (see replay.ts).
-      const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
-      if (ctx && replay) {
-        const res = replays!.respond(replay, ctx.signal);
-        const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
-        const m = mirror.of(out);
-        if (m) m.url = ctx.url;
-        return apply(g.Promise.resolve, PromiseCtor, [out]);
-      }
-      let promise: Promise<Response>;
-      try {
-        promise = apply(target, thisArg, args) as Promise<Response>;
-      } catch (err) {
-        // fetch threw synchronously (bad arguments): the page gets the very same exception.
-        if (ctx) safely(() => ctx.connection.end('network-error', errorText(err)), WHERE);
+  const call: FetchCall = (target, thisArg, args) => {
+    // During an injected offline window new requests fail as they do offline, without
+    // reaching the network.
+    if (faults?.offline()) return apply(g.Promise.reject, PromiseCtor, [new TypeErrorCtor(fetchFailed)]);
+    const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
+    // A recording armed for this request answers it instead of the network (see replay.ts).
+    const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
+    if (ctx && replay) {
+      const res = replays!.respond(replay, ctx.signal);
+      const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
+      const m = mirror.of(out);
+      if (m) m.url = ctx.url;
+      return apply(g.Promise.resolve, PromiseCtor, [out]);
+    }
+    let promise: Promise<Response>;
+    try {
+      promise = apply(target, thisArg, args) as Promise<Response>;
+    } catch (err) {
+      // fetch threw synchronously (bad arguments): the page gets the very same exception.
+      if (ctx) safely(() => ctx.connection.end('network-error', errorText(err)), WHERE);
+      throw err;
+    }
+    if (!ctx) return promise;
+    if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {
+      // Rejects with the signal's reason before any network activity: nothing to capture, and
+      // the app's promise must settle in the same microtask as without us.
+      safely(() => ctx.connection.end('client-abort', null), WHERE);
+      return promise;
+    }
+    return apply(then, promise, [
+      (res: Response) => safely(() => onResponse(ctx, res), WHERE) ?? res,
+      (err: unknown) => {
+        safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
         throw err;
-      }
-      if (!ctx) return promise;
-      if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {
-        // Rejects with the signal's reason before any network activity: nothing to capture, and
-        // the app's promise must settle in the same microtask as without us.
-        safely(() => ctx.connection.end('client-abort', null), WHERE);
-        return promise;
-      }
-      return apply(then, promise, [
-        (res: Response) => safely(() => onResponse(ctx, res), WHERE) ?? res,
-        (err: unknown) => {
-          safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
-          throw err;
-        },
-      ]);
-    },
-  });
-  replaceValue(g, 'fetch', wrapped);
+      },
+    ]);
+  };
+  replaceValue(g, 'fetch', new Proxy(origFetch, { apply: (target, thisArg, args: unknown[]) => call(target, thisArg, args) }));
+  return call;
 }

@@ -16,12 +16,19 @@
  *   only ever sees it if it listened on a window before any hook could (then it could make us
  *   skip a window it could use unhooked anyway: the `frames[i]` gap frames.ts reports).
  *
+ * The same event answers a second question: which `fetch` a window's hook put there. A page
+ * may call one window's fetch on another (`frame.contentWindow.fetch.call(window, url)`); the
+ * browser then fetches as that other window (its promise, its Response class), so the hook
+ * hands such a call to that window's hook (install.ts), asked for through the event's detail,
+ * without reading the page-writable `window.fetch`.
+ *
  * Measured in Chromium 156 and Firefox ESR 153: the window of a srcdoc frame first read in the
  * task that created it is reused by the srcdoc document (a property the page set on it
  * survives), and the frame's own content script then runs in that same window — the case the
  * event exists for.
  */
-import { apply, bare } from './define';
+import { apply, bare, get, getterOf } from './define';
+import type { FetchCall } from './fetch';
 
 type G = Window & typeof globalThis;
 
@@ -35,10 +42,19 @@ export interface HookedRealms {
    * 'ours': already wrapped. 'unreachable': another origin (or an opaque one).
    */
   claim(win: Window): Claim;
+  /** Records how the hook of a window this instance claimed captures a fetch, for `fetchOf`. */
+  publish(win: Window, call: FetchCall): void;
+  /** How our hook in `win` (of any hook instance) captures a fetch, if one is there. */
+  fetchOf(win: Window): FetchCall | undefined;
 }
 
 export function createHookedRealms(g: G): HookedRealms {
   const seen = new WeakSet<object>();
+  const fetches = new WeakMap<object, FetchCall>();
+  const mapGet = WeakMap.prototype.get;
+  const mapSet = WeakMap.prototype.set;
+  const CustomEventCtor = g.CustomEvent;
+  const detailOf = getterOf(g.CustomEvent.prototype, 'detail');
   const getPrototypeOf = Object.getPrototypeOf;
   const has = WeakSet.prototype.has;
   const add = WeakSet.prototype.add;
@@ -47,27 +63,45 @@ export function createHookedRealms(g: G): HookedRealms {
   const addEventListener = g.EventTarget.prototype.addEventListener;
   const preventDefault = g.Event.prototype.preventDefault;
   const stopImmediatePropagation = g.Event.prototype.stopImmediatePropagation;
-  const answer = (e: Event) => {
+  const realmOf = (win: Window): object | null => {
+    try {
+      // Null or a throw for a cross-origin window: its own content script hooks it, not us.
+      return getPrototypeOf(win) as object | null;
+    } catch {
+      return null;
+    }
+  };
+  const responder = (realm: object) => (e: Event) => {
     apply(stopImmediatePropagation, e, []);
     apply(preventDefault, e, []);
+    // Our own pings carry a prototype-less detail to write the answer into.
+    const detail = get(detailOf, e) as { fetch?: FetchCall } | null;
+    if (detail !== null && typeof detail === 'object') detail.fetch = apply(mapGet, fetches, [realm]) as FetchCall | undefined;
   };
 
   return {
     claim(win) {
-      let realm: object;
-      try {
-        // Throws for a cross-origin window: its own content script hooks it, not us.
-        realm = getPrototypeOf(win) as object;
-      } catch {
-        return 'unreachable';
-      }
+      const realm = realmOf(win);
       if (realm === null) return 'unreachable';
       if (apply(has, seen, [realm])) return 'ours';
       apply(add, seen, [realm]);
       const ping = new EventCtor(EVENT, bare({ cancelable: true }));
       if (!(apply(dispatchEvent, win, [ping]) as boolean)) return 'ours';
-      apply(addEventListener, win, [EVENT, answer, true]);
+      apply(addEventListener, win, [EVENT, responder(realm), true]);
       return 'claimed';
+    },
+    publish(win, call) {
+      const realm = realmOf(win);
+      if (realm) apply(mapSet, fetches, [realm, call]);
+    },
+    fetchOf(win) {
+      const realm = realmOf(win);
+      if (realm === null) return undefined;
+      const mine = apply(mapGet, fetches, [realm]) as FetchCall | undefined;
+      if (mine || apply(has, seen, [realm])) return mine;
+      const detail = { __proto__: null } as { fetch?: FetchCall };
+      apply(dispatchEvent, win, [new CustomEventCtor(EVENT, bare({ cancelable: true, detail }))]);
+      return typeof detail.fetch === 'function' ? detail.fetch : undefined;
     },
   };
 }

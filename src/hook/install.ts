@@ -9,13 +9,16 @@ import type { Emitter } from './emit';
 import type { FaultEngine } from './faults';
 import type { Replays } from './replay';
 import type { HookedRealms } from './hooked-realms';
-import { installFetch } from './fetch';
+import { installFetch, type FetchCall } from './fetch';
 import { installWebSocket } from './websocket';
 import { installEventSource } from './eventsource';
 import { installXhr } from './xhr';
 import { installWorkerSignals } from './page-signals';
 import { installFrameReach } from './frames';
 import { safely } from './safely';
+import { apply, replaceValue } from './define';
+
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
 type G = Window & typeof globalThis;
 
@@ -30,10 +33,40 @@ export function installInto(w: G, parts: HookParts): void {
   const { emitter, faults, replays, realms } = parts;
   // The window's own fetch, before we wrap it: the EventSource emulation reconnects with it.
   const nativeFetch = w.fetch;
-  safely(() => installFetch(w, emitter, faults, replays), 'hook:fetch');
+  const call = safely(() => installFetch(w, emitter, faults, replays), 'hook:fetch');
+  if (call) safely(() => routeForeignReceivers(w, realms, call, nativeFetch), 'hook:frames');
   safely(() => installWebSocket(w, emitter, faults), 'hook:websocket');
   safely(() => installEventSource(w, emitter, faults, nativeFetch), 'hook:eventsource');
   safely(() => installXhr(w, emitter), 'hook:xhr');
   safely(() => installWorkerSignals(w, emitter), 'hook:page-signals');
   safely(() => installFrameReach(w, { emitter, realms, install: (child) => installInto(child, parts) }), 'hook:frames');
+}
+
+/**
+ * `fetch` called on another window (`frame.contentWindow.fetch.call(window, url)`) runs, in the
+ * browser, as that window (its base URL, promise and Response classes) while its errors are
+ * still this window's. The call is captured by that window's hook (its FetchCall, asked for
+ * through hooked-realms.ts) running this window's native fetch: the page gets what it would
+ * without us, and the capture sees the stream once. Any other receiver keeps this window's path.
+ */
+function routeForeignReceivers(w: G, realms: HookedRealms, call: FetchCall, nativeFetch: typeof fetch): void {
+  const own = w.fetch;
+  const windowOf = getOwnPropertyDescriptor(w, 'window')?.get;
+  if (typeof own !== 'function' || !windowOf) return;
+  realms.publish(w, call);
+  const isOtherWindow = (x: unknown): x is Window => {
+    if (x === undefined || x === null || x === w || (typeof x !== 'object' && typeof x !== 'function')) return false;
+    try {
+      // The unforgeable `window` getter: its brand check refuses anything but a Window, running no page code.
+      return apply(windowOf, x, []) === x;
+    } catch {
+      return false;
+    }
+  };
+  replaceValue(w, 'fetch', new Proxy(own, {
+    apply(target, thisArg, args: unknown[]) {
+      const other = isOtherWindow(thisArg) ? safely(() => realms.fetchOf(thisArg), 'hook:frames') : undefined;
+      return other ? other(nativeFetch, thisArg, args) : apply(target, thisArg, args);
+    },
+  }));
 }

@@ -8,7 +8,7 @@
 import type { Header } from '../core/trace/records';
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
-import { apply, mimic, replaceValue } from './define';
+import { apply, method, replaceValue } from './define';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
@@ -105,22 +105,23 @@ export function installXhr(g: G, emitter: Emitter): void {
     current.set(xhr, { connection, seen: 0, responded: false });
   };
 
-  replaceValue(proto, 'open', mimic(function open(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = apply(origOpen, this, args);
-    safely(() => opened.set(this, { method: String(args[0]), url: String(args[1]), headers: [] }), WHERE);
+  // method(), not a `function` expression: a native method has no `prototype` and no [[Construct]].
+  replaceValue(proto, 'open', method(origOpen, (self, args) => {
+    const result = apply(origOpen, self, args);
+    safely(() => opened.set(self as XMLHttpRequest, { method: String(args[0]), url: String(args[1]), headers: [] }), WHERE);
     return result;
-  }, origOpen));
-  replaceValue(proto, 'setRequestHeader', mimic(function setRequestHeader(this: XMLHttpRequest, ...args: unknown[]) {
-    const result = apply(origSetHeader, this, args);
+  }));
+  replaceValue(proto, 'setRequestHeader', method(origSetHeader, (self, args) => {
+    const result = apply(origSetHeader, self, args);
     safely(() => {
-      const headers = opened.get(this)?.headers;
+      const headers = opened.get(self as XMLHttpRequest)?.headers;
       if (headers) headers[headers.length] = [String(args[0]), String(args[1])];
     }, WHERE);
     return result;
-  }, origSetHeader));
-  replaceValue(proto, 'send', mimic(function send(this: XMLHttpRequest, ...args: unknown[]) {
-    const p = opened.get(this);
-    if (p && emitter.recording()) safely(() => track(this, p, args[0]), WHERE);
-    return apply(origSend, this, args);
-  }, origSend));
+  }));
+  replaceValue(proto, 'send', method(origSend, (self, args) => {
+    const p = opened.get(self as XMLHttpRequest);
+    if (p && emitter.recording()) safely(() => track(self as XMLHttpRequest, p, args[0]), WHERE);
+    return apply(origSend, self, args);
+  }));
 }

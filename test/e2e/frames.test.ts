@@ -12,8 +12,9 @@ import { startControlSession, waitForCapture, type ControlSession } from '../har
 let s: ControlSession;
 let server: http.Server;
 let base = '';
-/** Resolved when the server has sent the whole /sse?k=early stream. */
-let earlySent: Promise<void> = Promise.resolve();
+/** Lets /held answer: until then the frame loading it keeps its first window (and its fetches) alive. */
+let releaseHeld: () => void = () => undefined;
+const held = new Promise<void>((r) => (releaseHeld = r));
 
 /** The server's own text for /sse?k=<key>: the oracle the capture is compared with. */
 const sseText = (key: string) => Array.from({ length: 12 }, (_, i) => `id: ${i}\ndata: {"delta":"${key}-${i} ünï "}\n\n`).join('');
@@ -27,14 +28,13 @@ beforeAll(async () => {
       // An opaque frame's origin is 'null': it may read the stream only with CORS.
       res.setHeader('access-control-allow-origin', '*');
       const key = url.searchParams.get('k') ?? '';
-      if (key === 'early') earlySent = new Promise((r) => res.on('finish', r));
       res.end(sseText(key));
       return;
     }
-    if (url.pathname === '/after-early') {
-      // A frame whose document arrives only after the early stream: until then its first
-      // window (about:blank, hooked by nobody) stays alive, and so does what it fetched.
-      void earlySent.then(() => {
+    if (url.pathname === '/held') {
+      // A frame whose document arrives only when the test says: until then its first window
+      // (about:blank, which no content script runs in) stays alive, and so does what it fetched.
+      void held.then(() => {
         res.setHeader('content-type', 'text/html');
         res.end('<p>loaded</p>');
       });
@@ -47,6 +47,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  releaseHeld();
   await s?.close();
   server?.close();
 });
@@ -104,13 +105,14 @@ describe('a page streaming through frames it creates', () => {
     await s.page.goto(`${base}/early`);
     const read = await s.page.evaluate(async () => {
       const f = document.createElement('iframe');
-      f.src = '/after-early';
+      f.src = '/held';
       document.body.append(f);
       // window.frames cannot be intercepted: this fetch is ahead of every hook.
       const res = await (window.frames[0] as Window & typeof globalThis).fetch('/sse?k=early');
       return res.text();
     });
     expect(read).toBe(sseText('early'));
+    releaseHeld();
     const signal = await waitForCapture(s.control, 'the frame signal', (sn) => sn.signals.find((x) => x.signal === 'frame'));
     expect(signal.detail).toContain(`${base}/sse?k=early`);
   });
