@@ -9,7 +9,11 @@ import { get, getterOf } from './define';
 
 type G = Window & typeof globalThis;
 
+/** Falls back to `location` where there is no DOM to ask (a window without `Node`). */
 export function baseUrlOf(g: G): () => string {
-  const baseOf = getterOf(g.Node.prototype, 'baseURI');
-  return () => String(get(baseOf, g.document) ?? g.location.href);
+  const baseOf = typeof g.Node === 'function' ? getterOf(g.Node.prototype, 'baseURI') : undefined;
+  return () => {
+    const base = baseOf && g.document ? get(baseOf, g.document) : undefined;
+    return typeof base === 'string' ? base : String(g.location.href);
+  };
 }
