@@ -52,6 +52,8 @@ export function installFrameReach(w: G, reach: FrameReach): void {
     reach.install(child as G);
     safely(() => reportEarlierRequests(child as G, reach.emitter), WHERE);
   };
+  // A child frame's own hook joins this one through it (hook.iife.ts).
+  reach.realms.publishEnter(w, (child) => safely(() => enter(child), WHERE));
 
   for (const name of FRAME_ELEMENTS) {
     const proto = (w[name] as { prototype?: object } | undefined)?.prototype;

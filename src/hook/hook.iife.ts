@@ -14,9 +14,14 @@ import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
 const realms = safely(() => createHookedRealms(g), 'hook:frames');
-// A window the hook of its parent already installed into (a srcdoc frame reuses the window the
-// page first reached): its captures go through that hook; a second install would double them.
-const claimed = realms ? safely(() => realms.claim(g), 'hook:frames') : undefined;
+// A same-origin frame joins its parent's hook, which installs here (or finds it did already: a
+// srcdoc frame reuses the window the page first reached) and captures through its own channel.
+// `parent` is read before any page script of this document exists.
+const parent = g.parent;
+const joined = realms && parent !== g ? safely(() => realms.enterOf(parent), 'hook:frames') : undefined;
+if (joined) joined(g);
+// Anywhere else the hook installs itself, unless another install was here first.
+const claimed = realms && !joined ? safely(() => realms.claim(g), 'hook:frames') : undefined;
 const emitter = realms && claimed === 'claimed' ? safely(() => createEmitter(g), 'hook:emit') : undefined;
 if (realms && emitter) {
   const faults = safely(() => createFaultEngine(g, emitter), 'hook:faults') ?? null;

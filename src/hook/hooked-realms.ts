@@ -16,11 +16,14 @@
  *   only ever sees it if it listened on a window before any hook could (then it could make us
  *   skip a window it could use unhooked anyway: the `frames[i]` gap frames.ts reports).
  *
- * The same event answers a second question: which `fetch` a window's hook put there. A page
- * may call one window's fetch on another (`frame.contentWindow.fetch.call(window, url)`); the
- * browser then fetches as that other window (its promise, its Response class), so the hook
- * hands such a call to that window's hook (install.ts), asked for through the event's detail,
- * without reading the page-writable `window.fetch`.
+ * The same event answers a second question, for a child frame's own hook at document_start:
+ * whether its parent is hooked, and how to join it. The child then has its parent's hook
+ * install into it (`enter`, frames.ts) instead of opening a channel of its own, so all
+ * same-origin frames capture through the parent's channel, handed over long before. A child's
+ * own channel would be lost to a page that rewrites the frame at once: `document.open()`
+ * removes every listener on the window, the relay's handover listener too, before the
+ * handover message arrives (measured in Chromium 156 with an about:blank iframe written to
+ * in the task that created it).
  *
  * Measured in Chromium 156 and Firefox ESR 153: the window of a srcdoc frame first read in the
  * task that created it is reused by the srcdoc document (a property the page set on it
@@ -36,21 +39,29 @@ const EVENT = 'durable-sessions-inspector:hooked';
 
 export type Claim = 'claimed' | 'ours' | 'unreachable';
 
+/** Claims and installs into a child window, unless it is already hooked (frames.ts). */
+export type Enter = (child: Window) => void;
+
 export interface HookedRealms {
   /**
    * 'claimed': nobody of ours wraps `win` yet; it is now marked, and the caller must install.
    * 'ours': already wrapped. 'unreachable': another origin (or an opaque one).
    */
   claim(win: Window): Claim;
-  /** Records how the hook of a window this instance claimed captures a fetch, for `fetchOf`. */
-  publish(win: Window, call: FetchCall): void;
-  /** How our hook in `win` (of any hook instance) captures a fetch, if one is there. */
+  /** Records how this instance's hook in `win` captures a fetch, for `fetchOf`. */
+  publishFetch(win: Window, call: FetchCall): void;
+  /** How this instance's hook in `win` captures a fetch, if it installed there. */
   fetchOf(win: Window): FetchCall | undefined;
+  /** Records how this instance's hook in `win` installs into a child of it, for `enterOf`. */
+  publishEnter(win: Window, enter: Enter): void;
+  /** How the hook in `win` (of any instance) installs into a child of it, if `win` is hooked. */
+  enterOf(win: Window): Enter | undefined;
 }
 
 export function createHookedRealms(g: G): HookedRealms {
   const seen = new WeakSet<object>();
   const fetches = new WeakMap<object, FetchCall>();
+  const enters = new WeakMap<object, Enter>();
   const mapGet = WeakMap.prototype.get;
   const mapSet = WeakMap.prototype.set;
   const CustomEventCtor = g.CustomEvent;
@@ -74,9 +85,10 @@ export function createHookedRealms(g: G): HookedRealms {
   const responder = (realm: object) => (e: Event) => {
     apply(stopImmediatePropagation, e, []);
     apply(preventDefault, e, []);
-    // Our own pings carry a prototype-less detail to write the answer into.
-    const detail = get(detailOf, e) as { fetch?: FetchCall } | null;
-    if (detail !== null && typeof detail === 'object') detail.fetch = apply(mapGet, fetches, [realm]) as FetchCall | undefined;
+    // A child's hook asks with a prototype-less detail to write the answer into. A page asking
+    // the same only learns how to have us hook its own same-origin windows, which we would anyway.
+    const detail = get(detailOf, e) as { enter?: Enter } | null;
+    if (detail !== null && typeof detail === 'object') detail.enter = apply(mapGet, enters, [realm]) as Enter | undefined;
   };
 
   return {
@@ -90,18 +102,26 @@ export function createHookedRealms(g: G): HookedRealms {
       apply(addEventListener, win, [EVENT, responder(realm), true]);
       return 'claimed';
     },
-    publish(win, call) {
+    publishFetch(win, call) {
       const realm = realmOf(win);
       if (realm) apply(mapSet, fetches, [realm, call]);
     },
     fetchOf(win) {
       const realm = realmOf(win);
+      return realm === null ? undefined : (apply(mapGet, fetches, [realm]) as FetchCall | undefined);
+    },
+    publishEnter(win, enter) {
+      const realm = realmOf(win);
+      if (realm) apply(mapSet, enters, [realm, enter]);
+    },
+    enterOf(win) {
+      const realm = realmOf(win);
       if (realm === null) return undefined;
-      const mine = apply(mapGet, fetches, [realm]) as FetchCall | undefined;
-      if (mine || apply(has, seen, [realm])) return mine;
-      const detail = { __proto__: null } as { fetch?: FetchCall };
+      const mine = apply(mapGet, enters, [realm]) as Enter | undefined;
+      if (mine) return mine;
+      const detail = { __proto__: null } as { enter?: Enter };
       apply(dispatchEvent, win, [new CustomEventCtor(EVENT, bare({ cancelable: true, detail }))]);
-      return typeof detail.fetch === 'function' ? detail.fetch : undefined;
+      return typeof detail.enter === 'function' ? detail.enter : undefined;
     },
   };
 }

@@ -45,15 +45,16 @@ export function installInto(w: G, parts: HookParts): void {
 /**
  * `fetch` called on another window (`frame.contentWindow.fetch.call(window, url)`) runs, in the
  * browser, as that window (its base URL, promise and Response classes) while its errors are
- * still this window's. The call is captured by that window's hook (its FetchCall, asked for
- * through hooked-realms.ts) running this window's native fetch: the page gets what it would
- * without us, and the capture sees the stream once. Any other receiver keeps this window's path.
+ * still this window's. The call is captured by that window's hook (its FetchCall: same-origin
+ * frames all share one hook instance, see hooked-realms.ts) running this window's native
+ * fetch: the page gets what it would without us, and the capture sees the stream once. Any
+ * other receiver keeps this window's path.
  */
 function routeForeignReceivers(w: G, realms: HookedRealms, call: FetchCall, nativeFetch: typeof fetch): void {
   const own = w.fetch;
   const windowOf = getOwnPropertyDescriptor(w, 'window')?.get;
   if (typeof own !== 'function' || !windowOf) return;
-  realms.publish(w, call);
+  realms.publishFetch(w, call);
   const isOtherWindow = (x: unknown): x is Window => {
     if (x === undefined || x === null || x === w || (typeof x !== 'object' && typeof x !== 'function')) return false;
     try {

@@ -1,7 +1,7 @@
 /**
  * Streams started through frames the page creates itself: a just-created about:blank iframe's
- * `fetch` called on the top window, a srcdoc iframe's, an opaque (data: URL) frame streaming by
- * itself, and a srcdoc frame's first window used through `frames[0]` before any hook could
+ * `fetch` called on the top window, a srcdoc iframe's, one whose document the page wrote at
+ * once, an opaque (data: URL) frame streaming by itself, and a srcdoc frame's first window used through `frames[0]` before any hook could
  * install there, which the capture must report instead of missing silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,8 @@ describe('a page streaming through frames it creates', () => {
     });
     expect(read).toBe(sseText('blank'));
     expect(await waitForCapture(s.control, 'the about:blank frame’s stream', (sn) => capturedText(sn, 'blank'))).toBe(sseText('blank'));
+    // Once: the frame's own hook joined the page's instead of wrapping fetch a second time.
+    expect((await s.control.snapshot()).connections.filter((c) => c.summary.url === `${base}/sse?k=blank`)).toHaveLength(1);
   });
 
   it('is captured through a srcdoc iframe’s fetch used in the task that created it', async () => {
@@ -85,6 +87,23 @@ describe('a page streaming through frames it creates', () => {
     // Once, although the srcdoc document's own hook ran later in the same window.
     const snap = await s.control.snapshot();
     expect(snap.connections.filter((c) => c.summary.url === `${base}/sse?k=srcdoc`)).toHaveLength(1);
+  });
+
+  it('is captured through an about:blank iframe the page wrote its document into', async () => {
+    await s.page.goto(`${base}/write`);
+    const read = await s.page.evaluate(async () => {
+      const f = document.createElement('iframe');
+      document.body.append(f);
+      const doc = f.contentDocument!;
+      doc.open();
+      doc.write('<!doctype html><p>written</p>');
+      doc.close();
+      const res = await f.contentWindow!.fetch('/sse?k=write');
+      return res.text();
+    });
+    expect(read).toBe(sseText('write'));
+    expect(await waitForCapture(s.control, 'the written frame’s stream', (sn) => capturedText(sn, 'write'))).toBe(sseText('write'));
+    expect((await s.control.snapshot()).connections.filter((c) => c.summary.url === `${base}/sse?k=write`)).toHaveLength(1);
   });
 
   it('is captured in an opaque data: frame that streams by itself', async () => {

@@ -23,16 +23,21 @@ describe('hooked realms', () => {
     expect(second.claim(newRealm())).toBe('claimed');
   });
 
-  it('answers another instance with the fetch capture published for the window', () => {
+  it('keeps its fetch captures to itself, and tells another instance how to join its window', () => {
     const win = newRealm();
     const owner = createHookedRealms(g);
     const stranger = createHookedRealms(g);
-    expect(stranger.fetchOf(win)).toBeUndefined();
+    expect(stranger.enterOf(win)).toBeUndefined();
     expect(owner.claim(win)).toBe('claimed');
     const call: FetchCall = () => 'captured';
-    owner.publish(win, call);
+    owner.publishFetch(win, call);
     expect(owner.fetchOf(win)).toBe(call);
-    expect(stranger.fetchOf(win)?.(fetch, win, [])).toBe('captured');
+    expect(stranger.fetchOf(win)).toBeUndefined();
+    const entered: Window[] = [];
+    owner.publishEnter(win, (child) => void entered.push(child));
+    const child = newRealm();
+    stranger.enterOf(win)?.(child);
+    expect(entered).toEqual([child]);
   });
 
   it('hides its marker event from the page’s own listeners on a claimed window', () => {
@@ -41,7 +46,7 @@ describe('hooked realms', () => {
     expect(createHookedRealms(g).claim(win)).toBe('claimed');
     win.addEventListener('durable-sessions-inspector:hooked', (e) => seen.push(e.type), true);
     expect(createHookedRealms(g).claim(win)).toBe('ours');
-    expect(createHookedRealms(g).fetchOf(win)).toBeUndefined();
+    expect(createHookedRealms(g).enterOf(win)).toBeUndefined();
     expect(seen).toEqual([]);
   });
 
