@@ -9,7 +9,10 @@
  * `match_origin_as_fallback` on both content scripts:
  * - an iframe without `src` (about:blank), a frame nested in it, a `document.write` into it, and
  *   `window.open()`: the frame's own content scripts run synchronously while the element is
- *   inserted, before `append` returns; nothing is left for us here.
+ *   inserted, before `append` returns. The frame's hook then joins this one (hook.iife.ts).
+ * - `document.open()` removes every listener on the frame's window (a page listener added
+ *   before it never fires), so a frame's own hook↔relay handover, a message that arrives a task
+ *   later, would be lost in a frame written in the task that created it: joining avoids it.
  * - an iframe with `srcdoc`, a `javascript:` URL, a `data:` URL or any `src`: until the
  *   navigation commits (a later task), its window is an initial about:blank of the parent's
  *   origin that no content script ever runs in, and the page can call its `fetch`. The
