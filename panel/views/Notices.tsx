@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../format';
 import { sessionCounts, sessionWhen } from '../logic/sessions';
-import { captureLossNote, dormantNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
+import { captureLossNote, dormantNote, framesNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
 import { backToLive, showImportedSession, type PanelStore } from '../store';
 
 function SourceBanner({ store }: { store: PanelStore }) {
@@ -83,6 +83,7 @@ export function Notices({ store }: { store: PanelStore }) {
   const storage = storageBanner(state?.storage);
   const dormant = live ? dormantNote(state, store.captureState.loadedBeforePanel.value) : null;
   const workers = workersNote(store.data.signals);
+  const frames = framesNote(store.data.signals);
   const loss = captureLossNote(store.data.signals);
   const failures = internalErrorsBanner(store.captureState.internalErrors.value);
   const refused = store.captureState.requestError.value;
@@ -135,6 +136,11 @@ export function Notices({ store }: { store: PanelStore }) {
       {workers && (
         <div class="banner note" role="note" aria-label="Workers">
           {workers}
+        </div>
+      )}
+      {frames && (
+        <div class="banner note" role="note" aria-label="Frames">
+          {frames}
         </div>
       )}
     </div>

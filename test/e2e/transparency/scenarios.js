@@ -1343,6 +1343,80 @@
     log[log.length] = { errors };
   };
 
+  // ---------------------------------------------------------------- frames the page creates
+  // The hook installs itself into a same-origin child window from the getters that hand the
+  // page that window: the getters, and the child's fetch and WebSocket, must look and behave
+  // as without it. (toString is left out: another part of the suite covers it.)
+  S.frames = async (log) => {
+    const getterInfo = (Ctor, key) => {
+      const d = Object.getOwnPropertyDescriptor(Ctor.prototype, key);
+      return { key, attrs: attrs(Ctor.prototype, key), get: fnInfo(d.get), set: d.set === undefined };
+    };
+    log[log.length] = {
+      getters: [HTMLIFrameElement, HTMLFrameElement, HTMLObjectElement].flatMap((C) => [getterInfo(C, 'contentWindow'), getterInfo(C, 'contentDocument')]),
+      open: fnInfo(window.open),
+      openAttrs: attrs(window, 'open'),
+    };
+    for (const k of ['contentWindow', 'contentDocument']) {
+      try {
+        Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, k).get.call({});
+        log[log.length] = { k, illegal: 'no throw' };
+      } catch (e) {
+        log[log.length] = { k, illegal: err(e) };
+      }
+    }
+    // An object element without data has no window; a detached iframe neither.
+    log[log.length] = { objectWindow: document.createElement('object').contentWindow, detached: document.createElement('iframe').contentWindow };
+
+    const blank = document.createElement('iframe');
+    const srcdoc = document.createElement('iframe');
+    srcdoc.srcdoc = '<p>inner</p>';
+    (document.body || document.documentElement).append(blank, srcdoc);
+    for (const [label, f] of [['blank', blank], ['srcdoc', srcdoc]]) {
+      const w = f.contentWindow;
+      log[log.length] = {
+        label,
+        same: w === f.contentWindow && f.contentDocument.defaultView === w && w.parent === window,
+        href: w.location.href,
+        fetch: fnInfo(w.fetch),
+        fetchAttrs: attrs(w, 'fetch'),
+        ws: fnInfo(w.WebSocket),
+        wsProto: sorted(Object.getOwnPropertyNames(w.WebSocket.prototype)),
+        wsCtor: w.WebSocket.prototype.constructor === w.WebSocket,
+        xhrSend: fnInfo(w.XMLHttpRequest.prototype.send),
+        es: fnInfo(w.EventSource),
+      };
+      const res = await w.fetch.call(window, '/stream?body=sse&chunk=random');
+      log[log.length] = { label, response: describeResponse(res), realm: res instanceof w.Response ? 'child' : res instanceof Response ? 'top' : 'other', hex: hex(new Uint8Array(await res.arrayBuffer())) };
+      try {
+        await w.fetch.call(window, 'http://exa mple.com/');
+        log[log.length] = { label, badUrl: 'resolved' };
+      } catch (e) {
+        log[log.length] = { label, badUrl: err(e), childTypeError: e instanceof w.TypeError };
+      }
+      try {
+        await w.fetch();
+        log[log.length] = { label, noArgs: 'resolved' };
+      } catch (e) {
+        log[log.length] = { label, noArgs: err(e), childTypeError: e instanceof w.TypeError };
+      }
+      const ws = new w.WebSocket(wsUrl('/ws/echo?frame=' + label));
+      const events = [];
+      await new Promise((resolve) => {
+        ws.onopen = () => ws.send('hello from ' + label);
+        ws.onmessage = (e) => {
+          events[events.length] = { type: e.type, data: String(e.data), isChildEvent: e instanceof w.MessageEvent };
+          ws.close(1000, 'done');
+        };
+        ws.onclose = (e) => {
+          events[events.length] = { type: e.type, code: e.code, reason: e.reason, wasClean: e.wasClean };
+          resolve();
+        };
+      });
+      log[log.length] = { label, events, instance: ws instanceof w.WebSocket, readyState: ws.readyState };
+    }
+  };
+
   // What the page's earliest listeners saw of anything that is not its own: nothing, in both arms.
   S.observer = async (log) => {
     await (await fetch('/stream?body=sse&chunk=random')).text();
