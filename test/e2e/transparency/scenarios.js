@@ -45,6 +45,14 @@
     };
   }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  /** Resolves once `cond()` holds (checked every few ms); throws, naming `what`, after 10 s. */
+  async function waitFor(cond, what) {
+    const deadline = Date.now() + 10_000;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+      await sleep(5);
+    }
+  }
   function sorted(a) {
     return Array.from(a, String).sort();
   }
@@ -792,12 +800,14 @@
     send('Blob', new Blob(['blob ✓', new Uint8Array([200])]));
     send('number', 42);
     log[log.length] = { sent };
-    await sleep(100);
+    // The echoes decide how binaryType applies: wait for them, not for a guessed time.
+    const echoes = () => r.events.filter((e) => e.type === 'message' && e.via === 'listener').length;
+    await waitFor(() => echoes() >= sent.length, 'the echoes of the first sends');
     ws.binaryType = 'arraybuffer';
     log[log.length] = { binaryType: ws.binaryType };
     ws.send(new Uint8Array([3, 4, 5]));
     ws.send('binary');
-    await sleep(50);
+    await waitFor(() => echoes() >= sent.length + 2, 'the echoes of the arraybuffer sends');
     try {
       ws.binaryType = 'nonsense';
     } catch (e) {
@@ -806,7 +816,7 @@
     log[log.length] = { binaryTypeAfterBad: ws.binaryType };
     ws.binaryType = 'blob';
     ws.send('binary');
-    await sleep(50);
+    await waitFor(() => echoes() >= sent.length + 3, 'the echo of the blob send');
     for (const [code, reason] of [[1001, ''], [4000, 'x'.repeat(124)]]) {
       try {
         ws.close(code, reason);
