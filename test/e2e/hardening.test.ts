@@ -97,7 +97,7 @@ describe('a hostile page', () => {
 
     // The other tab's capture has none of it.
     const control2 = await openControl(s.browser.context, s.browser.extensionId!);
-    await control2.attach(await tabIdOf(control2.page, `${s.demo.url}/trapped-sse/?other=1`));
+    await control2.attach(await tabIdOf(control2, `${s.demo.url}/trapped-sse/?other=1`));
     expect((await control2.snapshot()).connections.some((c) => c.summary.url.includes('forged.invalid'))).toBe(false);
     await control2.close();
     await other.close();
