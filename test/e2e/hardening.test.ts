@@ -11,43 +11,17 @@ import { startControlSession, waitForCapture, assistantText, type ControlSession
 import { openControl, tabIdOf } from '../../src/cli/control';
 import { isUntrusted } from '../../src/core/trace/model';
 import { generateTokens } from '../../demo/model';
+import { firstClick, startPressServer, type PressServer } from '../harness/press-page';
 
 let s: ControlSession;
 let hostile: http.Server;
 let hostileUrl = '';
-/** The documents whose stop button was clicked, one entry per click, as the pages reported. */
-const clicks: string[] = [];
+let press: PressServer;
 
 beforeAll(async () => {
   s = await startControlSession({ tokensPerSecond: 30, tokens: 90 });
   const script = readFileSync(new URL('./hardening/hostile.js', import.meta.url), 'utf8');
-  const pressScript = readFileSync(new URL('./hardening/press.js', import.meta.url), 'utf8');
   hostile = http.createServer((req, res) => {
-    if (req.url?.startsWith('/clicked')) {
-      clicks.push(new URL(req.url, 'http://x').searchParams.get('doc') ?? '');
-      res.end();
-      return;
-    }
-    if (req.url?.startsWith('/slow')) {
-      // An OpenAI-style stream that goes on until the page stops reading (at most 60 s).
-      res.setHeader('content-type', 'text/event-stream');
-      let n = 0;
-      const timer = setInterval(() => {
-        if ((n += 1) > 600) {
-          clearInterval(timer);
-          res.end('data: [DONE]\n\n');
-          return;
-        }
-        res.write(`data: {"choices":[{"index":0,"delta":{"content":"t${n} "}}]}\n\n`);
-      }, 100);
-      res.on('close', () => clearInterval(timer));
-      return;
-    }
-    if (req.url?.startsWith('/press')) {
-      res.setHeader('content-type', 'text/html');
-      res.end(`<!doctype html><title>press</title><script>${pressScript}</script><body><p>A page with a stop control.</p></body>`);
-      return;
-    }
     if (req.url?.startsWith('/flood')) {
       // 12 MiB in 64 KiB SSE events: a page's own stream, as big as it likes.
       res.setHeader('content-type', 'text/event-stream');
@@ -66,11 +40,13 @@ beforeAll(async () => {
     res.end(`<!doctype html><title>hostile</title><script>${script}</script>`);
   });
   await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  press = await startPressServer();
   hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/hostile`;
 });
 afterAll(async () => {
   await s?.close();
   hostile?.close();
+  await press?.close();
 });
 
 describe('a hostile page', () => {
@@ -132,8 +108,7 @@ describe('a hostile page', () => {
   });
 
   it('cannot make the relay press its stop control, which a second-tab-cancel test does press, once', async () => {
-    const pressUrl = hostileUrl.replace('/hostile', '/press');
-    await s.page.goto(pressUrl);
+    await s.page.goto(press.url);
     await s.page.waitForFunction(() => document.querySelector('#stop') !== null);
     // Once more now that the relay listens for sure; every window message it posted has arrived
     // (so any listener on window has run) when the page has received them all itself.
@@ -151,11 +126,10 @@ describe('a hostile page', () => {
     // The background's command: the test opens this page in a second tab (which attacks too as
     // it loads) and presses stop there through that tab's relay.
     const run = await s.control.runTest('second-tab-cancel', { waitForGenerationMs: 15_000, timeoutMs: 15_000 });
-    const deadline = Date.now() + 10_000;
-    while (clicks.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await firstClick(press);
     // One click, in the second tab's document: none in this tab, none from any attack.
-    expect(clicks).toHaveLength(1);
-    expect(clicks[0]).not.toBe(tabA.doc);
+    expect(press.clicks).toHaveLength(1);
+    expect(press.clicks[0]).not.toBe(tabA.doc);
     expect(await s.page.evaluate(() => (window as unknown as { __pressLog: { clicks: number } }).__pressLog.clicks)).toBe(0);
     // The test itself ran and found the control (its verdict is about cancels, which this page has none of).
     expect(run.verdict.reason).not.toMatch(/could not run|no stop control/i);
