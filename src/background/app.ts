@@ -20,7 +20,7 @@ import type { Persister } from './persist';
 import type { RecordingSettings } from './settings';
 import type { WatchedTabs } from './watched';
 import type { FaultBook } from './fault-book';
-import { createRoutes, type RelayLink } from './routes';
+import { createRoutes, type HelloRelay, type RelayLink } from './routes';
 import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 
@@ -109,7 +109,7 @@ export function createBackground(deps: BackgroundDeps): Background {
    * The relay of the tab's top document, once it said hello: a tab a test just opened may have
    * loaded before its relay's port reached us.
    */
-  async function topRelayOf(tabId: number): Promise<RelayLink & { docId: string }> {
+  async function topRelayOf(tabId: number): Promise<HelloRelay> {
     if (!routes.topRelay(tabId)) {
       await new Promise<void>((resolve) => {
         let waiting = helloWaiters.get(tabId);
@@ -124,8 +124,8 @@ export function createBackground(deps: BackgroundDeps): Background {
       });
     }
     const relay = routes.topRelay(tabId);
-    if (!relay?.docId) throw new Error(`the page in tab ${tabId} has no relay of this extension (it does not run in browser pages such as chrome:// or the web store)`);
-    return relay as RelayLink & { docId: string };
+    if (!relay) throw new Error(`the page in tab ${tabId} has no relay of this extension (it does not run in browser pages such as chrome:// or the web store)`);
+    return relay;
   }
 
   /** A test's stop press, carried out by the relay of the tab's top document. */
@@ -285,7 +285,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       const shown = await Promise.all(
         routes.topRelays().map(async ({ tabId, relay }) => {
           // A document going away cannot answer any more: the URL it connected with is what we know.
-          const url = await relay.client.request('get-location', { docId: relay.docId! }, { timeoutMs: RELAY_WAIT_MS }).then(
+          const url = await relay.client.request('get-location', { docId: relay.docId }, { timeoutMs: RELAY_WAIT_MS }).then(
             (r) => r.url,
             () => relay.url,
           );

@@ -17,6 +17,9 @@ export interface RelayLink {
   url: string | null;
 }
 
+/** A relay whose document said hello. */
+export type HelloRelay = RelayLink & { docId: string };
+
 export interface Routes {
   addPanel(tabId: number, panel: Transport): void;
   removePanel(tabId: number, panel: Transport): void;
@@ -29,9 +32,9 @@ export interface Routes {
   /** The origin of the tab's top document, as its relay's sender says. */
   topOrigin(tabId: number): string | null;
   /** The relay of the tab's top document that connected last and said hello (an old one may not be gone yet). */
-  topRelay(tabId: number): RelayLink | null;
+  topRelay(tabId: number): HelloRelay | null;
   /** Every tab's top relay that said hello. */
-  topRelays(): Array<{ tabId: number; relay: RelayLink }>;
+  topRelays(): Array<{ tabId: number; relay: HelloRelay }>;
   forgetTab(tabId: number): void;
 }
 
@@ -39,7 +42,7 @@ export function createRoutes(): Routes {
   const panels = new Map<number, Set<Transport>>();
   const relays = new Map<number, Set<RelayLink>>();
   const none = new Set<never>();
-  const topRelay = (tabId: number): RelayLink | null => [...(relays.get(tabId) ?? [])].filter((r) => r.isTop && r.docId !== null).at(-1) ?? null;
+  const topRelay = (tabId: number): HelloRelay | null => [...(relays.get(tabId) ?? [])].filter((r): r is HelloRelay => r.isTop && r.docId !== null).at(-1) ?? null;
   const add = <T,>(map: Map<number, Set<T>>, tabId: number, item: T) => {
     let set = map.get(tabId);
     if (!set) map.set(tabId, (set = new Set()));
@@ -59,7 +62,7 @@ export function createRoutes(): Routes {
     },
     topRelay,
     topRelays() {
-      const out: Array<{ tabId: number; relay: RelayLink }> = [];
+      const out: Array<{ tabId: number; relay: HelloRelay }> = [];
       for (const tabId of relays.keys()) {
         const relay = topRelay(tabId);
         if (relay) out.push({ tabId, relay });
