@@ -2,15 +2,15 @@
  * The background, browser-free: relays' capture goes into the capture service (memory +
  * IndexedDB) and out to the panels subscribed to that tab; panels' requests are answered by a
  * table of handlers. Everything it uses is injected (storage, settings, the scenario runner that
- * owns tabs and scripting, the clock), so it is built and tested in Node over in-memory
+ * owns tabs, the clock), so it is built and tested in Node over in-memory
  * transports; `index.ts` only wires it to the browser.
  *
  * It also decides whether a tab records at all: only while a panel watches it, a test runs in
  * it, or the user asked to record its origin from page load. Otherwise hooks stay dormant.
  */
-import { createRouter, type Handlers, type Transport } from '../protocol/kit';
+import { createClient, createRouter, type Handlers, type Transport } from '../protocol/kit';
 import { backgroundPanelSide, type CaptureState, type PanelEvents, type PanelRequests, type PANEL_REPLIES, type RunTestOptions } from '../protocol/panel';
-import { backgroundToRelay, relayToBackground, type BackgroundToRelay, type HookCommands, type RelayToBackground } from '../protocol/page';
+import { backgroundRelaySide, backgroundToRelay, relayToBackground, type BackgroundToRelay, type HookCommands, type RelayToBackground } from '../protocol/page';
 import { addInternalErrors, reportOf, sanitizeInternalErrors, type InternalErrorReport } from '../protocol/internal-errors';
 import { sanitizeViewSamples } from '../core/view/sample';
 import type { TestId, Verdict } from '../core/analysis/types';
@@ -20,9 +20,9 @@ import type { Persister } from './persist';
 import type { RecordingSettings } from './settings';
 import type { WatchedTabs } from './watched';
 import type { FaultBook } from './fault-book';
-import { createRoutes, type RelayLink } from './routes';
+import { createRoutes, type HelloRelay, type RelayLink } from './routes';
 import { createTestRuns } from './test-runs';
-import type { ScenarioDeps } from './scenarios/context';
+import type { ScenarioDeps, StopControl } from './scenarios/context';
 
 export interface BackgroundServices {
   capture: CaptureService;
@@ -40,7 +40,7 @@ export interface BackgroundDeps {
   extensionUrl: string;
   now(): number;
   newId(): string;
-  /** Runs a validation test's scenario against a tab (the tabs and scripting APIs live behind it). */
+  /** Runs a validation test's scenario against a tab (the tabs API lives behind it). */
   runScenario(tabId: number, test: TestId, options: Partial<RunTestOptions>, deps: ScenarioDeps): Promise<Verdict>;
 }
 
@@ -66,6 +66,9 @@ interface PanelCtx {
   subscribe(tabId: number): void;
 }
 
+/** How long a test waits for a tab's top document to connect, and for its relay to answer. */
+const RELAY_WAIT_MS = 5000;
+
 function originOf(url: string | undefined): string | null {
   try {
     return new URL(url ?? '').origin;
@@ -84,6 +87,8 @@ export function createBackground(deps: BackgroundDeps): Background {
   /** Our failures: in the background (all tabs see them) and reported by each tab's hooks. */
   const backgroundErrors: InternalErrorReport[] = [];
   const pageErrors = new Map<number, InternalErrorReport[]>();
+  /** Who waits for a tab's top document to say hello (a test about to ask its relay something). */
+  const helloWaiters = new Map<number, Set<() => void>>();
 
   const failed = (where: string, error: unknown, tell = true) => {
     console.error(`durable-sessions: ${where} failed`, error);
@@ -99,6 +104,42 @@ export function createBackground(deps: BackgroundDeps): Background {
     const msg = backgroundToRelay.make(type, body as BackgroundToRelay[K]);
     for (const r of routes.relaysOf(tabId)) r.transport.post(msg);
   };
+
+  /**
+   * The relay of the tab's top document, once it said hello: a tab a test just opened may have
+   * loaded before its relay's port reached us.
+   */
+  async function topRelayOf(tabId: number): Promise<HelloRelay> {
+    if (!routes.topRelay(tabId)) {
+      await new Promise<void>((resolve) => {
+        let waiting = helloWaiters.get(tabId);
+        if (!waiting) helloWaiters.set(tabId, (waiting = new Set()));
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, RELAY_WAIT_MS);
+        waiting.add(done);
+      });
+    }
+    const relay = routes.topRelay(tabId);
+    if (!relay) throw new Error(`the page in tab ${tabId} has no relay of this extension (it does not run in browser pages such as chrome:// or the web store)`);
+    return relay;
+  }
+
+  /** A test's stop press, carried out by the relay of the tab's top document. */
+  async function pressStop(tabId: number, selector: string | null, press: boolean): Promise<StopControl> {
+    const relay = await topRelayOf(tabId);
+    const { found, enabled, label } = await relay.client.request('press-stop', { docId: relay.docId, selector, press }, { timeoutMs: RELAY_WAIT_MS });
+    return { found, enabled, label };
+  }
+
+  /** The URL a tab's top document shows now, as its relay reads it (the tabs API hides it). */
+  async function tabUrl(tabId: number): Promise<string> {
+    const relay = await topRelayOf(tabId);
+    return (await relay.client.request('get-location', { docId: relay.docId }, { timeoutMs: RELAY_WAIT_MS })).url;
+  }
 
   async function isRecording(tabId: number, origin: string | null): Promise<boolean> {
     if (routes.panelsOf(tabId).size > 0 || testTabs.has(tabId)) return true;
@@ -215,6 +256,8 @@ export function createBackground(deps: BackgroundDeps): Background {
             faults.disarm(faultId);
             toRelays(t, 'disarm-fault', { faultId });
           },
+          pressStop,
+          tabUrl,
           onProgress: (step) => toPanels(tabId, 'test-progress', { tabId, runId: control.runId, test, step, elapsedMs: deps.now() - startedAt }),
           aborted: control.aborted,
           stopReported: control.stopReported,
@@ -238,24 +281,38 @@ export function createBackground(deps: BackgroundDeps): Background {
       runs.stopPressed(m.tabId, { found: m.found, enabled: m.enabled, label: m.label, ...(m.at !== undefined ? { at: m.at } : {}) });
       return {};
     },
+    async 'find-tabs'(m) {
+      const shown = await Promise.all(
+        routes.topRelays().map(async ({ tabId, relay }) => {
+          // A document going away cannot answer any more: the URL it connected with is what we know.
+          const url = await relay.client.request('get-location', { docId: relay.docId }, { timeoutMs: RELAY_WAIT_MS }).then(
+            (r) => r.url,
+            () => relay.url,
+          );
+          return { tabId, url };
+        }),
+      );
+      return { url: m.url, tabIds: shown.filter((s) => s.url === m.url).map((s) => s.tabId) };
+    },
   };
   const panelRouter = createRouter(backgroundPanelSide, panelHandlers, (type, e) => failed(type, e));
 
   // ── relay messages ─────────────────────────────────────────────────────────────────────
   interface RelayCtx {
     tabId: number;
+    /** Its `docId` is the document the relay said hello for; nothing is accepted before it. */
     relay: RelayLink;
-    /** The document the relay said hello for; nothing is accepted before it. */
-    doc: { id: string | null };
-    /** The document's URL as the browser says (the relay's own is only a fallback). */
-    url: string | undefined;
   }
+  /** Answers to the background's own requests: the relay link's client takes them. */
+  const answeredToClient = () => undefined;
   const relayHandlers: Handlers<RelayToBackground, BackgroundToRelay, Record<never, never>, RelayCtx> = {
     async hello(m, { ctx }) {
       const { capture } = await deps.services;
       const { tabId, relay } = ctx;
-      ctx.doc.id = m.docId;
-      if (await capture.hello(tabId, m.docId, ctx.url ?? m.url, relay.isTop, m.firstConnect)) {
+      relay.docId = m.docId;
+      relay.url ??= m.url;
+      if (relay.isTop) for (const done of [...(helloWaiters.get(tabId) ?? [])]) done();
+      if (await capture.hello(tabId, m.docId, relay.url, relay.isTop, m.firstConnect)) {
         await faults.ready;
         faults.navigated(tabId);
         const { sessionId } = await capture.snapshot(tabId);
@@ -270,9 +327,10 @@ export function createBackground(deps: BackgroundDeps): Background {
     },
     async capture(m, { ctx }) {
       const { capture } = await deps.services;
-      const { tabId, relay, doc } = ctx;
+      const { tabId, relay } = ctx;
+      const docId = relay.docId;
       // A hook only sends while told to record; anything else is a page posting on our channel.
-      if (!doc.id || !(await isRecording(tabId, relay.origin))) return;
+      if (!docId || !(await isRecording(tabId, relay.origin))) return;
       const reported = sanitizeInternalErrors(m.errors);
       if (reported.length > 0) {
         let tally = pageErrors.get(tabId);
@@ -280,22 +338,26 @@ export function createBackground(deps: BackgroundDeps): Background {
         addInternalErrors(tally, reported.map((r) => ({ ...r, where: r.where.startsWith('hook:') ? r.where : `hook:${r.where}` })));
         void sendCaptureState(tabId);
       }
-      const { records: accepted, evicted } = await capture.apply(tabId, doc.id, m.records, m.seq);
+      const { records: accepted, evicted } = await capture.apply(tabId, docId, m.records, m.seq);
       for (const r of accepted) if (r.type === 'fault') faults.fired(r.faultId);
       // A new connection may carry the ids that link this tab to another: tell watching panels.
       if (accepted.some((r) => r.type === 'open')) for (const t of routes.watchedTabs()) void sendCaptureState(t);
-      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId: doc.id, records: accepted, ...(evicted.length > 0 ? { evicted } : {}) });
+      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId, records: accepted, ...(evicted.length > 0 ? { evicted } : {}) });
     },
     async view(m, { ctx }) {
       const { capture } = await deps.services;
-      const { tabId, relay, doc } = ctx;
-      if (!doc.id || !(await isRecording(tabId, relay.origin))) return;
-      const samples = sanitizeViewSamples(m.samples, doc.id);
+      const { tabId, relay } = ctx;
+      const docId = relay.docId;
+      if (!docId || !(await isRecording(tabId, relay.origin))) return;
+      const samples = sanitizeViewSamples(m.samples, docId);
       await capture.addView(tabId, samples);
       // A sample racing a subscribe may reach the panel in its snapshot and again here: the
       // analysis reads blocks' longest and latest texts, so a repeated sample changes nothing.
       if (samples.length > 0) toPanels(tabId, 'view', { tabId, samples });
     },
+    'stop-control': answeredToClient,
+    location: answeredToClient,
+    error: answeredToClient,
   };
   const relayRouter = createRouter({ in: relayToBackground, out: backgroundToRelay, replies: {} }, relayHandlers, (type, e) => failed(`relay ${type}`, e));
 
@@ -306,9 +368,9 @@ export function createBackground(deps: BackgroundDeps): Background {
         transport.close();
         return;
       }
-      const relay: RelayLink = { transport, origin: originOf(sender.url), isTop: (sender.frameId ?? 0) === 0 };
+      const relay: RelayLink = { transport, client: createClient(backgroundRelaySide, transport), origin: originOf(sender.url), isTop: (sender.frameId ?? 0) === 0, docId: null, url: sender.url ?? null };
       routes.addRelay(tabId, relay);
-      const ctx: RelayCtx = { tabId, relay, doc: { id: null }, url: sender.url };
+      const ctx: RelayCtx = { tabId, relay };
       transport.onDisconnect(() => routes.removeRelay(tabId, relay));
       transport.onMessage((raw) => void relayRouter.handle(raw, ctx, () => undefined));
     },
@@ -341,6 +403,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       void deps.services.then(({ capture }) => capture.forgetTab(tabId));
       faults.forgetTab(tabId);
       pageErrors.delete(tabId);
+      helloWaiters.delete(tabId);
       routes.forgetTab(tabId);
     },
     busy: () => runs.running() > 0 || routes.watchedTabs().length > 0,

@@ -50,7 +50,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     await page.goto(markerUrl);
     const control = await openControl(browser.context, browser.extensionId!);
     log = new RunLog(control, () => args.url, 'check');
-    await control.attach(await tabIdOf(control.page, markerUrl));
+    await control.attach(await tabIdOf(control, markerUrl));
     for (const test of args.only) {
       const t0 = Date.now();
       out.progress(`${test}: opening ${args.url}`);

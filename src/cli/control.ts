@@ -43,11 +43,23 @@ export interface Control {
   close(): Promise<void>;
 }
 
-/** Finds the browser tab id of a page: the page must show a URL no other tab shows. */
-export async function tabIdOf(extensionPage: Page, url: string): Promise<number> {
+/**
+ * The browser tab ids of the tabs whose top document shows `url`, as the pages' relays say (the
+ * extension has no host permissions, so the tabs API hides URLs from its own pages too).
+ */
+export async function tabsShowing(control: Pick<Control, 'client'>, url: string): Promise<number[]> {
+  return (await control.client.request('find-tabs', { url })).tabIds;
+}
+
+/**
+ * Finds the browser tab id of a page: the page must show a URL no other tab shows. Its relay
+ * connects as the page starts loading, so the page may not be known yet: ask again a while.
+ */
+export async function tabIdOf(control: Pick<Control, 'client'>, url: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const id = (await extensionPage.evaluate(`chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(url)})?.id ?? null)`)) as number | null;
-    if (id !== null) return id;
+    const ids = await tabsShowing(control, url);
+    if (ids.length > 1) throw new Error(`${ids.length} browser tabs show ${url}: cannot tell which one is meant`);
+    if (ids.length === 1) return ids[0]!;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no browser tab shows ${url}`);

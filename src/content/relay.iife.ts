@@ -3,8 +3,11 @@
  * forwards capture data only, after rebuilding every record from known fields (the hook runs in
  * the page's world, so its data is not trusted blindly), and passes commands from the extension
  * to the hook. Both directions go over the hook's private port, which the page cannot reach.
+ * It also carries out the two commands a test sends a tab it opened (find and press the stop
+ * control, say the document's URL): the extension needs no host permission or injection for them.
  */
-import { LIMITS, RELAY_PORT, backgroundToRelay, hookCommands, hookToRelay, isHookCommand, relayToBackground, type HookCommand } from '../protocol/page';
+import { LIMITS, RELAY_PORT, RELAY_REPLIES, hookCommands, hookToRelay, relaySide, relayToBackground, type BackgroundToRelay, type HookCommand, type RelayToBackground } from '../protocol/page';
+import { createRouter, type Handlers } from '../protocol/kit';
 import { sanitizeInternalErrors } from '../protocol/internal-errors';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { parseConnectionId } from '../core/trace/connection-id';
@@ -13,6 +16,7 @@ import { acceptHookPort } from '../protocol/adapters/hook-port';
 import { createHookIdentity } from './hook-identity';
 import { createBatches, type Batch } from './batches';
 import { createViewObserver } from './view-observer';
+import { findAndPressStop } from './stop-control';
 
 // First of all: take the hook's private port before any page script can listen (hook-port.ts).
 const hook = acceptHookPort(window);
@@ -84,25 +88,51 @@ const port = createReconnectingPort({
   },
 });
 
-port.onMessage((raw) => {
-  const received = backgroundToRelay.parse(raw);
-  if (!received) return;
-  if (received.type === 'resend') {
+/** Passes a command on to this document's hook. */
+function toHook(received: HookCommand): void {
+  const cmd = forThisDocument(received);
+  if (cmd) hook.post(cmd);
+}
+
+/** A test's command names the document it means: another one (a navigation raced it) is refused. */
+function mine(m: { docId: string }, what: string): void {
+  if (m.docId !== docId) throw new Error(`${what} was meant for another document of this tab`);
+  if (window.top !== window) throw new Error(`${what} is only carried out by a tab's top document`);
+}
+
+/**
+ * Only the background reaches these handlers: the extension's port is the one way in. The hook's
+ * port is read only for capture batches, and nothing listens on window for commands, so a page
+ * cannot make this relay press anything.
+ */
+const handlers: Handlers<BackgroundToRelay, RelayToBackground, typeof RELAY_REPLIES, null> = {
+  resend(m) {
     awaitingResend = false;
     if (resendTimer) clearTimeout(resendTimer);
-    postAfter(received.after);
-    return;
-  }
-  if (!isHookCommand(received)) return;
-  const cmd = forThisDocument(received);
-  if (!cmd) return;
-  if (cmd.type === 'set-recording') {
-    recording = cmd.recording;
+    postAfter(m.after);
+  },
+  'set-recording'(m) {
+    recording = m.recording;
     if (recording) view.start();
     else view.stop();
-  }
-  hook.post(cmd);
-});
+    toHook(m);
+  },
+  'arm-fault': toHook,
+  'disarm-fault': toHook,
+  'release-fault': toHook,
+  'arm-replay': toHook,
+  'press-stop'(m) {
+    mine(m, 'press-stop');
+    return findAndPressStop(m.selector, m.press);
+  },
+  'get-location'(m) {
+    mine(m, 'get-location');
+    return { url: location.href };
+  },
+};
+// A failed command is answered with an error (the background reports it) and logged here.
+const router = createRouter(relaySide, handlers, (type, error) => console.error(`durable-sessions: the relay could not carry out ${type}`, error));
+port.onMessage((raw) => void router.handle(raw, null, (reply) => port.post(reply)));
 
 port.onConnect((first) => {
   awaitingResend = true;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { test as base, expect as baseExpect, type Expect, type ExpectMatcherState, type Page, type PlaywrightTestArgs, type PlaywrightTestOptions, type PlaywrightWorkerArgs, type PlaywrightWorkerOptions, type TestInfo, type TestType } from '@playwright/test';
 import { launchBrowser, CHROMIUM, type LaunchedBrowser } from '../cli/chromium';
-import { openControl, tabIdOf, type Control } from '../cli/control';
+import { openControl, tabIdOf, tabsShowing, type Control } from '../cli/control';
 import { markerServer, runOne, RunLog } from '../cli/run-one';
 import { runTestTimeoutMs, type RunTestOptions } from '../protocol/panel';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
@@ -51,7 +51,7 @@ class DurableRun {
   async watch(page: Page): Promise<void> {
     const url = this.worker.marker.url(`tab-${this.worker.index}-${++this.marks}-${randomUUID()}`);
     await page.goto(url);
-    const tabId = await tabIdOf(this.worker.control.page, url);
+    const tabId = await tabIdOf(this.worker.control, url);
     this.tabs.set(page, tabId);
     await this.use(page);
   }
@@ -61,7 +61,7 @@ class DurableRun {
     let tabId = this.tabs.get(page);
     if (tabId === undefined) {
       const url = page.url();
-      const ids = (await this.worker.control.page.evaluate(`chrome.tabs.query({}).then((tabs) => tabs.filter((t) => t.url === ${JSON.stringify(url)}).map((t) => t.id))`)) as number[];
+      const ids = await tabsShowing(this.worker.control, url);
       if (ids.length !== 1) throw new Error(`durable-sessions: cannot tell which tab shows ${url}; call durable.watch(page) before the page loads your app`);
       tabId = ids[0]!;
       this.tabs.set(page, tabId);

@@ -12,8 +12,8 @@ import type { CaptureRecord } from '../core/trace/records';
 import type { ViewObservation } from '../core/view/sample';
 import type { FaultSpec } from '../core/faults/spec';
 import type { ReplayRecording } from '../core/replay/recording';
-import { direction, type MessageOf, type Parsers } from './kit';
-import { faultIdOf, faultOf, releaseOf, replayOf } from './panel';
+import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parsers } from './kit';
+import { faultIdOf, faultOf, releaseOf, replayOf, stopFoundOf, type StopPress } from './panel';
 import type { InternalErrorReport } from './internal-errors';
 
 /**
@@ -69,13 +69,32 @@ export interface RelayToBackground {
    * ISOLATED world), never anything the page posted. Rebuilt by `sanitizeViewSamples`.
    */
   view: { samples: ViewObservation[] };
+  /** What `press-stop` found: pressed when found, enabled and asked to press. */
+  'stop-control': Omit<StopPress, 'at'>;
+  location: { url: string };
+  /** A request the relay could not carry out. */
+  error: ErrorReply;
 }
 
 // ── background → relay ──────────────────────────────────────────────────────────────────
 export interface BackgroundToRelay extends HookCommands {
   /** After a (re)connect: send again the batches after `after`, which storage does not have. */
   resend: { after: number };
+  /**
+   * A test asks the top document `docId` of the tab it opened to find its stop control and press
+   * it (or only look, `press` false), with the user's selector or the heuristic. Only the
+   * background sends it, over that document's own port: the relay takes it from nowhere else.
+   */
+  'press-stop': { docId: string; selector: string | null; press: boolean };
+  /** The document's URL now (the app may have changed it with history.pushState since hello). */
+  'get-location': { docId: string };
 }
+
+/** Which relay message answers each of the background's requests. */
+export const RELAY_REPLIES = {
+  'press-stop': 'stop-control',
+  'get-location': 'location',
+} as const satisfies { [K in keyof BackgroundToRelay]?: keyof RelayToBackground };
 
 export type HookCommand = MessageOf<HookCommands>;
 export type RelayMessage = MessageOf<RelayToBackground>;
@@ -122,14 +141,28 @@ export const relayToBackground = direction<RelayToBackground>({
     return Number.isSafeInteger(x.seq) && r ? { seq: x.seq as number, records: r as CaptureRecord[], ...errors(x) } : null;
   },
   view: (x) => (Array.isArray(x.samples) ? { samples: x.samples as ViewObservation[] } : null),
+  'stop-control': stopFoundOf,
+  location: (x) => (typeof x.url === 'string' && x.url.length <= LIMITS.urlLength ? { url: x.url } : null),
+  error: parseErrorReply,
 });
+
+const docIdOf = (x: Record<string, unknown>) => (typeof x.docId === 'string' && x.docId.length <= 64 ? x.docId : null);
 
 export const backgroundToRelay = direction<BackgroundToRelay>({
   ...commandParsers,
   resend: (x) => (Number.isSafeInteger(x.after) ? { after: x.after as number } : null),
+  'press-stop': (x) => {
+    const docId = docIdOf(x);
+    const selector = x.selector === null || (typeof x.selector === 'string' && x.selector.length <= 1000) ? x.selector : undefined;
+    return docId && selector !== undefined && typeof x.press === 'boolean' ? { docId, selector, press: x.press } : null;
+  },
+  'get-location': (x) => {
+    const docId = docIdOf(x);
+    return docId ? { docId } : null;
+  },
 });
 
-/** True for the commands the relay passes on to the hook. */
-export function isHookCommand(m: BackgroundToRelayMessage): m is HookCommand {
-  return m.type !== 'resend';
-}
+/** The page boundary as the background sees it: it receives the relay's messages and may ask it. */
+export const backgroundRelaySide = { out: backgroundToRelay, in: relayToBackground, replies: RELAY_REPLIES };
+/** The page boundary as the relay sees it. */
+export const relaySide = { in: backgroundToRelay, out: relayToBackground, replies: RELAY_REPLIES };

@@ -59,6 +59,11 @@ export interface PanelRequests {
   replay: Tab & { recording: ReplayRecording; scale: number };
   /** The check runner's driver pressed (or could not find) the stop control in the second tab. */
   'stop-pressed': Tab & StopPress;
+  /**
+   * The tabs whose top document shows this URL, as their relays report it: the extension has no
+   * host permissions, so the tabs API hides every tab's URL from the driver and the CLI.
+   */
+  'find-tabs': { url: string };
 }
 
 export interface StopPress {
@@ -89,6 +94,7 @@ export interface PanelEvents {
    * document): the panel appends them, bounded, to the view its snapshot carried.
    */
   view: Tab & { samples: ViewSample[] };
+  tabs: { url: string; tabIds: number[] };
   /** A request that has nothing to return was carried out. */
   ack: Record<never, never>;
   error: ErrorReply;
@@ -122,6 +128,7 @@ export const PANEL_REPLIES = {
   'cancel-test': 'ack',
   replay: 'ack',
   'stop-pressed': 'ack',
+  'find-tabs': 'tabs',
 } as const satisfies { [K in keyof PanelRequests]: keyof PanelEvents };
 
 export type PanelRequest<K extends keyof PanelRequests = keyof PanelRequests> = MessageOf<PanelRequests, K>;
@@ -178,6 +185,11 @@ export function faultIdOf(x: Record<string, unknown>): { faultId: string } | nul
   return typeof x.faultId === 'string' && x.faultId.length <= 200 ? { faultId: x.faultId } : null;
 }
 
+/** What a stop press found, without its time: the driver's report and the relay's answer alike. */
+export function stopFoundOf(x: Record<string, unknown>): Omit<StopPress, 'at'> | null {
+  return typeof x.found === 'boolean' && typeof x.enabled === 'boolean' && typeof x.label === 'string' && x.label.length < 200 ? { found: x.found, enabled: x.enabled, label: x.label } : null;
+}
+
 export function releaseOf(x: Record<string, unknown>): { faultId: string; deliver: boolean } | null {
   const id = faultIdOf(x);
   return id && typeof x.deliver === 'boolean' ? { ...id, deliver: x.deliver } : null;
@@ -198,11 +210,11 @@ const requestParsers: Parsers<PanelRequests> = {
   'run-test': withTab((x) => (TEST_IDS.includes(x.test as TestId) ? { test: x.test as TestId, options: parseRunTestOptions(x.options) } : null)),
   'cancel-test': only,
   replay: withTab(replayOf),
-  'stop-pressed': withTab((x) =>
-    typeof x.found === 'boolean' && typeof x.enabled === 'boolean' && typeof x.label === 'string' && x.label.length < 200
-      ? { found: x.found, enabled: x.enabled, label: x.label, ...(typeof x.at === 'number' && Number.isFinite(x.at) ? { at: x.at } : {}) }
-      : null,
-  ),
+  'stop-pressed': withTab((x) => {
+    const found = stopFoundOf(x);
+    return found ? { ...found, ...(typeof x.at === 'number' && Number.isFinite(x.at) ? { at: x.at } : {}) } : null;
+  }),
+  'find-tabs': (x) => (typeof x.url === 'string' && x.url.length <= 16 * 1024 ? { url: x.url } : null),
 };
 
 /**
@@ -226,6 +238,7 @@ const eventParsers: Parsers<PanelEvents> = {
   'test-result': trusted(withTabId()),
   // The panel appends the samples as they are: an array or nothing.
   view: trusted(withTabId((x) => Array.isArray(x.samples))),
+  tabs: trusted((x) => typeof x.url === 'string' && Array.isArray(x.tabIds)),
   ack: () => ({}),
   error: parseErrorReply,
 };

@@ -90,7 +90,7 @@ describe('each transport from small test pages', () => {
     const marker = `${srv.url}/p/idle?tab=${Math.random().toString(36).slice(2)}`;
     await app.goto(marker);
     control = await openControl(browser.context, browser.extensionId!);
-    await control.attach(await tabIdOf(control.page, marker));
+    await control.attach(await tabIdOf(control, marker));
     panel = (await openPanelPage(browser, control.tabId)).panel;
     await app.bringToFront();
   });
@@ -258,7 +258,7 @@ describe('the demo app, and a panel closed and reopened', () => {
 
     const again = await openControl(s.browser.context, s.browser.extensionId!);
     s.control = again;
-    await again.attach(await tabIdOf(again.page, s.page.url()));
+    await again.attach(await tabIdOf(again, s.page.url()));
     const after = chatConn(await again.snapshot());
     expect(after?.summary.id).toBe(before.summary.id);
     expect(after?.summary.state).toBe('ended');
@@ -293,7 +293,7 @@ describe('a browser restart with the same profile', () => {
     const url = `${demo.url}/trapped-sse/?tab=${Math.random().toString(36).slice(2)}`;
     await page.goto(url);
     const control = await openControl(browser.context, browser.extensionId!);
-    await control.attach(await tabIdOf(control.page, url));
+    await control.attach(await tabIdOf(control, url));
     await page.bringToFront();
     await sendPrompt(page, 'survive a restart');
     await waitForPageState(page, 'done');
@@ -331,7 +331,7 @@ describe('a browser restart with the same profile', () => {
     const page2 = browser.context.pages().find((p) => !p.url().startsWith('chrome-extension:')) ?? (await browser.context.newPage());
     const url2 = `${demo.url}/?tab=${Math.random().toString(36).slice(2)}`;
     await page2.goto(url2);
-    const { panel } = await openPanelPage(browser, await tabIdOf(control2.page, url2));
+    const { panel } = await openPanelPage(browser, await tabIdOf(control2, url2));
     await panel.waitFor(`[...document.querySelectorAll('button')].some((b) => b.innerText.trim() === 'Sessions…')`, 'the Sessions… button');
     await clickButton(panel, 'Sessions…');
     const button = `document.querySelector('.session-list button.session[data-session=${JSON.stringify(sessionId)}]')`;

@@ -16,6 +16,7 @@ import { panelSide } from '../../src/protocol/panel';
 import type { FaultSpec } from '../../src/core/faults/spec';
 import { assertFirefoxReady, launchFirefox, waitForRow, waitInPanel, type FirefoxSession, type PanelView } from '../harness/firefox';
 import { ES_PROBE, FETCH_PROBE, WS_PROBE } from '../harness/drop-probes';
+import { firstClick, startPressServer } from '../harness/press-page';
 
 assertFirefoxReady();
 
@@ -241,3 +242,33 @@ describe('the standalone panel page for a tab (moz-extension://…/panel/index.h
   });
 });
 
+describe('a test’s stop press in Firefox', () => {
+  it('goes through the second tab’s relay (no host permission, no injection), and the page’s own attempts press nothing', async () => {
+    const press = await startPressServer();
+    const page = await ff.browser.newPage();
+    try {
+      await page.goto(press.url);
+      await page.waitForFunction(() => document.querySelector('#stop') !== null);
+      const panel = await ff.openStandalonePanel(await ff.tabIdOf(page));
+      // As a user does: with the panel open, reload, so the stream the page opens at load is recorded.
+      await waitInPanel(panel, `document.body.innerText.includes('Recording')`, 'the recording state');
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#stop') !== null);
+      await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.innerText.trim() === 'Tests & findings').click()`);
+      await waitInPanel(panel, `document.querySelector('[aria-label="Run Live cancel from a second tab"]')`, 'the test button');
+      await panel.evaluate(`document.querySelector('[aria-label="Run Live cancel from a second tab"]').click()`);
+      await firstClick(press, 30_000);
+      // The run is over (its button is usable again) and closed its second tab.
+      await waitInPanel(panel, `!document.querySelector('[aria-label="Run Live cancel from a second tab"]').disabled`, 'the end of the run');
+      const shown = await panel.evaluate<string>(`document.body.innerText`);
+      expect(press.clicks, `the panel shows: ${shown}`).toHaveLength(1);
+      const tabA = await page.evaluate(() => (window as unknown as { __pressLog: { doc: string; clicks: number } }).__pressLog);
+      expect(tabA.clicks).toBe(0);
+      expect(press.clicks[0]).not.toBe(tabA.doc);
+      await panel.close();
+    } finally {
+      await page.close();
+      await press.close();
+    }
+  });
+});

@@ -11,10 +11,12 @@ import { startControlSession, waitForCapture, assistantText, type ControlSession
 import { openControl, tabIdOf } from '../../src/cli/control';
 import { isUntrusted } from '../../src/core/trace/model';
 import { generateTokens } from '../../demo/model';
+import { firstClick, startPressServer, type PressServer } from '../harness/press-page';
 
 let s: ControlSession;
 let hostile: http.Server;
 let hostileUrl = '';
+let press: PressServer;
 
 beforeAll(async () => {
   s = await startControlSession({ tokensPerSecond: 30, tokens: 90 });
@@ -38,11 +40,13 @@ beforeAll(async () => {
     res.end(`<!doctype html><title>hostile</title><script>${script}</script>`);
   });
   await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  press = await startPressServer();
   hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/hostile`;
 });
 afterAll(async () => {
   await s?.close();
   hostile?.close();
+  await press?.close();
 });
 
 describe('a hostile page', () => {
@@ -97,10 +101,38 @@ describe('a hostile page', () => {
 
     // The other tab's capture has none of it.
     const control2 = await openControl(s.browser.context, s.browser.extensionId!);
-    await control2.attach(await tabIdOf(control2.page, `${s.demo.url}/trapped-sse/?other=1`));
+    await control2.attach(await tabIdOf(control2, `${s.demo.url}/trapped-sse/?other=1`));
     expect((await control2.snapshot()).connections.some((c) => c.summary.url.includes('forged.invalid'))).toBe(false);
     await control2.close();
     await other.close();
+  });
+
+  it('cannot make the relay press its stop control, which a second-tab-cancel test does press, once', async () => {
+    await s.page.goto(press.url);
+    await s.page.waitForFunction(() => document.querySelector('#stop') !== null);
+    // Once more now that the relay listens for sure; every window message it posted has arrived
+    // (so any listener on window has run) when the page has received them all itself.
+    await s.page.evaluate(() => (window as unknown as { __pressAttack(): void }).__pressAttack());
+    await s.page.waitForFunction(() => {
+      const log = (window as unknown as { __pressLog: { posted: number; delivered: number } }).__pressLog;
+      return log.delivered === log.posted;
+    });
+    const tabA = await s.page.evaluate(() => (window as unknown as { __pressLog: { doc: string; clicks: number; posted: number; commands: number } }).__pressLog);
+    // Both rounds ran: every command as a window message and after a fake port handover.
+    expect(tabA.commands).toBeGreaterThan(0);
+    expect(tabA.posted).toBe(2 * 2 * tabA.commands);
+    expect(tabA.clicks).toBe(0);
+
+    // The background's command: the test opens this page in a second tab (which attacks too as
+    // it loads) and presses stop there through that tab's relay.
+    const run = await s.control.runTest('second-tab-cancel', { waitForGenerationMs: 15_000, timeoutMs: 15_000 });
+    await firstClick(press);
+    // One click, in the second tab's document: none in this tab, none from any attack.
+    expect(press.clicks).toHaveLength(1);
+    expect(press.clicks[0]).not.toBe(tabA.doc);
+    expect(await s.page.evaluate(() => (window as unknown as { __pressLog: { clicks: number } }).__pressLog.clicks)).toBe(0);
+    // The test itself ran and found the control (its verdict is about cancels, which this page has none of).
+    expect(run.verdict.reason).not.toMatch(/could not run|no stop control/i);
   });
 
   it('leaves the extension working for the next page', async () => {

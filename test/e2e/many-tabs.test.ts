@@ -70,7 +70,7 @@ describe('many tabs streaming at once', () => {
 
     for (const [i, page] of pages.entries()) {
       const control = await openControl(s.browser.context, s.browser.extensionId!);
-      await control.attach(await tabIdOf(control.page, page.url()));
+      await control.attach(await tabIdOf(control, page.url()));
       const snap = await control.snapshot();
       const chat = snap.connections.find((c) => c.summary.url.endsWith('/trapped-sse/api/chat'))!;
       expect(answerText(analyzeConnection(chat)), `tab ${i}`).toBe(generateTokens(prompts[i]!, 1, TPS * SECONDS).join(''));

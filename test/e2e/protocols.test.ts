@@ -131,7 +131,7 @@ beforeAll(async () => {
   const marker = `${server.url}/?tab=${Math.random().toString(36).slice(2)}`;
   await app.goto(marker);
   control = await openControl(browser.context, browser.extensionId!);
-  const tabId = await tabIdOf(control.page, marker);
+  const tabId = await tabIdOf(control, marker);
   await control.attach(tabId);
   panelPage = await browser.context.newPage();
   await panelPage.setViewportSize({ width: 1400, height: 900 });

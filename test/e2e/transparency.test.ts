@@ -75,7 +75,7 @@ describe('the page hook is transparent', () => {
       const url = `${server.origin}/s/observer?probe=${Math.random().toString(36).slice(2)}`;
       await page.goto(url);
       await page.evaluate(() => (window as unknown as { __result: Promise<unknown> }).__result);
-      await control.attach(await tabIdOf(control.page, url));
+      await control.attach(await tabIdOf(control, url));
       const snap = await waitForCapture(control, 'the stream of the observer page', (s) => s.connections.find((c) => c.summary.url.includes('/stream?body=sse')));
       expect(snap.events.length).toBeGreaterThan(0);
       await page.close();

@@ -24,7 +24,7 @@ export async function startControlSession(opts: { tokensPerSecond?: number; toke
   const marker = `${demo.url}/?tab=${Math.random().toString(36).slice(2)}`;
   await page.goto(marker);
   const control = await openControl(browser.context, browser.extensionId!);
-  await control.attach(await tabIdOf(control.page, marker));
+  await control.attach(await tabIdOf(control, marker));
   await page.bringToFront();
   return {
     demo,

@@ -1,13 +1,14 @@
 /**
- * The background's implementation of a test's context: tabs and scripting APIs for the second
- * tab, the capture service for what tabs captured, fault routing for drops. Only the background
- * opens tabs or presses buttons, and only for a test the user started from the panel (or the
- * check runner through the panel page): nothing a page posts reaches this.
+ * The background's implementation of a test's context: the tabs API opens and closes the second
+ * tab, the tab's relay presses its stop control and reads its URL (the extension has no host
+ * permissions, so the tabs API shows no URL and cannot inject), the capture service says what
+ * tabs captured, fault routing drops. Only the background opens tabs or presses buttons, and only
+ * for a test the user started from the panel (or the check runner through the panel page):
+ * nothing a page posts reaches this.
  */
 import browser from 'webextension-polyfill';
 import { analyzeWithView, type TestId } from '../../core/analysis';
 import { DEFAULT_TEST_OPTIONS, type ScenarioDeps, type StopControl, type TestContext, type TestOptions } from './context';
-import { findAndPressStop } from './stop-control';
 
 const LOAD_TIMEOUT_MS = 15_000;
 
@@ -57,14 +58,8 @@ export function createBrowserTestContext(tabId: number, test: TestId, options: P
       deps.testTabs.delete(id);
       await browser.tabs.remove(id).catch(() => undefined);
     },
-    async tabUrl(id) {
-      return (await browser.tabs.get(id)).url ?? null;
-    },
-    async pressStop(id, selector, press = true): Promise<StopControl> {
-      const [res] = await browser.scripting.executeScript({ target: { tabId: id }, func: findAndPressStop, args: [selector, press] });
-      const r = res?.result as StopControl | undefined;
-      return r ?? { found: false, enabled: false, label: '' };
-    },
+    tabUrl: (id) => deps.tabUrl(id),
+    pressStop: (id, selector, press = true): Promise<StopControl> => deps.pressStop(id, selector, press),
     externalStop: (timeoutMs) => deps.stopReported(timeoutMs),
     progress: deps.onProgress,
     aborted: deps.aborted,

@@ -1,6 +1,6 @@
 /**
  * What a validation test needs from the browser, as an interface: the background implements it
- * with the tabs and scripting APIs and the capture service; unit tests implement it in memory.
+ * with the tabs API, the relays of the tabs' pages and the capture service; unit tests implement it in memory.
  * Tests themselves only orchestrate and call the core's verdict rules.
  */
 import type { FaultSpec } from '../../core/faults/spec';
@@ -21,6 +21,10 @@ export interface ScenarioDeps {
   testTabs: Set<number>;
   onProgress(step: string): void;
   aborted(): boolean;
+  /** Finds the stop control in a tab's top document and presses it when enabled (its relay does). */
+  pressStop(tabId: number, selector: string | null, press: boolean): Promise<StopControl>;
+  /** The URL the tab's top document shows now, as its relay reads it. */
+  tabUrl(tabId: number): Promise<string>;
   /** Resolves when the driver reports its stop press for this test's tab. */
   stopReported(timeoutMs: number): Promise<StopControl>;
 }

@@ -10,6 +10,7 @@ import { memoryPair } from '../../../src/protocol/adapters/memory';
 import type { CaptureRecord } from '../../../src/core/trace/records';
 import type { FaultSpec } from '../../../src/core/faults/spec';
 import type { Verdict } from '../../../src/core/analysis/types';
+import type { ScenarioDeps } from '../../../src/background/scenarios/context';
 import { boot, env, panel, relay, until } from './boot';
 
 const open = (conn: string, url: string): CaptureRecord => ({ type: 'open', conn, time: 1, kind: 'fetch', url, method: 'POST', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
@@ -121,6 +122,52 @@ describe('the background over in-memory transports', () => {
     await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'recording');
     r.capture([], [{ where: 'hook:fetch', message: 'TypeError: x is not a function', count: 2 }, { where: 'x'.repeat(500), message: 5, count: 1 }]);
     await until(() => reports.includes('hook:fetch ×2: TypeError: x is not a function'), 'the report in the panel');
+  });
+
+  it('has a test’s stop press and URL read carried out by the top document’s relay of the tab it names, and nobody else', async () => {
+    let deps!: ScenarioDeps;
+    let finish!: (v: Verdict) => void;
+    const bg = boot(env({ runScenario: (_tab, _test, _options, d) => ((deps = d), new Promise((r) => (finish = r))) }));
+    const p = panel(bg);
+    await p.client.request('subscribe', { tabId: 6 });
+    const run = p.client.request('run-test', { tabId: 6, test: 'second-tab-cancel', options: {} });
+    await until(() => deps, 'the scenario started');
+    const top = relay(bg, 7, 'doc-b', 'http://app/chat');
+    const frame = relay(bg, 7, 'doc-frame', 'http://ads.example/frame', 3);
+    const other = relay(bg, 8, 'doc-c');
+    for (const r of [top, frame, other]) r.hello();
+    top.answer((m) => (m.type === 'press-stop' ? { type: 'stop-control', body: { found: true, enabled: !m.press, label: `Stop in ${m.docId}` } } : { type: 'location', body: { url: 'http://app/chat/c_42' } }));
+    expect(await deps.pressStop(7, null, false)).toEqual({ found: true, enabled: true, label: 'Stop in doc-b' });
+    expect(await deps.pressStop(7, '#stop', true)).toEqual({ found: true, enabled: false, label: 'Stop in doc-b' });
+    // The URL now (the app pushed a conversation path since its hello), not the one it connected with.
+    expect(await deps.tabUrl(7)).toBe('http://app/chat/c_42');
+    expect(top.got.filter((m) => m.type === 'press-stop')).toEqual([expect.objectContaining({ docId: 'doc-b', selector: null, press: false }), expect.objectContaining({ docId: 'doc-b', selector: '#stop', press: true })]);
+    expect([...frame.got, ...other.got].map((m) => m.type)).not.toContain('press-stop');
+    finish({ test: 'second-tab-cancel', verdict: 'inconclusive', reason: 'done', evidence: [], advice: null });
+    await run;
+  });
+
+  it('refuses a stop press in a tab with no page of ours, with the reason', async () => {
+    let deps!: ScenarioDeps;
+    const bg = boot(env({ runScenario: (_tab, _test, _options, d) => ((deps = d), new Promise(() => undefined)) }));
+    const p = panel(bg);
+    void p.client.request('run-test', { tabId: 6, test: 'second-tab-cancel', options: {} }).catch(() => undefined);
+    await until(() => deps, 'the scenario started');
+    await expect(deps.pressStop(9, null, true)).rejects.toThrow('the page in tab 9 has no relay of this extension');
+  }, 15_000);
+
+  it('finds the tabs whose top document shows a URL, as their relays say it now', async () => {
+    const bg = boot(env());
+    const a = relay(bg, 1, 'doc-a', 'http://app/chat');
+    const b = relay(bg, 2, 'doc-b', 'http://app/chat');
+    const frame = relay(bg, 3, 'doc-f', 'http://app/chat/c_1', 2);
+    for (const r of [a, b, frame]) r.hello();
+    await until(() => [a, b, frame].every((r) => r.got.some((m) => m.type === 'resend')), 'the hellos answered');
+    a.answer(() => ({ type: 'location', body: { url: 'http://app/chat/c_1' } }));
+    b.answer(() => ({ type: 'location', body: { url: 'http://app/chat' } }));
+    const { client } = panel(bg);
+    expect((await client.request('find-tabs', { url: 'http://app/chat/c_1' })).tabIds).toEqual([1]);
+    expect((await client.request('find-tabs', { url: 'http://app/chat' })).tabIds).toEqual([2]);
   });
 
   it('runs one test at a time per tab: a second one is refused with the reason', async () => {

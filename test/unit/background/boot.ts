@@ -77,20 +77,28 @@ export function panel(bg: Background, url = `${EXT}panel/index.html`) {
 }
 
 /** A document's relay: what the background sends it, and a way to post what a relay posts. */
-export function relay(bg: Background, tabId: number, docId: string, url = 'http://app/chat') {
+export function relay(bg: Background, tabId: number, docId: string, url = 'http://app/chat', frameId = 0) {
   const pair = memoryPair();
   const got: BackgroundToRelayMessage[] = [];
   pair.a.onMessage((raw) => {
     const m = backgroundToRelay.parse(raw);
     if (m) got.push(m);
   });
-  bg.connectRelay(pair.b, { tabId, frameId: 0, url });
+  bg.connectRelay(pair.b, { tabId, frameId, url });
   let seq = 0;
   return {
     got,
     pair,
     hello: (firstConnect = true) => pair.a.post(relayToBackground.make('hello', { url, docId, firstConnect, nextSeq: seq + 1 })),
     capture: (records: CaptureRecord[], errors?: unknown[]) => pair.a.post(relayToBackground.make('capture', { seq: ++seq, records, ...(errors ? { errors: errors as never } : {}) })),
+    /** Answers the background's requests as the relay's router does: `reply` gives the answer's type and body. */
+    answer: (reply: (m: BackgroundToRelayMessage) => { type: 'stop-control' | 'location'; body: object }) =>
+      pair.a.onMessage((raw) => {
+        const m = backgroundToRelay.parse(raw);
+        if (!m?.id) return;
+        const { type, body } = reply(m);
+        pair.a.post(relayToBackground.make(type, body as never, { replyTo: m.id }));
+      }),
     faults: (type: 'arm-fault' | 'disarm-fault') => got.filter((m) => m.type === type).map((m) => (m.type === 'arm-fault' ? m.fault.id : m.type === 'disarm-fault' ? m.faultId : '')),
   };
 }

@@ -23,6 +23,14 @@ describe.each(['chrome', 'firefox'])('built %s manifest', (target) => {
     expect(code.trimStart().startsWith('(function')).toBe(true);
   });
 
+  it('asks for storage and nothing else: no host permissions, no scripting, no optional ones', () => {
+    // Manifest content scripts need no host permission; the relay does what a test needs in a tab.
+    expect(manifest.permissions).toEqual(['storage']);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toBeUndefined();
+  });
+
   it('exposes nothing to web pages', () => {
     expect(manifest.web_accessible_resources ?? []).toEqual([]);
   });

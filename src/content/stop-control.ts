@@ -1,14 +1,13 @@
 /**
- * Finds an app's stop control and presses it. Injected into the second tab with
- * `scripting.executeScript`, so it must be self-contained (no imports, no closures).
+ * Finds an app's stop control and presses it. The relay runs it in the second tab's top
+ * document when a test's `press-stop` command arrives (ISOLATED world: it shares the page's DOM,
+ * so the click reaches the app's own handlers), which needs no host permission or injection.
  * Heuristic: a button (or role=button) whose accessible name means stop or cancel, preferring
  * exact names; or the element at the selector the user gave.
  */
-export interface StopResult {
-  found: boolean;
-  enabled: boolean;
-  label: string;
-}
+import type { StopPress } from '../protocol/panel';
+
+export type StopResult = Omit<StopPress, 'at'>;
 
 export function findAndPressStop(selector: string | null, press = true): StopResult {
   const nameOf = (el: Element): string => {
