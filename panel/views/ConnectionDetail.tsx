@@ -8,10 +8,12 @@ import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
+import { TimingView } from './TimingView';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'output', label: 'Output' },
+  { id: 'timing', label: 'Timing' },
   { id: 'request', label: 'Request' },
 ];
 
@@ -48,6 +50,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
       <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'events' && <EventsView store={store} conn={conn} />}
         {tab === 'output' && <OutputView store={store} conn={conn} />}
+        {tab === 'timing' && <TimingView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
       </div>
     </section>

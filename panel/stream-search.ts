@@ -1,0 +1,56 @@
+/**
+ * Search across all streams (Ctrl/Cmd+Shift+F, as DevTools' own Search): the query and its
+ * options, the results from the core's `searchStreams` over the shown capture, the active hit,
+ * and the jump to a hit's event in the Events view.
+ */
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { searchStreams, type SearchHit, type SearchResult } from '../src/core/search/streams';
+import type { TabCapture } from '../src/core/trace/model';
+import type { Analysis } from './analysis';
+import { rowContaining } from './logic/rows';
+import { selectConnection, selectEvent, type PanelStore } from './store';
+
+export function createStreamSearchStore(read: () => { capture: TabCapture; version: number }, analysis: Analysis) {
+  const open = signal(false);
+  const query = signal('');
+  const regex = signal(false);
+  const caseSensitive = signal(false);
+  /** Position in the flat list of hits, -1 for none. */
+  const active = signal(-1);
+  const result: ReadonlySignal<SearchResult> = computed(() => {
+    if (!open.value) return { groups: [], total: 0, truncated: false, error: null };
+    const { capture } = read();
+    const conns = [...capture.values()].sort((a, b) => a.summary.startedAt - b.summary.startedAt).map((c) => ({ id: c.summary.id, events: c.events, frames: analysis.frames(c), messages: analysis.output(c).messages }));
+    return searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value });
+  });
+  const hits = computed<SearchHit[]>(() => result.value.groups.flatMap((g) => g.hits));
+  return { open, query, regex, caseSensitive, active, result, hits };
+}
+
+export type StreamSearchStore = ReturnType<typeof createStreamSearchStore>;
+
+/** Moves the active hit by `dir`, wrapping at both ends. */
+export function stepHit(search: StreamSearchStore, dir: 1 | -1): void {
+  const n = search.hits.value.length;
+  if (n === 0) return;
+  const cur = search.active.value;
+  search.active.value = cur < 0 ? (dir === 1 ? 0 : n - 1) : (cur + dir + n) % n;
+}
+
+/**
+ * Shows a hit where it is: its connection selected, the Events view open on the row that
+ * carries it (the frame's row in messages mode, the chunk's in chunks mode), detail open.
+ */
+export function jumpToHit(store: PanelStore, hit: SearchHit): void {
+  const conn = store.capture.get(hit.connectionId);
+  if (!conn) return;
+  batch(() => {
+    store.view.value = 'connections';
+    if (!conn.summary.streaming) store.filter.showAll.value = true;
+    store.filter.text.value = '';
+    selectConnection(store, hit.connectionId);
+    store.selection.tab.value = 'events';
+    const index = store.eventMode.value === 'messages' ? (hit.frame ?? Math.max(0, rowContaining(store.eventRows.value, hit.seq))) : hit.seq;
+    selectEvent(store, index, true);
+  });
+}
