@@ -204,7 +204,8 @@ export function streamTiming(a: AnalyzedConnection, options: TimingOptions = {})
     if (e.frame !== lastFrame) {
       const seq = frames[e.frame]!.at.last;
       if (lastToken !== null) {
-        const gap = t - lastToken;
+        // Chunks arrive in order; an imported trace may not be: out of order counts as together.
+        const gap = Math.max(0, t - lastToken);
         gaps.push(gap);
         if (gap >= stallMs) stalls.push({ start: lastToken, end: t, durationMs: gap, fromSeq: lastSeq, toSeq: seq });
       }

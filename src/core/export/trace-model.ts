@@ -19,6 +19,10 @@ import {
   type TraceTestRun,
 } from './trace-format';
 import { boundedView } from './trace-view';
+import { analyzeConnection } from '../analysis/connection';
+import { findResumes } from '../analysis/resume';
+import { resumeWaits, streamTiming } from '../analysis/timing';
+import type { TraceConnectionV1 } from './trace-format';
 
 /** What a session needs to be exported: `SessionInfo` fits; `tabId` may be unknown. */
 export type SessionMeta = Pick<SessionInfo, 'id' | 'browserRun' | 'url' | 'startedAt' | 'updatedAt' | 'correlationIds'> & { tabId: number | null };
@@ -37,6 +41,8 @@ export interface TraceInput {
   /** Test runs beyond the snapshots' (e.g. one still running, without a verdict). */
   testRuns?: TraceTestRun[];
   flags?: TraceFlag[];
+  /** Write each AI stream's timing and the waits across reconnects (default true). */
+  timing?: boolean;
 }
 
 export function testRunOfRecord(r: TestRunRecord, sessionId: string): TraceTestRun {
@@ -83,7 +89,7 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
       correlationIds: [...info.correlationIds],
       signals: snapshot.signals.map((s) => ({ ...s })),
       ...(snapshot.view !== undefined ? { view: boundedView(snapshot.view) } : {}),
-      connections: snapshot.connections.map((c) => ({ summary: cloneSummary(c.summary), events: c.events.map(copyEvent) })),
+      ...(input.timing === false ? { connections: snapshot.connections.map((c) => ({ summary: cloneSummary(c.summary), events: c.events.map(copyEvent) })) } : withTiming(snapshot)),
     };
   });
   return {
@@ -97,6 +103,20 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
     testRuns: [...testRuns, ...(input.testRuns ?? [])],
     flags: input.flags ?? [],
   };
+}
+
+/**
+ * Connections with the timing of those that carried model output, and the session's waits
+ * across reconnects: the figures a reader of the file looks for beside each summary.
+ */
+function withTiming(snapshot: TabSnapshot): Pick<TraceSessionV1, 'connections' | 'resumeWaits'> {
+  const analyzed = snapshot.connections.map(analyzeConnection);
+  const connections = snapshot.connections.map((c, i): TraceConnectionV1 => {
+    const { connectionId: _id, startedAt: _at, ...timing } = streamTiming(analyzed[i]!);
+    return timing.firstTokenMs === null ? { summary: cloneSummary(c.summary), events: c.events.map(copyEvent) } : { summary: cloneSummary(c.summary), timing, events: c.events.map(copyEvent) };
+  });
+  const waits = resumeWaits(analyzed, findResumes(analyzed));
+  return waits.length > 0 ? { connections, resumeWaits: waits } : { connections };
 }
 
 /** The live summary keeps changing while the panel runs; the export must be a snapshot. */
