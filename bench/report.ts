@@ -69,6 +69,12 @@ export function rows(r: BenchResults): Row[] {
       out.push({ section: 'export/import', figure: `${op} (${r.exportImport.events.toLocaleString('en')} events, ${round(s.bytes / 2 ** 20, 1)} MB)${s.ok ? '' : ' FAILED'}`, value: ms(s.ms.median), spread: spreadOf(s.ms), ratio: `peak RSS ${round(s.peakRssMB.median, 0)} MB (+${round(s.peakRssMB.median - s.rssBeforeMB.median, 0)})`, target: '', verdict: '' });
     }
   }
+  if (r.search) {
+    const n = r.search.events.toLocaleString('en');
+    for (const [q, s] of Object.entries(r.search.queries)) {
+      out.push({ section: 'search', figure: `search all streams ${q} over ${n} events (${s.total.toLocaleString('en')} matches)`, value: ms(s.ms.median), spread: spreadOf(s.ms), ratio: '', target: '< 100 ms', verdict: verdict(s.ms.median < 100) });
+    }
+  }
   return out;
 }
 
