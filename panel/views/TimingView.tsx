@@ -42,11 +42,14 @@ function Histogram({ buckets }: { buckets: HistogramBucket[] }) {
   );
 }
 
-function Figure({ label, value, name, title }: { label: string; value: string; name: string; title?: string }) {
+/** `raw`: the unrounded figure, for tools and tests that read the page. */
+function Figure({ label, value, name, title, raw }: { label: string; value: string; name: string; title?: string; raw?: number | null }) {
   return (
     <>
       <dt title={title}>{label}</dt>
-      <dd data-figure={name}>{value}</dd>
+      <dd data-figure={name} data-value={raw ?? ''}>
+        {value}
+      </dd>
     </>
   );
 }
@@ -63,12 +66,12 @@ export function TimingView({ store, conn }: { store: PanelStore; conn: Connectio
   return (
     <div class="timing-view" aria-label="Stream timing">
       <dl class="figures">
-        <Figure label="Time to first byte" name="ttfb" value={ms(t.firstByteMs)} title="From the request to the first received data" />
-        <Figure label="Time to first token" name="ttft" value={ms(t.firstTokenMs)} title="From the request to the first text, reasoning or tool-call delta" />
-        <Figure label="Total time" name="total" value={ms(t.totalMs)} />
+        <Figure label="Time to first byte" name="ttfb" raw={t.firstByteMs} value={ms(t.firstByteMs)} title="From the request to the first received data" />
+        <Figure label="Time to first token" name="ttft" raw={t.firstTokenMs} value={ms(t.firstTokenMs)} title="From the request to the first text, reasoning or tool-call delta" />
+        <Figure label="Total time" name="total" raw={t.totalMs} value={ms(t.totalMs)} />
         <Figure label="Output tokens" name="tokens" value={t.firstTokenMs === null ? '—' : tokensLabel(t.tokens)} />
-        <Figure label="Tokens per second" name="tps" value={rateLabel(t)} title="Tokens over the time from the first to the last content token" />
-        <Figure label="Gap between tokens, p50 / p95 / max" name="gaps" value={t.gaps.count === 0 ? '—' : `${ms(t.gaps.p50Ms)} / ${ms(t.gaps.p95Ms)} / ${ms(t.gaps.maxMs)}`} />
+        <Figure label="Tokens per second" name="tps" raw={t.tokensPerSecond} value={rateLabel(t)} title="Tokens over the time from the first to the last content token" />
+        <Figure label="Gap between tokens, p50 / p95 / max" name="gaps" raw={t.gaps.p50Ms} value={t.gaps.count === 0 ? '—' : `${ms(t.gaps.p50Ms)} / ${ms(t.gaps.p95Ms)} / ${ms(t.gaps.maxMs)}`} />
       </dl>
       {t.gaps.count > 0 && <Histogram buckets={t.gaps.histogram} />}
       <div class="stalls">
