@@ -19,7 +19,7 @@ import {
   type TraceTestRun,
 } from './trace-format';
 import { boundedView } from './trace-view';
-import { analyzeConnection } from '../analysis/connection';
+import { analyzeConnection, isAnalyzed } from '../analysis/connection';
 import { findResumes } from '../analysis/resume';
 import { resumeWaits, streamTiming } from '../analysis/timing';
 import type { TraceConnectionV1 } from './trace-format';
@@ -105,17 +105,34 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
   };
 }
 
+/** Events of a long stream read to tell whether it carries model output at all. */
+const HEAD_EVENTS = 256;
+
+function headCarriesContent(c: TabSnapshot['connections'][number]): boolean {
+  if (c.events.length <= HEAD_EVENTS || isAnalyzed(c)) return true;
+  return analyzeConnection({ summary: c.summary, events: c.events.slice(0, HEAD_EVENTS) }).isAiStream;
+}
+
 /**
  * Connections with the timing of those that carried model output, and the session's waits
  * across reconnects: the figures a reader of the file looks for beside each summary.
  */
 function withTiming(snapshot: TabSnapshot): Pick<TraceSessionV1, 'connections' | 'resumeWaits'> {
-  const analyzed = snapshot.connections.map(analyzeConnection);
-  const connections = snapshot.connections.map((c, i): TraceConnectionV1 => {
-    const { connectionId: _id, startedAt: _at, ...timing } = streamTiming(analyzed[i]!);
-    return timing.firstTokenMs === null ? { summary: cloneSummary(c.summary), events: c.events.map(copyEvent) } : { summary: cloneSummary(c.summary), timing, events: c.events.map(copyEvent) };
+  // Only streams carry model output (isAiStream), and only they can be resumed: the rest are
+  // not read at all. analyzeConnection is memoized, so the panel's export (whose findings have
+  // read every connection) reuses its analysis; a long stream nobody read yet is read whole
+  // only when its head carries model output (reading 100,000 frames costs seconds).
+  const streams = snapshot.connections.filter((c) => c.summary.streaming && headCarriesContent(c));
+  const analyzed = new Map(streams.map((c) => [c, analyzeConnection(c)]));
+  const connections = snapshot.connections.map((c): TraceConnectionV1 => {
+    const a = analyzed.get(c);
+    const copy: TraceConnectionV1 = { summary: cloneSummary(c.summary), events: c.events.map(copyEvent) };
+    if (!a?.isAiStream) return copy;
+    const { connectionId: _id, startedAt: _at, ...timing } = streamTiming(a);
+    return { summary: copy.summary, timing, events: copy.events };
   });
-  const waits = resumeWaits(analyzed, findResumes(analyzed));
+  const all = [...analyzed.values()];
+  const waits = resumeWaits(all, findResumes(all));
   return waits.length > 0 ? { connections, resumeWaits: waits } : { connections };
 }
 

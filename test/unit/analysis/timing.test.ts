@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findResumes } from '../../../src/core/analysis';
 import { DEFAULT_STALL_MS, gapStats, resumeWaits, streamTiming } from '../../../src/core/analysis/timing';
-import { analyzed, durableEvents, openaiChunks, TOKENS } from './build';
+import { analyzed, connection, durableEvents, openaiChunks, TOKENS } from './build';
+import type { AnalyzedConnection } from '../../../src/core/analysis';
+import type { AiEvent, Frame } from '../../../src/core/protocols/types';
 
 const SSE = 'text/event-stream';
 
@@ -46,7 +48,7 @@ describe('stream timing', () => {
   it('finds stalls over the threshold with their start, end and events, and the threshold is configurable', () => {
     const times = [100, 150, 200, 2300, 2350, 2400, 3000];
     const events = durableEvents(times.map((_, i) => `t${i} `), 1, 0, 0, null).map(([, text], i) => [times[i]!, text] as [number, string]);
-    const a = analyzed({ kind: 'eventsource', url: 'https://x.test/runs/1/stream', contentType: SSE, start: 0, events });
+    const a = analyzed({ url: 'https://x.test/runs/1/stream', contentType: SSE, start: 0, events });
     const t = streamTiming(a);
     expect(t.stalls).toEqual([{ start: 200, end: 2300, durationMs: 2100, fromSeq: 2, toSeq: 3 }]);
     expect(t.gaps.maxMs).toBe(2100);
@@ -80,15 +82,21 @@ describe('stream timing', () => {
     expect(t.gaps.count).toBe(0);
   });
 
-  it('stays fast on 100,000 events', () => {
-    const events: Array<[number, string]> = [];
-    for (let i = 0; i < 100_000; i++) events.push([i * 10, `id: ${i}\nevent: delta\ndata: {"runId":"r","messageId":"m","seq":${i},"delta":"tok "}\n\n`]);
-    const a = analyzed({ kind: 'eventsource', url: 'https://x.test/runs/1/stream', contentType: SSE, start: 0, events });
-    const t0 = performance.now();
+  // Wall time is the benchmark's business (a loaded CI machine would make it flaky here); the
+  // recognition is built directly, so this reads only what streamTiming does over 100,000 events.
+  it('reads 100,000 events in one pass: every gap, the one stall, the right percentiles', () => {
+    const n = 100_000;
+    const time = (i: number) => i * 10 + (i >= 60_000 ? 1500 : 0);
+    const conn = connection({ url: 'https://x.test/stream', contentType: SSE, start: 0, events: [] });
+    for (let i = 0; i < n; i++) conn.events.push({ seq: i, time: time(i), dir: 'in', text: 'x', base64: null, size: 1, event: null, id: null });
+    const frames: Frame[] = Array.from({ length: n }, (_, i) => ({ index: i, dir: 'in', kind: 'sse', data: 'x', at: { first: i, last: i }, time: time(i) }));
+    const events: AiEvent[] = frames.map((f) => ({ type: 'text-delta', text: 'tok ', frame: f.index }));
+    const a: AnalyzedConnection = { conn, recognition: { protocol: 'generic-sse', name: 'SSE', guess: true, confidence: 1, frames, events, handles: [] }, output: { messages: [] }, isAiStream: true };
     const t = streamTiming(a);
-    const ms = performance.now() - t0;
-    expect(t.gaps.count).toBe(99_999);
-    expect(ms).toBeLessThan(200);
+    expect(t.gaps.count).toBe(n - 1);
+    expect([t.gaps.p50Ms, t.gaps.p95Ms, t.gaps.maxMs]).toEqual([10, 10, 1510]);
+    expect(t.stalls).toEqual([{ start: 599_990, end: 601_500, durationMs: 1510, fromSeq: 59_999, toSeq: 60_000 }]);
+    expect(t.tokens).toEqual({ tokens: n, source: 'estimate-chars', chars: 4 * n });
   });
 });
 

@@ -70,16 +70,15 @@ describe('search across streams', () => {
     expect(r.truncated).toBe(true);
   });
 
-  it('searches 100,000 events in well under 100 ms', () => {
+  // Its speed is measured by the benchmark's search arm; here, that scale changes no answer.
+  it('finds the one matching event among 100,000 and counts all of a common match', () => {
     const events: Array<[number, string]> = Array.from({ length: 100_000 }, (_, i) => [i, `{"i":${i},"p":"${'x'.repeat(80)}"}`]);
     const c = connection({ kind: 'websocket', url: 'wss://x.test/ws', start: 0, events });
     const conns = [{ id: c.summary.id, events: c.events, frames: framesOf(c) }];
-    searchStreams(conns, 'warm-up');
-    const t0 = performance.now();
-    const r = searchStreams(conns, '"i":77777,');
-    const ms = performance.now() - t0;
-    expect(r.total).toBe(1);
-    expect(r.groups[0]!.hits[0]!.seq).toBe(77777);
-    expect(ms).toBeLessThan(100);
+    const one = searchStreams(conns, '"i":77777,');
+    expect(one.total).toBe(1);
+    expect(one.groups[0]!.hits[0]!.seq).toBe(77777);
+    const all = searchStreams(conns, 'xxxxxxxxxx');
+    expect([all.total, all.groups[0]!.hits.length, all.truncated]).toEqual([100_000, 1000, true]);
   });
 });
