@@ -93,3 +93,21 @@ describe('search across streams in the store', () => {
     expect(s.hits.value).toEqual([]);
   });
 });
+
+describe('search results while the capture grows', () => {
+  it('answers a new query at once, and shows new events after a deferral, not per batch', () => {
+    const queue: (() => void)[] = [];
+    const store = createPanelStore(TAB, { schedule: (fn) => queue.push(fn) });
+    const s = store.streamSearch;
+    s.open.value = true;
+    s.query.value = 'beta';
+    expect(s.result.value.total).toBe(0);
+    for (const r of [records('1', 'http://h/one', ['alpha', ' beta'], 1000, 50), records('2', 'http://h/two', [' beta'], 2000, 50)]) applyMessage(store, backgroundPanelSide.out.make('records', { tabId: TAB, docId: 'doc', records: r }));
+    // Not per batch: the results wait for the deferred refresh (findings defer theirs the same way).
+    expect(s.result.value.total).toBe(0);
+    queue.splice(0).forEach((f) => f());
+    expect(s.result.value.groups.map((g) => g.connectionId)).toEqual(['doc:1', 'doc:2']);
+    s.query.value = 'alpha';
+    expect(s.result.value.total).toBe(1);
+  });
+});

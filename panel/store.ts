@@ -235,7 +235,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     }),
     timing,
     timings: createTimings(analysis, () => timing.stallMs.value),
-    streamSearch: createStreamSearchStore(() => ({ capture: dataOf(store).capture, version: version.value }), analysis),
+    streamSearch: createStreamSearchStore(() => dataOf(store).capture, version, analysis, options.schedule),
   };
   return store;
 }

@@ -3,28 +3,54 @@
  * options, the results from the core's `searchStreams` over the shown capture, the active hit,
  * and the jump to a hit's event in the Events view.
  */
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, untracked, type ReadonlySignal } from '@preact/signals';
 import { searchStreams, type SearchHit, type SearchResult } from '../src/core/search/streams';
 import type { TabCapture } from '../src/core/trace/model';
 import type { Analysis } from './analysis';
 import { rowContaining } from './logic/rows';
 import { selectConnection, selectEvent, type PanelStore } from './store';
 
-export function createStreamSearchStore(read: () => { capture: TabCapture; version: number }, analysis: Analysis) {
+/** How long results may lag a growing live capture: searching every batch would re-read every stream per batch. */
+export const SEARCH_REFRESH_MS = 600;
+
+type Schedule = (fn: () => void) => void;
+const deferred: Schedule = (fn) => setTimeout(fn, SEARCH_REFRESH_MS);
+
+/**
+ * `capture` is read when the query changes and, while the capture changes (`version`), at most
+ * once per deferral: a new query answers at once, new events show within `SEARCH_REFRESH_MS`.
+ */
+export function createStreamSearchStore(capture: () => TabCapture, version: ReadonlySignal<number>, analysis: Analysis, schedule: Schedule = deferred) {
   const open = signal(false);
   const query = signal('');
   const regex = signal(false);
   const caseSensitive = signal(false);
   /** Position in the flat list of hits, -1 for none. */
   const active = signal(-1);
+  const tick = signal(0);
+  let pending = false;
+  version.subscribe(() => {
+    if (pending || !open.peek()) return;
+    pending = true;
+    schedule(() => {
+      pending = false;
+      tick.value += 1;
+    });
+  });
   const result: ReadonlySignal<SearchResult> = computed(() => {
     if (!open.value) return { groups: [], total: 0, truncated: false, error: null };
-    const { capture } = read();
-    const conns = [...capture.values()].sort((a, b) => a.summary.startedAt - b.summary.startedAt).map((c) => ({ id: c.summary.id, events: c.events, frames: analysis.frames(c), messages: analysis.output(c).messages }));
+    void tick.value;
+    const conns = [...capture().values()]
+      .sort((a, b) => a.summary.startedAt - b.summary.startedAt)
+      .map((c) => {
+        // One reading per connection: its frames and its answer, memoized by the panel's analysis.
+        const a = untracked(() => analysis.analyzed(c));
+        return { id: c.summary.id, events: c.events, frames: a.recognition.frames, messages: a.output.messages };
+      });
     return searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value });
   });
   const hits = computed<SearchHit[]>(() => result.value.groups.flatMap((g) => g.hits));
-  return { open, query, regex, caseSensitive, active, result, hits };
+  return { open, query, regex, caseSensitive, active, result, hits, tick };
 }
 
 export type StreamSearchStore = ReturnType<typeof createStreamSearchStore>;

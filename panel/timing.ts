@@ -85,6 +85,7 @@ export interface Timings {
 
 export function createTimings(analysis: Analysis, stallMs: () => number, now: () => number = Date.now): Timings {
   const cache = new WeakMap<ConnectionCapture, TimingMemo>();
+  let waits: { key: string; at: number; value: ResumeWait[] } | null = null;
   return {
     of(conn) {
       const key = `${conn.events.length}:${conn.summary.state}:${stallMs()}`;
@@ -96,8 +97,13 @@ export function createTimings(analysis: Analysis, stallMs: () => number, now: ()
       return value;
     },
     resumes(conns) {
+      const key = conns.map((c) => `${c.summary.id}:${c.events.length}:${c.summary.state}`).join('|');
+      const t = now();
+      const live = conns.some((c) => c.summary.state !== 'ended');
+      if (waits && (waits.key === key || (live && t - waits.at < LIVE_REFRESH_MS))) return waits.value;
       const analyzed = conns.map((c) => analysis.analyzed(c));
-      return resumeWaits(analyzed, findResumes(analyzed));
+      waits = { key, at: t, value: resumeWaits(analyzed, findResumes(analyzed)) };
+      return waits.value;
     },
   };
 }
