@@ -21,8 +21,12 @@ export function rateLabel(t: Pick<StreamTiming, 'tokensPerSecond' | 'tokens'>): 
   return `${t.tokens.source === 'usage' ? '' : '~'}${t.tokensPerSecond.toFixed(1)}`;
 }
 
-function bucketLabel(b: HistogramBucket): string {
-  return b.toMs === null ? `≥ ${formatDuration(b.fromMs)}` : `${formatDuration(b.fromMs)}–${formatDuration(b.toMs)}`;
+/** Exact bounds (the buckets double: 1024–2048 ms, not a rounded "1.0–2.0 s" that 2.01 s seems outside of). */
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+export function bucketLabel(b: HistogramBucket): string {
+  if (b.toMs === null) return b.fromMs < 10_000 ? `≥ ${b.fromMs} ms` : `≥ ${seconds(b.fromMs)} s`;
+  return b.toMs < 10_000 ? `${b.fromMs}–${b.toMs} ms` : `${seconds(b.fromMs)}–${seconds(b.toMs)} s`;
 }
 
 function Histogram({ buckets }: { buckets: HistogramBucket[] }) {
