@@ -13,6 +13,9 @@ import { selectConnection, selectEvent, type PanelStore } from './store';
 /** How long results may lag a growing live capture: searching every batch would re-read every stream per batch. */
 export const SEARCH_REFRESH_MS = 600;
 
+/** Hits listed (the drawer is not virtualized); the rest are counted and the status says so. */
+export const LISTED_HITS = 250;
+
 type Schedule = (fn: () => void) => void;
 const deferred: Schedule = (fn) => setTimeout(fn, SEARCH_REFRESH_MS);
 
@@ -47,7 +50,7 @@ export function createStreamSearchStore(capture: () => TabCapture, version: Read
         const a = untracked(() => analysis.analyzed(c));
         return { id: c.summary.id, events: c.events, frames: a.recognition.frames, messages: a.output.messages };
       });
-    return searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value });
+    return searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value, maxHits: LISTED_HITS });
   });
   const hits = computed<SearchHit[]>(() => result.value.groups.flatMap((g) => g.hits));
   return { open, query, regex, caseSensitive, active, result, hits, tick };
