@@ -16,8 +16,9 @@ export const SEARCH_REFRESH_MS = 600;
 /** Hits listed (the drawer is not virtualized); the rest are counted and the status says so. */
 export const LISTED_HITS = 250;
 
-type Schedule = (fn: () => void) => void;
-const deferred: Schedule = (fn) => setTimeout(fn, SEARCH_REFRESH_MS);
+/** `delayMs`: at least SEARCH_REFRESH_MS, more when the last search took long (tests run the function when they like). */
+type Schedule = (fn: () => void, delayMs: number) => void;
+const deferred: Schedule = (fn, delayMs) => setTimeout(fn, delayMs);
 
 /**
  * `capture` is read when the query changes and, while the capture changes (`version`), at most
@@ -32,17 +33,23 @@ export function createStreamSearchStore(capture: () => TabCapture, version: Read
   const active = signal(-1);
   const tick = signal(0);
   let pending = false;
+  /** ms the last search (with the readings it needed) took: a slow one is refreshed less often. */
+  let cost = 0;
   version.subscribe(() => {
     if (pending || !open.peek()) return;
     pending = true;
-    schedule(() => {
-      pending = false;
-      tick.value += 1;
-    });
+    schedule(
+      () => {
+        pending = false;
+        tick.value += 1;
+      },
+      Math.max(SEARCH_REFRESH_MS, 10 * cost),
+    );
   });
   const result: ReadonlySignal<SearchResult> = computed(() => {
     if (!open.value) return { groups: [], total: 0, truncated: false, error: null };
     void tick.value;
+    const t0 = performance.now();
     const conns = [...capture().values()]
       .sort((a, b) => a.summary.startedAt - b.summary.startedAt)
       .map((c) => {
@@ -50,7 +57,9 @@ export function createStreamSearchStore(capture: () => TabCapture, version: Read
         const a = untracked(() => analysis.analyzed(c));
         return { id: c.summary.id, events: c.events, frames: a.recognition.frames, messages: a.output.messages };
       });
-    return searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value, maxHits: LISTED_HITS });
+    const found = searchStreams(conns, query.value, { regex: regex.value, caseSensitive: caseSensitive.value, maxHits: LISTED_HITS });
+    cost = performance.now() - t0;
+    return found;
   });
   const hits = computed<SearchHit[]>(() => result.value.groups.flatMap((g) => g.hits));
   return { open, query, regex, caseSensitive, active, result, hits, tick };

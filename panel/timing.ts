@@ -2,7 +2,8 @@
  * Stream timing in the panel: the stall threshold and the connection list's optional columns
  * (both remembered in localStorage, as Preserve log is), and each connection's timing,
  * memoized on the connection. A live stream's timing is refreshed at most every
- * `LIVE_REFRESH_MS`: re-reading a growing stream per batch would be quadratic.
+ * `LIVE_REFRESH_MS`, and no more often than ten times what reading it took: re-reading a
+ * growing stream per batch would be quadratic, and a 100,000-frame socket takes seconds to read.
  */
 import { signal, type Signal } from '@preact/signals';
 import { findResumes, resumeWaits, streamTiming, DEFAULT_STALL_MS, type ResumeWait, type StreamTiming } from '../src/core/analysis';
@@ -74,7 +75,14 @@ export function toggleColumn(columns: readonly ConnectionColumn[], col: Connecti
 interface TimingMemo {
   key: string;
   at: number;
+  /** ms the last reading took. */
+  cost: number;
   value: StreamTiming;
+}
+
+/** Whether a memo of a live capture is recent enough to show instead of reading again. */
+function fresh(m: { at: number; cost: number }, t: number): boolean {
+  return t - m.at < Math.max(LIVE_REFRESH_MS, 10 * m.cost);
 }
 
 export interface Timings {
@@ -85,25 +93,26 @@ export interface Timings {
 
 export function createTimings(analysis: Analysis, stallMs: () => number, now: () => number = Date.now): Timings {
   const cache = new WeakMap<ConnectionCapture, TimingMemo>();
-  let waits: { key: string; at: number; value: ResumeWait[] } | null = null;
+  let waits: { key: string; at: number; cost: number; value: ResumeWait[] } | null = null;
   return {
     of(conn) {
       const key = `${conn.events.length}:${conn.summary.state}:${stallMs()}`;
       const hit = cache.get(conn);
       const t = now();
-      if (hit && (hit.key === key || (conn.summary.state !== 'ended' && hit.key.endsWith(`:${stallMs()}`) && t - hit.at < LIVE_REFRESH_MS))) return hit.value;
+      if (hit && (hit.key === key || (conn.summary.state !== 'ended' && hit.key.endsWith(`:${stallMs()}`) && fresh(hit, t)))) return hit.value;
       const value = streamTiming(analysis.analyzed(conn), { stallMs: stallMs() });
-      cache.set(conn, { key, at: t, value });
+      cache.set(conn, { key, at: t, cost: now() - t, value });
       return value;
     },
     resumes(conns) {
       const key = conns.map((c) => `${c.summary.id}:${c.events.length}:${c.summary.state}`).join('|');
       const t = now();
       const live = conns.some((c) => c.summary.state !== 'ended');
-      if (waits && (waits.key === key || (live && t - waits.at < LIVE_REFRESH_MS))) return waits.value;
+      if (waits && (waits.key === key || (live && fresh(waits, t)))) return waits.value;
       const analyzed = conns.map((c) => analysis.analyzed(c));
-      waits = { key, at: t, value: resumeWaits(analyzed, findResumes(analyzed)) };
-      return waits.value;
+      const value = resumeWaits(analyzed, findResumes(analyzed));
+      waits = { key, at: t, cost: now() - t, value };
+      return value;
     },
   };
 }
