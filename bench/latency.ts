@@ -66,7 +66,7 @@ const PANEL_OBSERVER = `(() => {
       for (const r of m.records) if (r.type === 'data') w.__lat.port.push([r.time, now]);
     });
     // A second port of the real panel page, measured in the page: the kit builds the request.
-    w.__latPort.postMessage({ ...${JSON.stringify(panelSide.out.make('subscribe', { tabId: -1 }))}, tabId: chrome.devtools.inspectedWindow.tabId });
+    w.__latPort.postMessage({ ...${JSON.stringify(panelSide.out.make('subscribe', { tabId: -1 }, { id: 'bench-latency-subscribe' }))}, tabId: chrome.devtools.inspectedWindow.tabId });
   }
   return true;
 })()`;

@@ -13,6 +13,8 @@
  *                   frames (≥ 50 ms, PerformanceObserver) are counted over the whole scroll.
  *   filtering       typing a query in the event search box → the match count rendered
  *                   (matches over all 100,000 events) + layout
+ *   search          typing a query in the search-all-streams drawer (Ctrl+Shift+F) → its
+ *                   status (match count) rendered + layout; hits listed, grouped by connection
  * While the 100,000 events are captured, the IndexedDB event count is sampled from an extension
  * page (same origin as the background): the real extension's sustained write rate.
  */
@@ -34,6 +36,7 @@ export interface PanelOpening {
   longFrames: number;
   longestFrameMs: number;
   filters: { query: string; ms: number; frameMs: number; text: string }[];
+  searches: { query: string; ms: number; frameMs: number; text: string }[];
 }
 
 export interface PanelScaleResult {
@@ -51,6 +54,7 @@ export interface PanelScaleResult {
     wheel: ReturnType<typeof percentiles>;
     jump: ReturnType<typeof percentiles>;
     filterMs: Record<string, Summary>;
+    searchMs: Record<string, Summary>;
     filterMaxMs: Summary;
     longFrames: Summary;
   };
@@ -90,6 +94,21 @@ const FILTER = (query: string) => `new Promise((res) => {
     requestAnimationFrame(() => res({ ms: t1 - t0, frameMs: performance.now() - t0, text: hits.textContent }));
   });
   mo.observe(hits, { childList: true, characterData: true, subtree: true });
+  input.value = ${JSON.stringify(query)};
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+})`;
+
+const SEARCH = (query: string) => `new Promise((res) => {
+  const input = document.querySelector('#stream-search');
+  const status = document.querySelector('#stream-search-status');
+  const t0 = performance.now();
+  const mo = new MutationObserver(() => {
+    mo.disconnect();
+    document.body.offsetHeight;
+    const t1 = performance.now();
+    requestAnimationFrame(() => res({ ms: t1 - t0, frameMs: performance.now() - t0, text: status.textContent }));
+  });
+  mo.observe(status, { childList: true, characterData: true, subtree: true });
   input.value = ${JSON.stringify(query)};
   input.dispatchEvent(new Event('input', { bubbles: true }));
 })`;
@@ -180,6 +199,14 @@ export async function runPanelScale(opts: { demoUrl: string; extensionDir: strin
         filters.push({ query, ...f });
         await sleep(100);
       }
+      await panel.evaluate(`document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'F', ctrlKey: true, shiftKey: true, bubbles: true, cancelable: true })), true`);
+      await waitFor(() => panel.evaluate<boolean>(`document.querySelector('#stream-search') !== null`), 'the search drawer', 10_000, 50);
+      const searches: PanelOpening['searches'] = [];
+      for (const query of ['xxxxxxxxxx', '"i":77777,', 'no-such-text']) {
+        const f = await panel.evaluate<{ ms: number; frameMs: number; text: string }>(SEARCH(query));
+        searches.push({ query, ...f });
+        await sleep(100);
+      }
       await panel.send('HeapProfiler.collectGarbage');
       const heapUsedAfterMB = ((await panel.metrics()).JSHeapUsedSize ?? 0) / 2 ** 20;
       const o: PanelOpening = {
@@ -196,9 +223,10 @@ export async function runPanelScale(opts: { demoUrl: string; extensionDir: strin
         longFrames: longFrames.length,
         longestFrameMs: Math.max(0, ...longFrames),
         filters,
+        searches,
       };
       openings.push(o);
-      log(`  panel-scale open ${rep + 1}/${reps}: first render ${firstRenderMs.toFixed(0)} ms, open connection ${open.ms.toFixed(0)} ms, ${counts.elements} elements (${counts.rows} rows), heap ${heapUsedMB.toFixed(1)} MB, scroll p95 wheel ${percentiles(wheel).p95.toFixed(1)} / jump ${percentiles(jump).p95.toFixed(1)} ms, long frames ${longFrames.length}, filters ${filters.map((f) => `${JSON.stringify(f.query)} ${f.ms.toFixed(0)} ms (${f.text})`).join(', ')}`);
+      log(`  panel-scale open ${rep + 1}/${reps}: first render ${firstRenderMs.toFixed(0)} ms, open connection ${open.ms.toFixed(0)} ms, ${counts.elements} elements (${counts.rows} rows), heap ${heapUsedMB.toFixed(1)} MB, scroll p95 wheel ${percentiles(wheel).p95.toFixed(1)} / jump ${percentiles(jump).p95.toFixed(1)} ms, long frames ${longFrames.length}, filters ${filters.map((f) => `${JSON.stringify(f.query)} ${f.ms.toFixed(0)} ms (${f.text})`).join(', ')}, search ${searches.map((f) => `${JSON.stringify(f.query)} ${f.ms.toFixed(0)} ms (${f.text})`).join(', ')}`);
       await panel.close();
       await waitQuiet(browser.profile, { timeoutMs: 15_000 });
     }
@@ -206,6 +234,7 @@ export async function runPanelScale(opts: { demoUrl: string; extensionDir: strin
     await browser.close();
   }
   const queries = openings[0]?.filters.map((f) => f.query) ?? [];
+  const searchQueries = openings[0]?.searches.map((f) => f.query) ?? [];
   return {
     events,
     reps,
@@ -221,6 +250,7 @@ export async function runPanelScale(opts: { demoUrl: string; extensionDir: strin
       wheel: percentiles(openings.flatMap((o) => o.wheel)),
       jump: percentiles(openings.flatMap((o) => o.jump)),
       filterMs: Object.fromEntries(queries.map((q) => [q, summarize(openings.map((o) => o.filters.find((f) => f.query === q)?.ms ?? NaN))])),
+      searchMs: Object.fromEntries(searchQueries.map((q) => [q, summarize(openings.map((o) => o.searches.find((f) => f.query === q)?.ms ?? NaN))])),
       filterMaxMs: summarize(openings.map((o) => Math.max(...o.filters.map((f) => f.ms)))),
       longFrames: summarize(openings.map((o) => o.longFrames)),
     },

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one run, a table with ratios and targets, and JSON in
  * bench/results/ (latest.json, latest.md and a timestamped copy).
  *   --quick        fewer repetitions (development)
- *   --only=a,b     run only some of: capture, latency, panel, storage, export, hotspots
+ *   --only=a,b     run only some of: capture, latency, panel, storage, export, search, hotspots
  *   --reps=N       capture repetitions (default 5; quick 2)
  * Never a test: nothing here asserts; misses are reported as MISS.
  */
@@ -20,6 +20,7 @@ import { privateExtensionCopy } from './lib/browser';
 import { loadAverage } from './lib/proc';
 import { runPanelScale, type PanelScaleResult } from './panel-scale';
 import { consoleTable, markdown, rows } from './report';
+import { runSearch, type SearchBenchResult } from './search';
 import { runStorage, type StorageResult } from './storage';
 
 export interface BenchResults {
@@ -32,13 +33,14 @@ export interface BenchResults {
   panelScale?: PanelScaleResult;
   storage?: StorageResult;
   exportImport?: ExportImportResult;
+  search?: SearchBenchResult;
   hotspots?: HotspotsResult;
 }
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7);
-const ALL = ['capture', 'latency', 'panel', 'storage', 'export', 'hotspots'];
+const ALL = ['capture', 'latency', 'panel', 'storage', 'export', 'search', 'hotspots'];
 const only = onlyArg ? onlyArg.split(',') : ALL;
 const repsArg = Number(argv.find((a) => a.startsWith('--reps='))?.slice(7));
 const reps = Number.isInteger(repsArg) && repsArg > 0 ? repsArg : quick ? 2 : 5;
@@ -81,6 +83,10 @@ try {
   if (only.includes('export')) {
     log('export/import…');
     results.exportImport = await runExportImport({ events: 100_000, reps: quick ? 1 : 3, log });
+  }
+  if (only.includes('search')) {
+    log('search across streams…');
+    results.search = await runSearch({ events: 100_000, reps: quick ? 5 : 15, log });
   }
   if (only.includes('hotspots')) {
     log('hot spots (profile of the recording arm)…');

@@ -10,6 +10,7 @@ import { ExportDialog } from './views/ExportDialog';
 import { FaultsBar } from './views/FaultsBar';
 import { FindingsView } from './views/FindingsView';
 import { Notices } from './views/Notices';
+import { SearchView } from './views/SearchView';
 import { SessionPicker } from './views/SessionPicker';
 import { Splitter } from './views/Splitter';
 import { Timeline } from './views/Timeline';
@@ -149,6 +150,7 @@ export function App({ store, connection }: Props) {
         </div>
       )}
       {store.view.value === 'findings' ? <FindingsView store={store} connection={connection} /> : <ConnectionsView store={store} connection={connection} />}
+      {store.streamSearch.open.value && <SearchView store={store} />}
       {store.sessions.open.value && <SessionPicker store={store} connection={connection} />}
       {store.exchange.exportOpen.value && <ExportDialog store={store} />}
       {dragging && <div class="drop-hint">Drop a trace or HAR file to open it read-only</div>}

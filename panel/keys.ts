@@ -1,4 +1,4 @@
-/** Panel-wide shortcuts: `/` filter, Ctrl/Cmd+F search events, Esc clears or closes. */
+/** Panel-wide shortcuts: `/` filter, Ctrl/Cmd+F search events, Ctrl/Cmd+Shift+F search all streams, Esc clears or closes. */
 import { batch } from '@preact/signals';
 import { menu } from './menu';
 import type { PanelStore } from './store';
@@ -23,6 +23,8 @@ export function handleGlobalKey(store: PanelStore, e: KeyboardEvent): void {
   if (target?.closest?.('dialog[open]')) return;
   if (e.key === 'Escape') {
     if (menu.open.value) return menu.close();
+    // The search drawer closes itself on Esc.
+    if (target?.closest?.('.stream-search')) return;
     if (target?.id === 'filter') {
       e.preventDefault();
       if (store.filter.text.value !== '') store.filter.text.value = '';
@@ -34,6 +36,12 @@ export function handleGlobalKey(store: PanelStore, e: KeyboardEvent): void {
       e.preventDefault();
       store.selection.detailOpen.value = false;
     }
+    return;
+  }
+  if ((e.ctrlKey || e.metaKey) && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    store.streamSearch.open.value = true;
+    focusSoon('stream-search');
     return;
   }
   if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {

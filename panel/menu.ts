@@ -4,6 +4,9 @@ import { signal } from '@preact/signals';
 export interface MenuItem {
   label: string;
   run(): void;
+  /** A checkable item (a column chooser's): shown with its check, as `menuitemcheckbox`. */
+  checked?: boolean;
+  disabled?: boolean;
 }
 
 export interface MenuState {

@@ -17,9 +17,11 @@ import { sortRows, type SortState } from './logic/sort';
 import type { Span } from './logic/timeline';
 import { evidenceTarget } from './logic/findings';
 import { addTestRun, emptyTabData, tabDataOf, type Source, type TabData } from './source';
+import { createTimingStore, createTimings, type TimingStore, type Timings } from './timing';
+import { createStreamSearchStore, type StreamSearchStore } from './stream-search';
 import { createAnswerFieldStore, createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, createViewStore, type FindingsStore, type MainView } from './stores';
 
-export type DetailTab = 'events' | 'output' | 'conversation' | 'request';
+export type DetailTab = 'events' | 'output' | 'conversation' | 'timing' | 'request';
 export type EventMode = 'messages' | 'chunks';
 
 const PRESERVE_KEY = 'durable-sessions.preserveLog';
@@ -131,6 +133,11 @@ export interface PanelStore {
   eventRows: ReadonlySignal<EventRow[]>;
   /** Row indices matching the search query. */
   matches: ReadonlySignal<number[]>;
+  /** Stall threshold and the list's chosen columns (remembered), and each connection's timing. */
+  timing: TimingStore;
+  timings: Timings;
+  /** Search across every stream (Ctrl/Cmd+Shift+F). */
+  streamSearch: StreamSearchStore;
 }
 
 export function searchText(r: EventRow): string {
@@ -157,6 +164,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const search = createSearchStore();
   const pageView = createViewStore(options.schedule);
   const analysis = createAnalysis({ samples: () => dataOf(store).view, version: () => pageView.version.value });
+  const timing = createTimingStore();
   const allRows = computed(() => {
     void version.value;
     const now = Date.now();
@@ -225,6 +233,9 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
       const rows = eventRows.value;
       return findMatches(rows.length, (i) => searchText(rows[i]!), search.query.value);
     }),
+    timing,
+    timings: createTimings(analysis, () => timing.stallMs.value),
+    streamSearch: createStreamSearchStore(() => dataOf(store).capture, version, analysis, options.schedule),
   };
   return store;
 }

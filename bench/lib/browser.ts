@@ -188,7 +188,8 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
     },
     async subscribe(tabId) {
       const before = await tab.evaluate<number>('window.__bench.snapshots');
-      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }))}), true`);
+      // The snapshot is the request's reply: without an id the background sends none.
+      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }, { id: `bench-subscribe-${tabId}` }))}), true`);
       await waitFor(async () => (await tab.evaluate<number>('window.__bench.snapshots')) > before, 'the snapshot after subscribing');
     },
   };

@@ -9,11 +9,13 @@ import { EventsView } from './EventsView';
 import { ConversationView } from './ConversationView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
+import { TimingView } from './TimingView';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'output', label: 'Output' },
   { id: 'conversation', label: 'Conversation' },
+  { id: 'timing', label: 'Timing' },
   { id: 'request', label: 'Request' },
 ];
 
@@ -51,6 +53,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         {tab === 'events' && <EventsView store={store} conn={conn} />}
         {tab === 'output' && <OutputView store={store} conn={conn} />}
         {tab === 'conversation' && <ConversationView store={store} conn={conn} />}
+        {tab === 'timing' && <TimingView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
       </div>
     </section>

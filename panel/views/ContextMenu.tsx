@@ -28,7 +28,10 @@ export function ContextMenu() {
         <button
           key={it.label}
           type="button"
-          role="menuitem"
+          role={it.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          aria-checked={it.checked}
+          disabled={it.disabled}
+          class={it.checked === undefined ? undefined : it.checked ? 'check on' : 'check'}
           onClick={() => {
             menu.close();
             it.run();

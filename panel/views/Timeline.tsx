@@ -1,9 +1,11 @@
 /**
  * The timeline picture: one lane per listed connection, events as ticks, open / end / reconnect
- * marks, long silences shaded, wheel or buttons to zoom, and a cursor at the selected event.
+ * marks, long silences shaded, stalls of the answer (gaps between content tokens over the
+ * timing threshold) marked, wheel or buttons to zoom, and a cursor at the selected event.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnectionCapture } from '../../src/core/trace/model';
+import type { Stall } from '../../src/core/analysis';
 import { formatDuration, shortUrl } from '../format';
 import type { ConnectionRow } from '../logic/rows';
 import { axisTicks, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
@@ -36,7 +38,7 @@ function EndMark({ x, y, cause }: { x: number; y: number; cause: string }) {
   return <rect class={`mark end-${cause}`} x={x - 1} y={y + 2} width={3} height={LANE - 4}><title>{cause === 'clean' ? 'ended cleanly' : 'closed by server'}</title></rect>;
 }
 
-function Lane({ row, conn, y, view, w, selected, cursorX, now }: { row: ConnectionRow; conn: ConnectionCapture; y: number; view: Span; w: number; selected: boolean; cursorX: number | null; now: number }) {
+function Lane({ row, conn, stalls, y, view, w, selected, cursorX, now }: { row: ConnectionRow; conn: ConnectionCapture; stalls: Stall[]; y: number; view: Span; w: number; selected: boolean; cursorX: number | null; now: number }) {
   const ev = conn.events;
   const end = row.endedAt ?? (row.state === 'ended' ? (ev.at(-1)?.time ?? row.startedAt) : now);
   const x = (t: number) => LABEL + toX(t, view, w);
@@ -50,7 +52,7 @@ function Lane({ row, conn, y, view, w, selected, cursorX, now }: { row: Connecti
   const x0 = Math.max(LABEL, x(row.startedAt));
   const x1 = Math.min(LABEL + w, x(end));
   return (
-    <g class={selected ? 'lane selected' : 'lane'} data-id={row.id} data-ticks={ticks.length} aria-label={`${row.method} ${shortUrl(row.url)}`}>
+    <g class={selected ? 'lane selected' : 'lane'} data-id={row.id} data-ticks={ticks.length} data-stalls={stalls.length} aria-label={`${row.method} ${shortUrl(row.url)}`}>
       <rect class="lane-bg" x={0} y={y} width={LABEL + w} height={LANE} />
       <text class="lane-label" x={4} y={y + LANE - 5}>
         {`${row.kindLabel} ${shortUrl(row.url)}`.slice(0, 28)}
@@ -63,6 +65,16 @@ function Lane({ row, conn, y, view, w, selected, cursorX, now }: { row: Connecti
           <rect key={s.t0} class="silence" x={a} y={y + 1} width={b - a} height={LANE - 2}>
             <title>{`silent for ${formatDuration(s.t1 - s.t0)}`}</title>
           </rect>
+        ) : null;
+      })}
+      {stalls.map((s) => {
+        const a = Math.max(LABEL, x(s.start));
+        const b = Math.min(LABEL + w, x(s.end));
+        return b > a ? (
+          <g key={s.start} class="stall" data-duration={s.durationMs}>
+            <line class="stall-line" x1={a} x2={b} y1={y + LANE - 2} y2={y + LANE - 2} />
+            <title>{`stall: no token for ${formatDuration(s.durationMs)}`}</title>
+          </g>
         ) : null;
       })}
       <path class="ticks" d={ticks.map((t) => `M${LABEL + t + 0.5} ${y + 4}v${LANE - 8}`).join('')} />
@@ -172,7 +184,7 @@ export function Timeline({ store }: { store: PanelStore }) {
         <button type="button" aria-label="Zoom in" title="Zoom in (wheel)" onClick={() => setView(zoom(view, 0.5, 0.5, bounds))}>+</button>
         <button type="button" aria-label="Zoom out" title="Zoom out (wheel)" onClick={() => setView(zoom(view, 2, 0.5, bounds))}>−</button>
         <button type="button" title="Show the whole capture" onClick={() => setView(null)}>Fit</button>
-        <span class="muted">{formatDuration(view.t1 - view.t0)} shown · shaded: silent ≥ {SILENCE_MS} ms</span>
+        <span class="muted">{formatDuration(view.t1 - view.t0)} shown · shaded: silent ≥ {SILENCE_MS} ms · red underline: stall ≥ {formatDuration(store.timing.stallMs.value)} between tokens</span>
       </div>
       <div class="timeline-box" ref={box}>
         <svg class="timeline-svg" role="img" aria-label="Connection timeline" width={LABEL + w} height={height} onWheel={onWheel} onClick={onClick}>
@@ -184,7 +196,7 @@ export function Timeline({ store }: { store: PanelStore }) {
           ))}
           {rows.map((r, i) => {
             const conn = store.capture.get(r.id);
-            return conn ? <Lane key={r.id} row={r} conn={conn} y={AXIS + i * LANE} view={view} w={w} selected={r.id === selId} cursorX={r.id === selId ? cursorX : null} now={now} /> : null;
+            return conn ? <Lane key={r.id} row={r} conn={conn} stalls={store.timings.of(conn).stalls} y={AXIS + i * LANE} view={view} w={w} selected={r.id === selId} cursorX={r.id === selId ? cursorX : null} now={now} /> : null;
           })}
           <PageMarks store={store} view={view} w={w} height={height} now={now} />
           {cursorX !== null && <line class="cursor" x1={cursorX} x2={cursorX} y1={AXIS - 4} y2={height} />}

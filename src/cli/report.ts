@@ -2,12 +2,22 @@
 import type { Flag, Verdict } from '../core/analysis/types';
 import type { TrapSummary } from '../core/analysis/summary';
 import type { InternalErrorReport } from '../protocol/internal-errors';
+import type { AnswerTiming } from '../core/analysis/answer-timing';
 
 export interface CheckReport {
   url: string;
   startedAt: string;
   durationMs: number;
-  tests: Array<{ id: Verdict['test']; verdict: Verdict['verdict']; reason: string; advice: string | null; evidence: Verdict['evidence']; durationMs: number }>;
+  tests: Array<{
+    id: Verdict['test'];
+    verdict: Verdict['verdict'];
+    reason: string;
+    advice: string | null;
+    evidence: Verdict['evidence'];
+    durationMs: number;
+    /** The answer stream's timing in the capture the test ended on; null when no AI stream was captured (absent in reports of earlier versions). */
+    timing?: AnswerTiming | null;
+  }>;
   flags: Array<{ id: Flag['id']; severity: Flag['severity']; message: string; evidence: Flag['evidence'] }>;
   trapped: boolean | null;
   summary: string;
@@ -15,12 +25,12 @@ export interface CheckReport {
   internalErrors: InternalErrorReport[];
 }
 
-export function buildReport(url: string, startedAt: number, runs: Array<{ verdict: Verdict; durationMs: number }>, flags: Flag[], summary: TrapSummary, internalErrors: InternalErrorReport[] = []): CheckReport {
+export function buildReport(url: string, startedAt: number, runs: Array<{ verdict: Verdict; durationMs: number; timing?: AnswerTiming | null }>, flags: Flag[], summary: TrapSummary, internalErrors: InternalErrorReport[] = []): CheckReport {
   return {
     url,
     startedAt: new Date(startedAt).toISOString(),
     durationMs: Date.now() - startedAt,
-    tests: runs.map(({ verdict: v, durationMs }) => ({ id: v.test, verdict: v.verdict, reason: v.reason, advice: v.advice, evidence: v.evidence, durationMs })),
+    tests: runs.map(({ verdict: v, durationMs, timing }) => ({ id: v.test, verdict: v.verdict, reason: v.reason, advice: v.advice, evidence: v.evidence, durationMs, timing: timing ?? null })),
     flags: flags.map((f) => ({ id: f.id, severity: f.severity, message: f.message, evidence: f.evidence })),
     trapped: summary.trapped,
     summary: summary.text,
@@ -35,11 +45,23 @@ export function exitCodeOf(report: CheckReport): 0 | 1 {
 const MARK = { pass: '✓ PASS', fail: '✗ FAIL', inconclusive: '? INCONCLUSIVE' } as const;
 
 /** One test of the report card: its mark, reason, the first evidence and the advice. */
-export function formatTest(t: Pick<Verdict, 'verdict' | 'reason' | 'evidence' | 'advice'> & { id: string }): string[] {
+export function formatTest(t: Pick<Verdict, 'verdict' | 'reason' | 'evidence' | 'advice'> & { id: string; timing?: AnswerTiming | null }): string[] {
   const lines = [`  ${MARK[t.verdict].padEnd(15)} ${t.id}`, `      ${t.reason}`];
   for (const e of t.evidence.slice(0, 6)) lines.push(`      · ${e.label}${e.text ? `: “${e.text.replace(/\s+/g, ' ').slice(0, 100)}”` : ''}`);
   if (t.advice) lines.push(`      → ${t.advice}`);
+  if (t.timing) lines.push(`      ⏱ ${timingLine(t.timing)}`);
   return lines;
+}
+
+const msText = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
+
+/** One line of the answer's timing for the report card. */
+export function timingLine(t: AnswerTiming): string {
+  const rate = t.tokensPerSecond === null ? '—' : `${t.tokens.source === 'usage' ? '' : '~'}${t.tokensPerSecond.toFixed(1)} tokens/s${t.tokens.source === 'usage' ? '' : ' (estimated)'}`;
+  const parts = [`first token ${msText(t.firstTokenMs)} (first byte ${msText(t.firstByteMs)})`, `total ${msText(t.totalMs)}`, rate, `gap p50/p95 ${msText(t.gaps.p50Ms)}/${msText(t.gaps.p95Ms)}`, `${t.stalls.length} stall${t.stalls.length === 1 ? '' : 's'} ≥ ${t.stallMs} ms`];
+  const waited = t.resumeWaits.map((w) => w.waitedMs).filter((w): w is number => w !== null);
+  if (waited.length > 0) parts.push(`waited ${waited.map((w) => `${Math.round(w)} ms`).join(', ')} across reconnects`);
+  return parts.join(' · ');
 }
 
 export function formatReport(r: CheckReport): string {

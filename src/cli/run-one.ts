@@ -15,7 +15,7 @@ import { writeTraceFile } from './trace-file';
 import { STOP_BY_DRIVER } from '../background/scenarios/second-tab-cancel';
 import { addInternalErrors, reportOf, type InternalErrorReport } from '../protocol/internal-errors';
 import type { RunTestOptions } from '../protocol/panel';
-import { analyzeWithView, passiveFlags, trapSummary, type Flag, type TestId, type Verdict } from '../core/analysis';
+import { analyzeWithView, answerTiming, passiveFlags, trapSummary, type AnswerTiming, type Flag, type TestId, type Verdict } from '../core/analysis';
 import type { ExportSession } from '../core/export';
 
 /** A page on a private local port whose URLs each name one tab, so the extension can find its id. */
@@ -102,7 +102,7 @@ function mergeFlags(all: Flag[], more: Flag[]): void {
  * in them, our own failures, and from those the report (JSON, JUnit, report card) and trace.
  */
 export class RunLog {
-  readonly runs: Array<{ verdict: Verdict; durationMs: number }> = [];
+  readonly runs: Array<{ verdict: Verdict; durationMs: number; timing: AnswerTiming | null }> = [];
   readonly flags: Flag[] = [];
   readonly sessions: ExportSession[] = [];
   private readonly checkFailures: string[] = [];
@@ -123,8 +123,17 @@ export class RunLog {
 
   /** Adds a test's verdict and the capture of the control's tab as it ended. */
   async record(test: TestId, startedAt: number, verdict: Verdict): Promise<void> {
-    this.runs.push({ verdict, durationMs: Date.now() - startedAt });
+    const run: (typeof this.runs)[number] = { verdict, durationMs: Date.now() - startedAt, timing: null };
+    this.runs.push(run);
     await this.snapshot(test, startedAt);
+    const snapshot = this.sessions.at(-1)?.snapshot;
+    if (!snapshot) return;
+    try {
+      run.timing = answerTiming(analyzeWithView(snapshot.connections, snapshot.view ?? []), verdict.evidence);
+    } catch (error) {
+      // Timing that could not be computed is reported as ours, not as a missing answer.
+      addInternalErrors(this.own, [reportOf('cli:timing', error)]);
+    }
   }
 
   /** Adds the capture of the control's tab as it is now, and the flags found in it. */

@@ -163,7 +163,7 @@ beforeAll(async () => {
   const marker = `${server.url}/?tab=${Math.random().toString(36).slice(2)}`;
   await app.goto(marker);
   const control = await openControl(browser.context, browser.extensionId!);
-  tabId = await tabIdOf(control.page, marker);
+  tabId = await tabIdOf(control, marker);
   await control.attach(tabId);
   for (const { expected: _e, shot: _s, ...spec } of CASES) {
     streamed.set(spec.name, await app.evaluate(([s]) => (window as unknown as { streamFetch(s: unknown): Promise<string> }).streamFetch(s), [spec] as const));

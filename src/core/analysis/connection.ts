@@ -33,6 +33,12 @@ export function analyzeConnection(conn: ConnectionCapture): AnalyzedConnection {
   return result;
 }
 
+/** Whether the analysis of this connection, as it is now, is already at hand (memoized). */
+export function isAnalyzed(conn: ConnectionCapture): boolean {
+  const hit = cache.get(conn);
+  return !!hit && hit.events === conn.events.length && hit.state === conn.summary.state;
+}
+
 /** The text of a connection's answer(s), joined: what the user read from it. */
 export function answerText(a: AnalyzedConnection): string {
   return a.output.messages.map((m) => m.text).join('');

@@ -415,7 +415,8 @@ function redactConnection(conn: TraceConnectionV1, c: CompiledRedaction, hits: H
     for (const n of r.names) hits.add(id, 'event', n);
     return { ...e, text: r.text };
   });
-  return { summary, events };
+  // Timing holds no payload (times, counts, message ids the redaction keeps anyway).
+  return conn.timing !== undefined ? { summary, timing: conn.timing, events } : { summary, events };
 }
 
 /** Hits are session-level (no connection): a page text is not tied to one stream. */

@@ -38,7 +38,7 @@ function withParsed(trace: TraceFileV1): TraceFileV1 {
     sessions: trace.sessions.map((s) => ({
       ...s,
       connections: s.connections.map((c) => ({
-        summary: c.summary,
+        ...c,
         events: c.events.map((e) => {
           const t = e.text?.trim();
           if (!t || (t[0] !== '{' && t[0] !== '[')) return e;

@@ -12,6 +12,7 @@ import { FAULT_KINDS } from '../faults/spec';
 import type { ConnectionSummary, PageSignalEvent, TraceEvent } from '../trace/model';
 import type { Evidence, Severity, TestId, VerdictKind } from '../analysis/types';
 import type { ViewSample } from '../view/sample';
+import type { ResumeWait, StreamTiming } from '../analysis/timing';
 
 export const TRACE_FORMAT = 'durable-sessions-trace';
 export const TRACE_VERSION = 1;
@@ -48,8 +49,16 @@ export interface ParsedFields {
 
 export interface TraceConnectionV1 {
   summary: ConnectionSummary;
+  /**
+   * Derived: the stream's timing (`analysis/timing.ts`) as the exporter measured it, for
+   * connections that carried model output. Importers may ignore it; it is recomputed from the events.
+   */
+  timing?: TraceTiming;
   events: TraceEventV1[];
 }
+
+/** A connection's timing as written: `StreamTiming` without what the summary already says. */
+export type TraceTiming = Omit<StreamTiming, 'connectionId' | 'startedAt'>;
 
 /** A session as exported: `SessionInfo` without its counters (derivable) plus its connections. */
 export interface TraceSessionV1 {
@@ -67,6 +76,8 @@ export interface TraceSessionV1 {
    * the snapshot has it; absent in traces from before it existed and in foreign HARs.
    */
   view?: ViewSample[];
+  /** Derived: how long the answer did not grow across each reconnect the analysis linked. */
+  resumeWaits?: ResumeWait[];
   connections: TraceConnectionV1[];
 }
 

@@ -19,6 +19,10 @@ import {
   type TraceTestRun,
 } from './trace-format';
 import { boundedView } from './trace-view';
+import { analyzeConnection, isAnalyzed } from '../analysis/connection';
+import { findResumes } from '../analysis/resume';
+import { resumeWaits, streamTiming } from '../analysis/timing';
+import type { TraceConnectionV1 } from './trace-format';
 
 /** What a session needs to be exported: `SessionInfo` fits; `tabId` may be unknown. */
 export type SessionMeta = Pick<SessionInfo, 'id' | 'browserRun' | 'url' | 'startedAt' | 'updatedAt' | 'correlationIds'> & { tabId: number | null };
@@ -37,6 +41,8 @@ export interface TraceInput {
   /** Test runs beyond the snapshots' (e.g. one still running, without a verdict). */
   testRuns?: TraceTestRun[];
   flags?: TraceFlag[];
+  /** Write each AI stream's timing and the waits across reconnects (default true). */
+  timing?: boolean;
 }
 
 export function testRunOfRecord(r: TestRunRecord, sessionId: string): TraceTestRun {
@@ -83,7 +89,7 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
       correlationIds: [...info.correlationIds],
       signals: snapshot.signals.map((s) => ({ ...s })),
       ...(snapshot.view !== undefined ? { view: boundedView(snapshot.view) } : {}),
-      connections: snapshot.connections.map((c) => ({ summary: cloneSummary(c.summary), events: c.events.map(copyEvent) })),
+      ...(input.timing === false ? { connections: snapshot.connections.map((c) => ({ summary: cloneSummary(c.summary), events: c.events.map(copyEvent) })) } : withTiming(snapshot)),
     };
   });
   return {
@@ -97,6 +103,37 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
     testRuns: [...testRuns, ...(input.testRuns ?? [])],
     flags: input.flags ?? [],
   };
+}
+
+/** Events of a long stream read to tell whether it carries model output at all. */
+const HEAD_EVENTS = 256;
+
+function headCarriesContent(c: TabSnapshot['connections'][number]): boolean {
+  if (c.events.length <= HEAD_EVENTS || isAnalyzed(c)) return true;
+  return analyzeConnection({ summary: c.summary, events: c.events.slice(0, HEAD_EVENTS) }).isAiStream;
+}
+
+/**
+ * Connections with the timing of those that carried model output, and the session's waits
+ * across reconnects: the figures a reader of the file looks for beside each summary.
+ */
+function withTiming(snapshot: TabSnapshot): Pick<TraceSessionV1, 'connections' | 'resumeWaits'> {
+  // Only streams carry model output (isAiStream), and only they can be resumed: the rest are
+  // not read at all. analyzeConnection is memoized, so the panel's export (whose findings have
+  // read every connection) reuses its analysis; a long stream nobody read yet is read whole
+  // only when its head carries model output (reading 100,000 frames costs seconds).
+  const streams = snapshot.connections.filter((c) => c.summary.streaming && headCarriesContent(c));
+  const analyzed = new Map(streams.map((c) => [c, analyzeConnection(c)]));
+  const connections = snapshot.connections.map((c): TraceConnectionV1 => {
+    const a = analyzed.get(c);
+    const copy: TraceConnectionV1 = { summary: cloneSummary(c.summary), events: c.events.map(copyEvent) };
+    if (!a?.isAiStream) return copy;
+    const { connectionId: _id, startedAt: _at, ...timing } = streamTiming(a);
+    return { summary: copy.summary, timing, events: copy.events };
+  });
+  const all = [...analyzed.values()];
+  const waits = resumeWaits(all, findResumes(all));
+  return waits.length > 0 ? { connections, resumeWaits: waits } : { connections };
 }
 
 /** The live summary keeps changing while the panel runs; the export must be a snapshot. */

@@ -26,7 +26,9 @@ import {
   type TraceFlag,
   type TraceSessionV1,
   type TraceTestRun,
+  type TraceTiming,
 } from './trace-format';
+import { GAP_BUCKET_BOUNDS, TOKEN_SOURCES, type GapStats, type MessageTiming, type ResumeWait, type Stall, type TokenCount } from '../analysis/timing';
 import { MAX_VIEW_SAMPLES } from './trace-view';
 
 /** Per-field bounds; they mirror what the capture itself keeps (records.ts), with headroom. */
@@ -291,10 +293,76 @@ function event(c: Checker, x: unknown, index: number): TraceEventV1 {
   return e;
 }
 
+function tokenCount(c: Checker, x: unknown): TokenCount {
+  const o = c.obj(x, 'a token count');
+  return { tokens: c.num(o, 'tokens', { int: true, min: 0 }), source: c.oneOf(o, 'source', TOKEN_SOURCES), chars: c.num(o, 'chars', { int: true, min: 0 }) };
+}
+
+function gapStatsOf(c: Checker, x: unknown): GapStats {
+  const o = c.obj(x, 'gap statistics');
+  return {
+    count: c.num(o, 'count', { int: true, min: 0 }),
+    p50Ms: c.numOrNull(o, 'p50Ms', { min: 0 }),
+    p95Ms: c.numOrNull(o, 'p95Ms', { min: 0 }),
+    maxMs: c.numOrNull(o, 'maxMs', { min: 0 }),
+    histogram: c.list(o, 'histogram', GAP_BUCKET_BOUNDS.length + 1, (b) => {
+      const h = c.obj(b, 'a histogram bucket');
+      return { fromMs: c.num(h, 'fromMs', { min: 0 }), toMs: c.numOrNull(h, 'toMs', { min: 0 }), count: c.num(h, 'count', { int: true, min: 0 }) };
+    }),
+  };
+}
+
+function stall(c: Checker, x: unknown): Stall {
+  const o = c.obj(x, 'a stall');
+  return { start: c.num(o, 'start'), end: c.num(o, 'end'), durationMs: c.num(o, 'durationMs', { min: 0 }), fromSeq: c.num(o, 'fromSeq', { int: true, min: 0 }), toSeq: c.num(o, 'toSeq', { int: true, min: 0 }) };
+}
+
+function messageTiming(c: Checker, x: unknown): MessageTiming {
+  const o = c.obj(x, 'a message timing');
+  return {
+    key: c.str(o, 'key', FIELD_LIMITS.id),
+    firstTokenMs: c.num(o, 'firstTokenMs'),
+    lastTokenMs: c.num(o, 'lastTokenMs'),
+    tokens: c.at('tokens', () => tokenCount(c, c.field(o, 'tokens'))),
+    tokensPerSecond: c.numOrNull(o, 'tokensPerSecond', { min: 0 }),
+  };
+}
+
+/** Derived figures, rebuilt field by field like everything else (they are shown as they are). */
+function timing(c: Checker, x: unknown): TraceTiming {
+  const o = c.obj(x, 'stream timing');
+  return {
+    firstByteMs: c.numOrNull(o, 'firstByteMs'),
+    firstTokenMs: c.numOrNull(o, 'firstTokenMs'),
+    totalMs: c.numOrNull(o, 'totalMs'),
+    tokens: c.at('tokens', () => tokenCount(c, c.field(o, 'tokens'))),
+    tokensPerSecond: c.numOrNull(o, 'tokensPerSecond', { min: 0 }),
+    gaps: c.at('gaps', () => gapStatsOf(c, c.field(o, 'gaps'))),
+    stallMs: c.num(o, 'stallMs', { min: 0 }),
+    stalls: c.list(o, 'stalls', FIELD_LIMITS.listed, (v) => stall(c, v)),
+    messages: c.list(o, 'messages', FIELD_LIMITS.listed, (v) => messageTiming(c, v)),
+  };
+}
+
+function resumeWait(c: Checker, x: unknown): ResumeWait {
+  const o = c.obj(x, 'a wait across a reconnect');
+  return {
+    beforeConnectionId: c.str(o, 'beforeConnectionId', FIELD_LIMITS.id),
+    afterConnectionId: c.str(o, 'afterConnectionId', FIELD_LIMITS.id),
+    brokeAt: c.num(o, 'brokeAt', { min: 0 }),
+    reopenedAt: c.num(o, 'reopenedAt', { min: 0 }),
+    lastTextAt: c.numOrNull(o, 'lastTextAt', { min: 0 }),
+    nextTextAt: c.numOrNull(o, 'nextTextAt', { min: 0 }),
+    waitedMs: c.numOrNull(o, 'waitedMs'),
+  };
+}
+
 function connection(c: Checker, x: unknown): TraceConnectionV1 {
   const o = c.obj(x, 'a connection');
   if (++c.connections > c.limits.maxConnections) c.fail(`more than ${c.limits.maxConnections} connections`, 'limit');
   const s = c.at('summary', () => summary(c, c.field(o, 'summary')));
+  const t = c.field(o, 'timing');
+  const timed = t === undefined ? undefined : c.at('timing', () => timing(c, t));
   const evs = c.field(o, 'events');
   if (Array.isArray(evs) && c.events + evs.length > c.limits.maxEvents) {
     c.at('events', () => c.fail(`more than ${c.limits.maxEvents} events in the trace`, 'limit'));
@@ -304,7 +372,7 @@ function connection(c: Checker, x: unknown): TraceConnectionV1 {
   if (s.events !== events.length) {
     c.warnings.push(`${formatPath([...c.segs, 'summary', 'events'])} says ${s.events} events but ${events.length} are present.`);
   }
-  return { summary: s, events };
+  return timed === undefined ? { summary: s, events } : { summary: s, timing: timed, events };
 }
 
 function signal(c: Checker, x: unknown): PageSignalEvent {
@@ -343,6 +411,8 @@ function session(c: Checker, x: unknown): TraceSessionV1 {
   // Optional: traces written before the view existed have none.
   const view = c.optList(o, 'view', FIELD_LIMITS.viewSamples, (v) => viewSample(c, v));
   if (view !== undefined) s.view = view;
+  const waits = c.optList(o, 'resumeWaits', FIELD_LIMITS.listed, (w) => resumeWait(c, w));
+  if (waits !== undefined) s.resumeWaits = waits;
   s.connections = c.list(o, 'connections', c.limits.maxConnections, (k) => connection(c, k));
   return s;
 }

@@ -41,8 +41,9 @@ export function* traceLines(trace: TraceFileV1): Generator<string> {
     }
     yield '"connections":[';
     for (let ci = 0; ci < connections.length; ci++) {
-      const { summary, events } = connections[ci]!;
-      yield `\n{"summary":${JSON.stringify(summary)},\n"events":[`;
+      const { summary, timing, events } = connections[ci]!;
+      // Timing right after the summary, where a reader of the file looks for it.
+      yield `\n{"summary":${JSON.stringify(summary)},${timing !== undefined ? `\n"timing":${JSON.stringify(timing)},` : ''}\n"events":[`;
       for (let ei = 0; ei < events.length; ei++) yield `${ei === 0 ? '\n' : ',\n'}${JSON.stringify(events[ei])}`;
       yield `]}${ci < connections.length - 1 ? ',' : ''}`;
     }

@@ -5,6 +5,7 @@ import { FAULT_KINDS } from '../../../src/core/faults/spec';
 import { CONNECTION_STATES } from '../../../src/core/trace/model';
 import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS } from '../../../src/core/trace/records';
 import { loadSchema } from './schema';
+import { TOKEN_SOURCES } from '../../../src/core/analysis/timing';
 
 /**
  * Where each enumeration of the trace schema comes from in the core. The schema is written by
@@ -22,6 +23,7 @@ const CORE_ENUMS: Record<string, readonly (string | null)[]> = {
   '/$defs/testRun/properties/test': TEST_IDS,
   '/$defs/testRun/properties/verdict': [...VERDICT_KINDS, null],
   '/$defs/flag/properties/severity': SEVERITIES,
+  '/$defs/tokenCount/properties/source': TOKEN_SOURCES,
 };
 
 /** Every `enum` in a schema, by the JSON pointer of the object holding it. */

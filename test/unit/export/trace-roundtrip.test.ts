@@ -21,6 +21,7 @@ function cutRandomly(text: string, g: Gen): string[] {
 }
 
 describe('trace export → import round trip', () => {
+  // 200 exports, each reading its streams for their timing: seconds on a loaded machine.
   it('gives back the same sessions, connections, events, summaries, faults, test runs and views (200 generated traces)', async () => {
     let views = 0;
     let without = 0;
@@ -53,7 +54,7 @@ describe('trace export → import round trip', () => {
     }
     expect(views).toBeGreaterThan(50);
     expect(without).toBeGreaterThan(20);
-  });
+  }, 30_000);
 
   it('writes files that satisfy schemas/trace-v1.schema.json', () => {
     for (let seed = 1; seed <= 50; seed++) {
