@@ -11,7 +11,7 @@
  * the real one.
  */
 import type { Emitter } from './emit';
-import { apply, bare } from './define';
+import { apply, bare, get, getterOf } from './define';
 import { safely } from './safely';
 import type { FaultEngine, StreamControl } from './faults';
 import { mulberry32, shapingDelayMs, splitChunk, type FaultSpec } from '../core/faults/spec';
@@ -41,7 +41,19 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
   let controllerProto: ReadableByteStreamController | null = null;
   new ReadableStreamCtor(bare({ type: 'bytes', start: (c: ReadableByteStreamController) => void (controllerProto = Object.getPrototypeOf(c)) }) as UnderlyingByteSource);
   if (!controllerProto) return null;
-  const { enqueue, close, error } = controllerProto as ReadableByteStreamController;
+  const { enqueue, close: closeController, error } = controllerProto as ReadableByteStreamController;
+  const byobRequestOf = getterOf(controllerProto, 'byobRequest');
+  const respond = g.ReadableStreamBYOBRequest?.prototype.respond;
+  /**
+   * Closes the app's stream. A BYOB read pending at that moment is not answered by close()
+   * itself: the source must respond to it with 0 bytes, which resolves it with done, as the
+   * native body's does (without this the app's last BYOB read never settles).
+   */
+  const close = (c: ReadableByteStreamController): void => {
+    apply(closeController, c, []);
+    const req = get(byobRequestOf, c) as ReadableStreamBYOBRequest | null;
+    if (req && respond) apply(respond, req, [0]);
+  };
   const setTimeoutFn = g.setTimeout;
   const TypeErrorCtor = g.TypeError;
   // The network error text of this browser (Chromium and Firefox differ), for injected drops.
@@ -126,7 +138,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
               connection.end('clean', null);
             }, WHERE);
             unwatch?.();
-            apply(close, c, []);
+            close(c);
             return;
           }
           const chunk = r.value;
@@ -172,7 +184,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
         connection.end('clean', null);
         cutSource();
         gate?.open();
-        apply(close, controller, []);
+        close(controller);
       },
       shape(spec) {
         shaping = spec;

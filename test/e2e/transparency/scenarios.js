@@ -227,13 +227,34 @@
   };
 
   S['fetch-byob'] = async (log) => {
-    const r = await fetch('/stream?body=ndjson&chunk=random');
+    // How many bytes one BYOB read returns depends on what has arrived by then, natively too:
+    // the exact sizes are compared on a body sent in one write (all of it has arrived with the
+    // headers), and on a randomly chunked body only what the reads add up to.
+    const whole = await fetch('/stream?body=ndjson&chunk=whole');
     try {
-      const rd = r.body.getReader({ mode: 'byob' });
-      const { value } = await rd.read(new Uint8Array(4));
-      log[log.length] = { byob: hex(value) };
+      const rd = whole.body.getReader({ mode: 'byob' });
+      const reads = [];
+      for (const size of [4, 1, 7, 4096]) {
+        const { done, value } = await rd.read(new Uint8Array(size));
+        reads[reads.length] = { size, done, hex: value ? hex(value) : null, view: value && value.buffer.byteLength };
+      }
+      log[log.length] = { byob: reads, end: await rd.read(new Uint8Array(8)).then((x) => ({ done: x.done, length: x.value && x.value.length })) };
     } catch (e) {
       log[log.length] = { byob: err(e) };
+    }
+    const chunked = await fetch('/stream?body=ndjson&chunk=random');
+    try {
+      const rd = chunked.body.getReader({ mode: 'byob' });
+      const parts = [];
+      for (;;) {
+        const { done, value } = await rd.read(new Uint8Array(5));
+        if (done) break;
+        if (value.length === 0 || value.length > 5) throw new Error('a BYOB read returned ' + value.length + ' bytes into 5');
+        parts[parts.length] = new Uint8Array(value);
+      }
+      log[log.length] = { byobChunked: hex(concat(parts)) };
+    } catch (e) {
+      log[log.length] = { byobChunked: err(e) };
     }
   };
 
