@@ -6,3 +6,4 @@ export { findResumes, type ResumeObservation } from './resume';
 export { cancelSignals, type CancelSignal } from './cancel';
 export { reconnectResumeVerdict, multiSurfaceVerdict, secondTabCancelVerdict, type ReconnectResumeRun, type MultiSurfaceRun, type SecondTabCancelRun } from './verdicts';
 export { trapSummary, type TrapSummary } from './summary';
+export { joinLongPolls } from './long-poll';

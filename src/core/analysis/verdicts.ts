@@ -109,7 +109,8 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   const r = resumes.find((x) => x.alignment && x.afterText.length > 0) ?? resumes[0]!;
   const after = run.conns.find((c) => c.conn.summary.id === r.after.connectionId)!;
   const reconnectEvidence: Evidence = {
-    label: `reconnected${r.request.length ? ` with ${r.request.map((h) => `${h.kind} ${h.value}`).join(', ')}` : ' asking for nothing to resume from'}`,
+    // The protocol's name says whose handle it is (a Durable Streams offset, an Ably channel serial).
+    label: `reconnected${r.request.length ? ` with ${r.request.map((h) => `${h.kind} ${h.value}`).join(', ')}` : ' asking for nothing to resume from'}${after.recognition.protocol ? ` (${after.recognition.name})` : ''}`,
     connectionId: r.after.connectionId,
     time: r.after.openedAt,
   };

@@ -75,7 +75,10 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       const msgs = Array.isArray(j.messages) ? j.messages.filter(isObj) : [];
       const cancel = msgs.find((m) => headersOf(m)['x-ably-cancel'] !== undefined || /cancel|stop|abort/i.test(str(m.name) ?? ''));
       const rewind = str(get(j, 'params', 'rewind'));
-      em.emit({ type: 'control', name: cancel ? `cancel: ${headersOf(cancel)['x-ably-cancel'] !== undefined ? 'x-ably-cancel' : str(cancel.name)!}` : action === 10 ? `resume: ATTACH${rewind ? ` rewind=${rewind}` : ''}` : name });
+      const serial = str(j.channelSerial);
+      // An ATTACH that names where it left off (a channel serial) or asks for history (rewind) resumes.
+      const attach = serial ? `resume: ATTACH from ${serial}` : rewind ? `resume: ATTACH rewind=${rewind}` : name;
+      em.emit({ type: 'control', name: cancel ? `cancel: ${headersOf(cancel)['x-ably-cancel'] !== undefined ? 'x-ably-cancel' : str(cancel.name)!}` : action === 10 ? attach : name });
       continue;
     }
     switch (action) {
@@ -120,6 +123,8 @@ function messageEvents(em: Emitter, m: Obj, texts: Map<string, string>): void {
   const status = str(h['x-ably-status']);
   const turn = str(h['x-ably-turn']);
   const before = em.events.length;
+  // The user's own message, echoed back to the channel, is the prompt, not the answer.
+  if (str(m.name) === 'user' || str(h['x-ably-role']) === 'user') return em.emit({ type: 'message-start', role: 'user' }, meta);
   if (turn === 'start') em.emit({ type: 'step', boundary: 'start', name: 'turn' }, meta);
   if (h['x-ably-cancel'] !== undefined) em.emit({ type: 'cancel', reason: 'x-ably-cancel' }, meta);
   if (data !== undefined) {

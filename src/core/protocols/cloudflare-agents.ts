@@ -41,6 +41,8 @@ function chunk(em: Emitter, body: unknown, messageId: string | undefined): void 
 
 function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
+  /** Requests whose stream already said how it ended (its `finish` or `abort` chunk). */
+  const ended = new Set<string>();
   for (const f of frames) {
     em.begin(f);
     const j = f.json;
@@ -62,7 +64,8 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       if (typeof j.body === 'string' && j.body !== '') chunk(em, j.body, id);
       if (j.error === true) em.emit({ type: 'error', message: str(j.body) ?? 'agent error' }, { messageId: id });
       if (j.replayComplete === true) em.step('replay complete');
-      if (j.done === true && !em.events.slice(before).some((e) => e.type === 'finish' || e.type === 'cancel')) em.emit({ type: 'finish', reason: 'done' }, { messageId: id });
+      if (em.events.slice(before).some((e) => e.type === 'finish' || e.type === 'cancel')) ended.add(id ?? '');
+      if (j.done === true && !ended.has(id ?? '')) em.emit({ type: 'finish', reason: 'done' }, { messageId: id });
       if (em.events.length === before) em.step(j.replay === true ? 'replay' : 'response');
     } else if (type === 'cf_agent_stream_resuming') em.step('stream resuming', 'start');
     else em.step(type);
