@@ -35,9 +35,12 @@ function nextOffset(c: AnalyzedConnection): string | undefined {
 /** A Durable Streams read answered as a whole (catch-up or long-poll), not SSE. */
 function pollRead(c: AnalyzedConnection): boolean {
   const s = c.conn.summary;
-  if (c.recognition.protocol !== 'durable-streams' || (s.kind !== 'fetch' && s.kind !== 'xhr') || s.method !== 'GET') return false;
+  if ((s.kind !== 'fetch' && s.kind !== 'xhr') || s.method !== 'GET') return false;
   const read = durableStreamRead(s.url);
-  return read !== null && read.live !== 'sse';
+  if (read === null || read.live === 'sse') return false;
+  // A long-poll cut while it waited got no answer to recognize; its URL still says what it was,
+  // and it joins a chain only where its offset is the one the previous read handed out.
+  return c.recognition.protocol === 'durable-streams' || (read.live === 'long-poll' && c.conn.events.every((e) => e.dir === 'out'));
 }
 
 function merge(chain: AnalyzedConnection[]): AnalyzedConnection {

@@ -53,9 +53,13 @@ function sideOf(rec: Pick<Recognition, 'events' | 'frames'>, m: AssembledMessage
   return m ? resumeSide(rec, m) : { text: '', spans: [] };
 }
 
-/** Client-sent resume requests inside a WebSocket (subscribe with an offset, resume…). */
+/**
+ * Client-sent resume requests inside a WebSocket (subscribe with an offset, resume…). A control
+ * a recognizer names as a resume (`resume: cf_agent_stream_resume_ack`) asks for the stream it
+ * names too, even without a position.
+ */
 function controlHandles(rec: Recognition): ResumeHandle[] {
-  return rec.events.filter((e) => e.type === 'control').flatMap((e) => (e.handles ?? []).filter((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor' || h.kind === 'event-id'));
+  return rec.events.filter((e) => e.type === 'control').flatMap((e) => (e.handles ?? []).filter((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor' || h.kind === 'event-id' || (e.name.startsWith('resume: ') && h.kind === 'stream-id')));
 }
 
 function splitRecognition(rec: Recognition, firstEventAfter: number): { before: Recognition; after: Recognition } {
@@ -156,7 +160,8 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
       after: { connectionId: next.conn.summary.id, openedAt: next.conn.summary.startedAt, firstEventSeq: next.conn.events.length > 0 ? 0 : null },
       request,
       linkedBy: sharedIdentities(prev, next),
-      sameRequest: samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
+      // A WebSocket's URL is not its request: what it asks for rides in its frames.
+      sameRequest: n.kind !== 'websocket' && samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
       sameConnection: false,
       ...aligned,
     });
