@@ -77,10 +77,13 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
   return { conn, recognition, output, isAiStream };
 }
 
-/** The connections with each chain of Durable Streams long-poll reads folded into one. */
+/**
+ * The connections with each chain of Durable Streams long-poll reads folded into one, and a
+ * catch-up read that no long-poll continues marked as history rather than a live stream.
+ */
 export function joinLongPolls(conns: AnalyzedConnection[]): AnalyzedConnection[] {
   const reads = conns.filter(pollRead).sort((a, b) => a.conn.summary.startedAt - b.conn.summary.startedAt);
-  if (reads.length < 2) return conns;
+  if (reads.length === 0) return conns;
   const chains: AnalyzedConnection[][] = [];
   const open: AnalyzedConnection[][] = [];
   for (const r of reads) {
@@ -98,6 +101,8 @@ export function joinLongPolls(conns: AnalyzedConnection[]): AnalyzedConnection[]
   }
   const merged = new Map<AnalyzedConnection, AnalyzedConnection | null>();
   for (const ch of chains) {
+    // A lone catch-up read (no `live`) loads the history once: it follows no generation.
+    if (ch.length === 1 && durableStreamRead(ch[0]!.conn.summary.url)!.live === null) merged.set(ch[0]!, { ...ch[0]!, isAiStream: false });
     if (ch.length < 2) continue;
     const m = merge(ch);
     ch.forEach((c, i) => merged.set(c, i === 0 ? m : null));

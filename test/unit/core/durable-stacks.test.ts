@@ -70,6 +70,15 @@ describe('Durable Streams', () => {
     expect(joined[0]!.output.messages.map((m) => m.text).join('')).toBe('Durable streams keep ');
   });
 
+  it('a lone catch-up read is history, not a live stream (a second tab that only loads it follows nothing)', () => {
+    const [alone] = joinLongPolls([analyzeConnection(exchangeCapture(sse[0]!))]);
+    expect(alone!.recognition.protocol).toBe('durable-streams');
+    expect(alone!.isAiStream).toBe(false);
+    const done = { ...polls[1]!, url: polls[1]!.url.replace(/&live=long-poll.*$/, '') };
+    expect(joinLongPolls([analyzeConnection(exchangeCapture(done))])[0]!.isAiStream).toBe(false);
+    expect(joinLongPolls([analyzeConnection(exchangeCapture(polls[1]!))])[0]!.isAiStream).toBe(true);
+  });
+
   it('a resume from the last offset continues exactly after it (verified by the request)', () => {
     const body = sse[1]!.body;
     const cut = body.slice(0, body.indexOf('\n\n', body.indexOf(offset(149))) + 2);
