@@ -267,7 +267,7 @@ describe('durable-session stacks, recognized with their handles in the panel (re
     const joined = analyzeWithView(snap.connections, snap.view ?? []).filter((a) => a.conn.summary.url.startsWith(prefix));
     expect(joined).toHaveLength(1);
     expect(joined[0]!.output.messages.map((m) => m.text).join('')).toBe(DS_ANSWER);
-    expect(joined[0]!.conn.summary.detail).toMatch(/^Durable Streams long-poll: \d+ requests as one stream$/);
+    expect(joined[0]!.conn.summary.detail).toMatch(/^Durable Streams: \d+ reads as one stream$/);
     expect(Number(/\d+/.exec(joined[0]!.conn.summary.detail!)![0])).toBeGreaterThanOrEqual(withData);
     // One read alone holds one token, and lists the offset it hands out.
     const one = reads.find((r) => /live=long-poll/.test(r.url))!;

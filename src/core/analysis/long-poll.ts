@@ -1,7 +1,8 @@
 /**
  * Durable Streams long-poll: one logical stream made of many short requests, each
  * `GET ?offset=<o>&live=long-poll` asking from the `Stream-Next-Offset` the previous answer
- * gave (the first is often a catch-up read without `live`). Read one by one, each is a
+ * gave (the first is often a catch-up read without `live`). The library's SSE read starts the
+ * same way, a catch-up and then `live=sse` from its offset, so the two are one stream too. Read one by one, each is a
  * "stream" of one or two messages that ends cleanly, and no verdict or flag can see the
  * generation they carry together. Here successive reads of the same stream that chain by offset
  * become one analyzed connection: its events, frames and recognized events in order, its answer
@@ -32,16 +33,18 @@ function nextOffset(c: AnalyzedConnection): string | undefined {
   return c.conn.summary.responseHeaders.find(([k]) => k.toLowerCase() === 'stream-next-offset')?.[1];
 }
 
-/** A Durable Streams read answered as a whole (catch-up or long-poll), not SSE. */
-function pollRead(c: AnalyzedConnection): boolean {
+/** A Durable Streams read: catch-up, long-poll, or the SSE read a catch-up hands over to. */
+function streamRead(c: AnalyzedConnection): boolean {
   const s = c.conn.summary;
   if ((s.kind !== 'fetch' && s.kind !== 'xhr') || s.method !== 'GET') return false;
   const read = durableStreamRead(s.url);
-  if (read === null || read.live === 'sse') return false;
+  if (read === null) return false;
   // A long-poll cut while it waited got no answer to recognize; its URL still says what it was,
   // and it joins a chain only where its offset is the one the previous read handed out.
   return c.recognition.protocol === 'durable-streams' || (read.live === 'long-poll' && c.conn.events.every((e) => e.dir === 'out'));
 }
+
+const isSse = (c: AnalyzedConnection): boolean => durableStreamRead(c.conn.summary.url)?.live === 'sse';
 
 function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
   const first = chain[0]!;
@@ -67,7 +70,7 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
       events: events.length,
       bytesIn: chain.reduce((n, c) => n + c.conn.summary.bytesIn, 0),
       bytesOut: chain.reduce((n, c) => n + c.conn.summary.bytesOut, 0),
-      detail: `Durable Streams long-poll: ${chain.length} requests as one stream`,
+      detail: `Durable Streams: ${chain.length} reads as one stream`,
     },
     events,
   };
@@ -82,7 +85,7 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
  * catch-up read that no long-poll continues marked as history rather than a live stream.
  */
 export function joinLongPolls(conns: AnalyzedConnection[]): AnalyzedConnection[] {
-  const reads = conns.filter(pollRead).sort((a, b) => a.conn.summary.startedAt - b.conn.summary.startedAt);
+  const reads = conns.filter(streamRead).sort((a, b) => a.conn.summary.startedAt - b.conn.summary.startedAt);
   if (reads.length === 0) return conns;
   const chains: AnalyzedConnection[][] = [];
   const open: AnalyzedConnection[][] = [];
@@ -90,7 +93,8 @@ export function joinLongPolls(conns: AnalyzedConnection[]): AnalyzedConnection[]
     const read = durableStreamRead(r.conn.summary.url)!;
     const chain = open.find((ch) => {
       const tail = ch.at(-1)!;
-      return streamPath(tail.conn.summary.url) === streamPath(r.conn.summary.url) && nextOffset(tail) === read.offset && tail.conn.summary.end !== 'network-error';
+      // An SSE read goes on until the stream closes: nothing continues it but a reconnect.
+      return !isSse(tail) && streamPath(tail.conn.summary.url) === streamPath(r.conn.summary.url) && nextOffset(tail) === read.offset && tail.conn.summary.end !== 'network-error';
     });
     if (chain) chain.push(r);
     else {
@@ -103,7 +107,8 @@ export function joinLongPolls(conns: AnalyzedConnection[]): AnalyzedConnection[]
   for (const ch of chains) {
     // A lone catch-up read (no `live`) loads the history once: it follows no generation.
     if (ch.length === 1 && durableStreamRead(ch[0]!.conn.summary.url)!.live === null) merged.set(ch[0]!, { ...ch[0]!, isAiStream: false });
-    if (ch.length < 2) continue;
+    // A lone read of any other kind is already the stream it is.
+    if (ch.length === 1) continue;
     const m = merge(ch);
     ch.forEach((c, i) => merged.set(c, i === 0 ? m : null));
   }

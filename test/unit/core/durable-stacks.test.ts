@@ -56,7 +56,7 @@ describe('Durable Streams', () => {
     expect(one!.output.messages.map((m) => m.text).join('')).toBe(DS_ANSWER);
     expect(one!.isAiStream).toBe(true);
     expect(one!.conn.summary.id).toBe(reads.at(-1)!.conn.summary.id);
-    expect(one!.conn.summary.detail).toBe(`Durable Streams long-poll: ${polls.length} requests as one stream`);
+    expect(one!.conn.summary.detail).toBe(`Durable Streams: ${polls.length} reads as one stream`);
     expect(one!.recognition.handles.filter((h) => h.kind === 'offset').map((h) => h.value)).toEqual([69, 109, 149, 186, 222, 261, 300, 338, 359].map(offset));
     expect(one!.output.messages.at(-1)!.finished).toBe(true);
   });
@@ -68,6 +68,27 @@ describe('Durable Streams', () => {
     const joined = joinLongPolls([...reads, other, skipped]);
     expect(joined).toHaveLength(3);
     expect(joined[0]!.output.messages.map((m) => m.text).join('')).toBe('Durable streams keep ');
+  });
+
+  it('the catch-up read and the SSE read it hands over to are one stream', () => {
+    const [catchUp, live] = sse.map((e, i) => analyzeConnection(exchangeCapture(e, { startedAt: i * 100 })));
+    const joined = joinLongPolls([catchUp!, live!]);
+    expect(joined).toHaveLength(1);
+    expect(joined[0]!.conn.summary.url).toBe(sse[0]!.url);
+    expect(joined[0]!.conn.summary.id).toBe(live!.conn.summary.id);
+    expect(joined[0]!.output.messages.map((m) => m.text).join('')).toBe(DS_ANSWER);
+  });
+
+  it('a re-read from -1 after a drop replays the start: a restart, not a continuation', () => {
+    const body = sse[1]!.body;
+    const cut = body.slice(0, body.indexOf('\n\n', body.indexOf(offset(149))) + 2);
+    const before = [analyzeConnection(exchangeCapture(sse[0]!, { startedAt: 0 })), analyzeConnection(exchangeCapture(sse[1]!, { body: cut, end: 'network-error', startedAt: 100 }))];
+    // The app reads the stream again from the start: a catch-up with everything so far, then SSE.
+    const again = exchanges('durable-streams', 'sse-resume.json')[0]!;
+    const after = [analyzeConnection(exchangeCapture({ ...again, url: sse[0]!.url, body: JSON.stringify([{ type: 'user', text: 'q' }, ...DS_ANSWER.split(/(?<= )/).map((t) => ({ type: 'token', text: t }))]) }, { startedAt: 1200 }))];
+    const [r] = findResumes(joinLongPolls([...before, ...after]));
+    expect(r).toMatchObject({ request: [{ kind: 'offset', value: '-1' }], alignment: { kind: 'restart', sameStart: true } });
+    expect(r!.beforeText).toBe('Durable streams ');
   });
 
   it('a lone catch-up read is history, not a live stream (a second tab that only loads it follows nothing)', () => {
