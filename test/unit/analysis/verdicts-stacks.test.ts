@@ -5,7 +5,7 @@
  * the stack's own cancel message or request.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeWithView, reconnectResumeVerdict, secondTabCancelVerdict, type AnalyzedConnection } from '../../../src/core/analysis';
+import { analyzeWithView, passiveFlags, reconnectResumeVerdict, secondTabCancelVerdict, type AnalyzedConnection } from '../../../src/core/analysis';
 import type { ConnectionCapture } from '../../../src/core/trace/model';
 import type { EndCause } from '../../../src/core/trace/records';
 import type { ViewSample } from '../../../src/core/view/sample';
@@ -152,5 +152,17 @@ describe('second-tab-cancel on each stack names the cancel', () => {
     tabB.summary.streaming = false;
     const v = cancelVerdict(tabA, [tabB], press);
     expect(cancelLabels(v)).toEqual([`tab B sent an explicit cancel: POST ${cancelUrl}`]);
+  });
+});
+
+describe('passive flags on the stacks', () => {
+  it('an SSE stream that resumes by offset or sequence number is not flagged for lacking SSE ids', () => {
+    const ds = placed(exchangeCapture(exchanges('durable-streams', 'sse.json')[1]!), 0);
+    const responses = placed(loadFixture('openai-responses', 'text.txt', { kind: 'fixed', size: 64 }), 0);
+    const plain = placed(loadFixture('openai-chat', 'text.txt', { kind: 'fixed', size: 64 }), 0);
+    const ids = (c: ConnectionCapture) => passiveFlags(analyzeWithView([c], []), 5000).map((f) => f.id);
+    expect(ids(ds)).not.toContain('sse-without-ids');
+    expect(ids(responses)).not.toContain('sse-without-ids');
+    expect(ids(plain)).toContain('sse-without-ids');
   });
 });
