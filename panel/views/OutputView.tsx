@@ -6,6 +6,7 @@ import { answerPickOf, selectFrame, type PanelStore } from '../store';
 import { AnswerSource } from './AnswerSource';
 import { HideSecretsToggle } from './HideSecretsToggle';
 import { hideSecrets, shownText } from '../logic/hide-secrets';
+import { ResumeHandles } from './ResumeHandles';
 
 function titleOf(m: { key: string; agent?: string }, many: boolean): string {
   if (m.agent) return m.agent;
@@ -24,12 +25,18 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
     const choices = pick !== null || store.analysis.candidates(conn).length > 0;
     const what = pick !== null ? 'No answer text in the picked field.' : `No answer text recognized in this stream${rec.protocol ? ` (${rec.name})` : ''}.`;
     const empty = <p class="empty">{what} {choices ? 'Pick the field that carries it above, or see what arrived in the Events tab.' : 'The Events tab shows what arrived.'}</p>;
-    if (!choices) return empty;
+    if (!choices) return (
+      <>
+        <ResumeHandles rec={rec} />
+        {empty}
+      </>
+    );
     return (
       <div class="output" aria-label="Output">
         <div class="subbar wrap">
           <AnswerSource store={store} conn={conn} />
         </div>
+        <ResumeHandles rec={rec} />
         {empty}
       </div>
     );
@@ -49,6 +56,7 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
           Copy all text
         </button>
       </div>
+      <ResumeHandles rec={rec} />
       {messages.map((m) => (
         <article key={m.key} class="message" data-key={m.key} data-agent={m.agent} aria-label={titleOf(m, many)}>
           <header>

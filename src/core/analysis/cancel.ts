@@ -31,9 +31,16 @@ export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
       continue;
     }
     if (s.kind !== 'websocket') continue;
+    // A recognizer that knows the protocol names its cancel (`cancel: response.cancel`): the
+    // label then says which message it was, in the protocol's own words.
+    const named = new Map<number, string>();
+    for (const ev of c.recognition.events) {
+      const frame = c.recognition.frames[ev.frame];
+      if (ev.type === 'control' && frame && ev.name.startsWith('cancel: ')) named.set(frame.at.first, `sent ${ev.name.slice(8)} (${c.recognition.name})`);
+    }
     for (const e of c.conn.events) {
       if (e.dir !== 'out' || e.text === null) continue;
-      if (CANCEL_FRAME.test(e.text) || CANCEL_SOCKETIO.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: `sent ${e.text.slice(0, 120)}` });
+      if (named.has(e.seq) || CANCEL_FRAME.test(e.text) || CANCEL_SOCKETIO.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: named.get(e.seq) ?? `sent ${e.text.slice(0, 120)}` });
     }
     for (const ev of c.recognition.events) {
       if (ev.type !== 'control' || !/cancel|stop|abort|interrupt/i.test(ev.name)) continue;

@@ -11,6 +11,7 @@ import { withAnswerField } from '../view/field-recognition';
 import { pageTextsOf } from '../view/page-texts';
 import type { ViewSample } from '../view/sample';
 import { orderedMatches, words } from '../view/words';
+import { joinLongPolls } from './long-poll';
 
 export interface AnalyzedConnection {
   conn: ConnectionCapture;
@@ -66,11 +67,12 @@ function pageCoverage(text: string, pages: readonly PageText[]): number {
  * connection (or a connection no recognizer read), that field becomes its answer.
  */
 export function analyzeWithView(conns: readonly ConnectionCapture[], view: readonly ViewSample[]): AnalyzedConnection[] {
-  if (view.length === 0) return conns.map(analyzeConnection);
+  // Long-poll reads of one Durable Stream are analysed as the one stream they form.
+  if (view.length === 0) return joinLongPolls(conns.map(analyzeConnection));
   const pages = pageTextsOf(view);
   // The view is bounded (its oldest samples go), so its length alone does not say it changed.
   const version = `${view.length}:${view[0]?.time ?? 0}:${view.at(-1)?.time ?? 0}`;
-  return conns.map((conn) => {
+  return joinLongPolls(conns.map((conn) => {
     const base = analyzeConnection(conn);
     const hit = viewCache.get(conn);
     if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === version) return hit.result;
@@ -89,5 +91,5 @@ export function analyzeWithView(conns: readonly ConnectionCapture[], view: reado
     }
     viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: version, result });
     return result;
-  });
+  }));
 }

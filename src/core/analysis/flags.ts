@@ -38,7 +38,9 @@ function sseWithoutIds(ai: AnalyzedConnection[]): Flag[] {
   return ai
     .filter((c) => {
       const sse = c.recognition.frames.filter((f) => f.kind === 'sse' && f.dir === 'in');
-      return sse.length >= 3 && sse.every((f) => !f.id);
+      // Positions in the payload (Durable Streams offsets, Responses sequence numbers) resume without `id:`.
+      const positioned = c.recognition.handles.some((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor');
+      return sse.length >= 3 && sse.every((f) => !f.id) && !positioned;
     })
     .map((c) => ({
       id: 'sse-without-ids',

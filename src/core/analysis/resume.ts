@@ -53,9 +53,13 @@ function sideOf(rec: Pick<Recognition, 'events' | 'frames'>, m: AssembledMessage
   return m ? resumeSide(rec, m) : { text: '', spans: [] };
 }
 
-/** Client-sent resume requests inside a WebSocket (subscribe with an offset, resume…). */
+/**
+ * Client-sent resume requests inside a WebSocket (subscribe with an offset, resume…). A control
+ * a recognizer names as a resume (`resume: cf_agent_stream_resume_ack`) asks for the stream it
+ * names too, even without a position.
+ */
 function controlHandles(rec: Recognition): ResumeHandle[] {
-  return rec.events.filter((e) => e.type === 'control').flatMap((e) => (e.handles ?? []).filter((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor' || h.kind === 'event-id'));
+  return rec.events.filter((e) => e.type === 'control').flatMap((e) => (e.handles ?? []).filter((h) => h.kind === 'offset' || h.kind === 'sequence' || h.kind === 'cursor' || h.kind === 'event-id' || (e.name.startsWith('resume: ') && h.kind === 'stream-id')));
 }
 
 function splitRecognition(rec: Recognition, firstEventAfter: number): { before: Recognition; after: Recognition } {
@@ -67,6 +71,28 @@ function splitRecognition(rec: Recognition, firstEventAfter: number): { before: 
 }
 
 type Aligned = Pick<ResumeObservation, 'alignment' | 'beforeText' | 'afterText' | 'beforeMessage' | 'afterMessage'>;
+
+/** The last position (offset, cursor) of a kind the stream gave before it broke. */
+function lastPosition(rec: Recognition, kind: ResumeHandle['kind']): string | undefined {
+  for (let i = rec.events.length - 1; i >= 0; i--) {
+    const h = (rec.events[i]!.handles ?? []).filter((x) => x.kind === kind).at(-1);
+    if (h) return h.value;
+  }
+  return undefined;
+}
+
+/**
+ * A text continuation the ids could not prove is proven by the request when the client asked
+ * to resume from exactly the last opaque position (offset, cursor) the dropped stream gave it:
+ * the server then starts after everything the client had.
+ */
+function provenByRequest(aligned: Aligned, beforeRec: Recognition, request: ResumeHandle[]): Aligned {
+  const a = aligned.alignment;
+  if (!a || a.kind !== 'continuation' || a.verified) return aligned;
+  const asked = request.find((h) => (h.kind === 'offset' || h.kind === 'cursor') && lastPosition(beforeRec, h.kind) === h.value);
+  if (!asked) return aligned;
+  return { ...aligned, alignment: { ...a, verified: true, evidence: { ...a.evidence, detail: `resumed from ${asked.kind} ${asked.value}, the last the dropped stream had delivered; the text continues` } } };
+}
 
 function align(beforeRec: Recognition, afterRec: Recognition, beforeMsgs: AssembledMessage[], afterMsgs: AssembledMessage[]): Aligned {
   const b = activeMessage(beforeMsgs);
@@ -127,13 +153,15 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
     const next = later.find((c) => sharedIdentities(prev, c).length > 0) ?? later.find((c) => samePlace(c.conn.summary));
     if (!next) continue;
     const n = next.conn.summary;
-    const aligned = align(prev.recognition, next.recognition, prev.output.messages, next.output.messages);
+    const request = [...resumeRequestOf(next.conn), ...controlHandles(next.recognition), ...resumeBodies(conns, p.endedAt - 50, n.startedAt + 2000, [pathOf(p.url).replace(/^ws/, 'http'), pathOf(n.url).replace(/^ws/, 'http')])];
+    const aligned = provenByRequest(align(prev.recognition, next.recognition, prev.output.messages, next.output.messages), prev.recognition, request);
     out.push({
       before: { connectionId: p.id, brokeAt: p.endedAt, lastEventSeq: prev.conn.events.length > 0 ? prev.conn.events.length - 1 : null },
       after: { connectionId: next.conn.summary.id, openedAt: next.conn.summary.startedAt, firstEventSeq: next.conn.events.length > 0 ? 0 : null },
-      request: [...resumeRequestOf(next.conn), ...controlHandles(next.recognition), ...resumeBodies(conns, p.endedAt - 50, n.startedAt + 2000, [pathOf(p.url).replace(/^ws/, 'http'), pathOf(n.url).replace(/^ws/, 'http')])],
+      request,
       linkedBy: sharedIdentities(prev, next),
-      sameRequest: samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
+      // A WebSocket's URL is not its request: what it asks for rides in its frames.
+      sameRequest: n.kind !== 'websocket' && samePlace(n) && n.url === p.url && n.requestBodyPreview === p.requestBodyPreview,
       sameConnection: false,
       ...aligned,
     });

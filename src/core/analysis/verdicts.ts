@@ -109,7 +109,8 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   const r = resumes.find((x) => x.alignment && x.afterText.length > 0) ?? resumes[0]!;
   const after = run.conns.find((c) => c.conn.summary.id === r.after.connectionId)!;
   const reconnectEvidence: Evidence = {
-    label: `reconnected${r.request.length ? ` with ${r.request.map((h) => `${h.kind} ${h.value}`).join(', ')}` : ' asking for nothing to resume from'}`,
+    // The protocol's name says whose handle it is (a Durable Streams offset, an Ably channel serial).
+    label: `reconnected${r.request.length ? ` with ${r.request.map((h) => `${h.kind} ${h.value}`).join(', ')}` : r.linkedBy.length ? ` to ${r.linkedBy.slice(0, 3).join(', ')}, asking for no position to resume from` : ' asking for nothing to resume from'}${after.recognition.protocol ? ` (${after.recognition.name})` : ''}`,
     connectionId: r.after.connectionId,
     time: r.after.openedAt,
   };
@@ -156,6 +157,11 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   }
   if (a.kind === 'gap') {
     return { ...base, verdict: 'fail', reason: `The app reconnected, but output was skipped${a.missingIds?.length ? ` (missing ${a.missingIds.slice(0, 5).join(', ')})` : ''}.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Resume from the last id the client received, not the last one the server sent.' };
+  }
+  // Text that merely reads on is no resume when the stream says it is another message: the
+  // interrupted answer was abandoned and a new one started (a Realtime session has no resume).
+  if (a.kind === 'continuation' && !a.verified && newGeneration) {
+    return { ...base, verdict: 'fail', reason: `The app reconnected, but a new message (${afterMsg}) replaced the interrupted one (${beforeMsg}): the rest of the interrupted answer is lost.`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Resume the interrupted generation (its id and the last position the client had) instead of starting a new one.' };
   }
   const missed = a.kind === 'continuation' && !a.verified && a.replayed === 0 && r.request.length === 0 ? missedWhileAway(textTimes(victim).filter((t) => t <= r.before.brokeAt), textTimes(after).filter((t) => t >= r.after.openedAt)) : 0;
   if (missed > 0) {

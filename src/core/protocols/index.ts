@@ -5,12 +5,16 @@
  */
 import { framesOf } from '../parse/frames';
 import type { ConnectionCapture } from '../trace/model';
+import { ably } from './ably';
 import { anthropic } from './anthropic';
+import { cloudflareAgents } from './cloudflare-agents';
+import { durableStreams } from './durable-streams';
 import { genericNdjson, genericSse, genericWsJson } from './generic';
 import { gemini } from './gemini';
 import { langgraph } from './langgraph';
 import { mcp } from './mcp';
 import { openaiChat } from './openai-chat';
+import { openaiRealtime } from './openai-realtime';
 import { openaiResponses } from './openai-responses';
 import { socketio } from './socketio';
 import type { AiEvent, DetectResult, Frame, Recognition, Recognizer, ResumeHandle } from './types';
@@ -20,9 +24,10 @@ import { vercelUi } from './vercel-ui';
 export type * from './types';
 export { resumeRequestOf } from './resume-request';
 export { socketIoPacket } from './socketio';
+export { durableStreamRead } from './durable-streams';
 
 export const recognizers: readonly Recognizer[] = [
-  vercelUi, vercelData, openaiResponses, openaiChat, anthropic, gemini, langgraph, mcp, socketio, genericSse, genericNdjson, genericWsJson,
+  durableStreams, vercelUi, vercelData, openaiRealtime, openaiResponses, openaiChat, anthropic, gemini, langgraph, mcp, cloudflareAgents, ably, socketio, genericSse, genericNdjson, genericWsJson,
 ];
 
 export function recognizerById(id: string): Recognizer | undefined {

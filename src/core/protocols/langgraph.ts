@@ -4,6 +4,12 @@
  * `messages/partial` (cumulative content, diffed here into deltas), `events`, `custom`,
  * `debug`, LangServe `data` — and `end` / `error`. Subgraph events are namespaced `mode|ns`.
  * The graph node (`langgraph_node`) is the agent. SSE ids drive `Last-Event-ID` rejoin.
+ *
+ * Joins (`@langchain/langgraph-sdk` `RunsClient.joinStream` and `ThreadsClient.joinStream`):
+ * `GET /threads/<t>/runs/<r>/stream` with `Last-Event-ID` rejoins a run after the last event the
+ * client had, `GET /threads/<t>/stream` follows whatever runs on the thread, and
+ * `POST /threads/<t>/runs/<r>/cancel` is the explicit cancel. The thread and run ids in the URL
+ * are handles too, so a join links to the run it resumes.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
@@ -21,6 +27,13 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
   return { confidence: Math.min(1, 0.4 + s * 0.3 + (meta ? 0.3 : 0) + (byUrl ? 0.1 : 0)), guess: false };
 }
 
+/** Thread and run ids named by the URL (`/threads/<t>/runs/<r>/stream`, `/threads/<t>/stream`). */
+function urlIds(conn: ConnectionCapture): { thread?: string; run?: string } {
+  const m = /\/threads\/([^/]+)(?:\/runs\/([^/]+))?\/(?:runs\/)?stream\/?$/.exec(urlPath(conn));
+  if (!m) return {};
+  return { thread: m[1], run: m[2] === 'stream' ? undefined : m[2] };
+}
+
 function toolChunks(em: Emitter, chunk: Obj): void {
   const calls = chunk.tool_call_chunks;
   for (const c of Array.isArray(calls) ? calls : []) {
@@ -28,11 +41,21 @@ function toolChunks(em: Emitter, chunk: Obj): void {
   }
 }
 
-function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
+function parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const seen = new Map<string, string>();
+  const ids = urlIds(conn);
+  // The URL's ids go with the first frame, after what a `metadata` frame itself says.
+  let urlPending = true;
+  const urlHandles = (): void => {
+    if (!urlPending) return;
+    urlPending = false;
+    em.handle('run-id', ids.run);
+    em.handle('conversation-id', ids.thread);
+  };
   for (const f of frames) {
     if (!em.incoming(f)) continue;
+    if ((f.event ?? '').split('|')[0] !== 'metadata') urlHandles();
     const [mode = 'message', ns] = (f.event ?? 'message').split('|');
     const j = f.json;
     if (f.kind !== 'sse' || (j === undefined && mode !== 'end')) {
@@ -44,6 +67,7 @@ function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
       case 'metadata':
         em.handle('run-id', get(j, 'run_id'));
         em.handle('conversation-id', get(j, 'thread_id'));
+        urlHandles();
         em.emit({ type: 'step', boundary: 'start', name: 'run' }, base);
         break;
       case 'messages': {

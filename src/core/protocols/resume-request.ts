@@ -20,6 +20,9 @@ export const RESUME_PARAMS: Record<string, ResumeHandle['kind']> = {
   stream_id: 'stream-id',
   streamid: 'stream-id',
   run_id: 'run-id',
+  // Ably: the connection key to resume, or the recovery key of a page that reloaded.
+  resume: 'session-id',
+  recover: 'session-id',
 };
 
 export function resumeRequestOf(conn: ConnectionCapture): ResumeHandle[] {

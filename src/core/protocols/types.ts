@@ -17,6 +17,10 @@ export type ProtocolId =
   | 'langgraph'
   | 'mcp'
   | 'socketio'
+  | 'durable-streams'
+  | 'openai-realtime'
+  | 'cloudflare-agents'
+  | 'ably'
   | 'generic-sse'
   | 'generic-ndjson'
   | 'generic-ws-json';

@@ -5,14 +5,27 @@
  * (resumable-stream) replay it from the start, which is why alignment matters here. Tool
  * input is complete at `tool-input-available`, its result is `tool-output-available` (or
  * `-error`); `source-url` / `source-document` are the answer's sources.
+ *
+ * Resume (the `ai` package's `DefaultChatTransport.reconnectToStream`, `dist/index.mjs`): the
+ * client GETs `<api>/<chatId>/stream`; the server replays the active stream with the same
+ * header, or answers 204 when nothing runs. The chat id in that URL is the resume handle.
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, isObj, jsonText, num, share, str } from './util';
+import { Emitter, get, header, isObj, jsonText, num, share, str, urlPath } from './util';
 
 const TYPES = /^(start|finish|abort|error|start-step|finish-step|message-metadata|(text|reasoning)-(start|delta|end)|tool-(input|output)-[a-z-]+|source-[a-z]+|file|data-.+)$/;
 
+/** The chat id of an AI SDK resume request (`GET <api>/<chatId>/stream`), if this is one. */
+function resumeChatId(conn: ConnectionCapture): string | undefined {
+  if (conn.summary.method !== 'GET') return undefined;
+  const m = /\/([^/]+)\/stream\/?$/.exec(urlPath(conn));
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
 function detect(conn: ConnectionCapture, frames: Frame[]) {
+  // A resume with nothing to resume: no body, no header, only its shape says what it was.
+  if (conn.summary.status === 204 && frames.length === 0 && resumeChatId(conn) !== undefined && /\/(api\/)?chat/.test(urlPath(conn))) return { confidence: 0.3, guess: true };
   const byHeader = header(conn, 'x-vercel-ai-ui-message-stream', 'response') !== undefined;
   if (conn.summary.kind === 'websocket') return null;
   const s = share(frames, (f) => TYPES.test(str(get(f.json, 'type')) ?? '') || f.data.trim() === '[DONE]');
@@ -22,11 +35,20 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
   return { confidence: byHeader ? 0.95 : 0.4 + s * 0.4, guess: false };
 }
 
-function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
+function parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
   const tools = new Map<string, string>();
+  const chatId = resumeChatId(conn);
+  if (chatId !== undefined && frames.length === 0 && conn.summary.status === 204) {
+    em.begin({ index: 0, dir: 'in', kind: 'text', data: '', at: { first: 0, last: 0 }, time: conn.summary.startedAt });
+    em.handle('conversation-id', chatId);
+    em.step('resume: nothing running (204)');
+  }
+  let first = true;
   for (const f of frames) {
     if (!em.incoming(f)) continue;
+    if (first && chatId !== undefined) em.handle('conversation-id', chatId);
+    first = false;
     if (f.data.trim() === '[DONE]') {
       em.step('[DONE]');
       continue;

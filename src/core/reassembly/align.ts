@@ -27,6 +27,11 @@ export interface ResumeSide {
   spans: TextSpan[];
   /** Resume ids in arrival order with the frame that carried each. */
   ids?: Array<{ frame: number; value: string }>;
+  /**
+   * The ids are positions whose digits are not a count (offsets: Durable Streams' are byte
+   * positions, opaque by its protocol), so they compare only by equality, never as ordinals.
+   */
+  opaque?: boolean;
 }
 
 export interface AlignmentEvidence {
@@ -61,7 +66,7 @@ export function resumeSide(rec: Pick<Recognition, 'events' | 'frames'>, message:
       kind === 'event-id'
         ? rec.frames.flatMap((f) => (f.id && own.has(f.index) ? [{ frame: f.index, value: f.id }] : []))
         : rec.events.flatMap((e) => (e.handles ?? []).filter((h) => h.kind === kind).map((h) => ({ frame: e.frame, value: h.value })));
-    if (ids.length > 0) return { text: message.text, spans: message.spans, ids };
+    if (ids.length > 0) return { text: message.text, spans: message.spans, ids, ...(kind === 'offset' ? { opaque: true } : {}) };
   }
   return { text: message.text, spans: message.spans };
 }
@@ -92,7 +97,7 @@ function byIds(before: ResumeSide, after: ResumeSide): Alignment | null {
   if (bIds.length === 0 || aIds.length === 0) return null;
   const bn = numericIds(bIds.map((x) => x.value));
   const an = numericIds(aIds.map((x) => x.value));
-  const comparable = bn && an && bn[0]!.prefix === an[0]!.prefix;
+  const comparable = !before.opaque && !after.opaque && bn && an && bn[0]!.prefix === an[0]!.prefix;
   const seen = new Set(bIds.map((x) => x.value));
   // Ordinals: numeric ids compare as numbers; opaque ids only by membership in `before`.
   const lastB = comparable ? Math.max(...bn.map((x) => x.n)) : null;

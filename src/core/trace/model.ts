@@ -134,8 +134,12 @@ export function contentTypeOf(headers: Header[]): string | null {
   return null;
 }
 
-/** Headers and URL shapes of AI streaming APIs whose content type says nothing of streaming. */
-const AI_STREAM_HINTS = { headers: ['x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream'], url: /:streamGenerateContent\b|\/stream(\b|$)/ };
+/**
+ * Headers and URL shapes of AI streaming APIs whose content type says nothing of streaming. A
+ * Durable Streams catch-up or long-poll read (`Stream-Next-Offset`) is a JSON answer, but one
+ * piece of a stream: the analysis joins the reads into one.
+ */
+const AI_STREAM_HINTS = { headers: ['x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream', 'stream-next-offset'], url: /:streamGenerateContent\b|\/stream(\b|$)/ };
 
 export type StreamDecision = 'stream' | 'maybe' | 'no';
 

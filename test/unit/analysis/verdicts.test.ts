@@ -20,7 +20,7 @@ describe('reconnect-resume verdict', () => {
     const v = reconnectResumeVerdict({ conns: [before, after], droppedAt: 330, droppedConnectionIds: [before.conn.summary.id], timeoutMs: 10_000 });
     expect(v.verdict, v.reason).toBe('pass');
     expect(v.reason).toMatch(/reconnected by itself 370 ms after the drop/);
-    expect(v.evidence.map((e) => e.label)).toContain('reconnected with event-id 6');
+    expect(v.evidence.map((e) => e.label)).toContain('reconnected with event-id 6 (Server-sent events (generic))');
   });
 
   it('FAILS a reconnect that restarts the answer from the beginning', () => {

@@ -83,15 +83,23 @@ describe('answer detection from what the page shows', () => {
     expect(a!.isAiStream).toBe(true);
   });
 
-  it('reads a batch of typed items as one field, whatever their position (Durable Streams JSON batches)', () => {
+  it('reads a batch of typed items as one field, whatever their position (JSON batches of app items)', () => {
     const items = TOKENS.map((t) => ({ type: 'token', text: t }));
     const batches = [[{ type: 'user', text: 'tell me about durable sessions please' }, ...items.slice(0, 3)], items.slice(3, 7), items.slice(7)];
     const conn = connection({
-      url: 'http://app.test/streams/chat-1?offset=-1&live=sse', contentType: 'text/event-stream', start: 0,
-      events: batches.map((b, i): [number, string] => [10 + i * 100, `event: data\ndata: ${JSON.stringify(b)}\n\nevent: control\ndata: {"streamNextOffset":"${i}_${b.length}"}\n\n`]),
+      url: 'http://app.test/streams/chat-1', contentType: 'text/event-stream', start: 0,
+      events: batches.map((b, i): [number, string] => [10 + i * 100, `event: data\ndata: ${JSON.stringify(b)}\n\n`]),
     });
     const [a] = analyzeWithView([conn], view(ANSWER));
     expect(answerText(a!)).toBe(ANSWER);
     expect(a!.recognition.name).toContain('[*]{type=token}.text');
+    // The same batches with Durable Streams' control events: its recognizer reads them itself.
+    const ds = connection({
+      url: 'http://app.test/streams/chat-1?offset=-1&live=sse', contentType: 'text/event-stream', start: 0,
+      events: batches.map((b, i): [number, string] => [10 + i * 100, `event: data\ndata: ${JSON.stringify(b)}\n\nevent: control\ndata: {"streamNextOffset":"${i}_${b.length}"}\n\n`]),
+    });
+    const [d] = analyzeWithView([ds], view(ANSWER));
+    expect(answerText(d!)).toBe(ANSWER);
+    expect(d!.recognition.name).toBe('Durable Streams');
   });
 });
