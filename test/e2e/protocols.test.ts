@@ -12,12 +12,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
-import { openControl, tabIdOf, type Control } from '../../src/cli/control';
+import type { Control } from '../../src/cli/control';
 import { poll, type PanelHandle } from '../../src/cli/devtools-panel';
 import { recognize, recognizers } from '../../src/core/protocols';
 import { reassemble } from '../../src/core/reassembly';
 import { loadFixture, readWire } from '../unit/core/fixture';
-import { clickButton, pageAsPanel, settle } from '../harness/panel';
+import { clickButton, settle, watchTabInPanel } from '../harness/panel';
 import { CASES, startProtocolServer, wsFrames, type ProtocolCase, type ProtocolServer } from './protocols/server';
 
 interface Expected {
@@ -130,14 +130,7 @@ beforeAll(async () => {
   app = browser.context.pages()[0] ?? (await browser.context.newPage());
   const marker = `${server.url}/?tab=${Math.random().toString(36).slice(2)}`;
   await app.goto(marker);
-  control = await openControl(browser.context, browser.extensionId!);
-  const tabId = await tabIdOf(control, marker);
-  await control.attach(tabId);
-  panelPage = await browser.context.newPage();
-  await panelPage.setViewportSize({ width: 1400, height: 900 });
-  await panelPage.goto(`chrome-extension://${browser.extensionId}/panel/index.html?tabId=${tabId}`);
-  panel = pageAsPanel(panelPage);
-  await panel.waitFor(`document.body.innerText.trim().length > 0`, 'the panel to render');
+  ({ control, panelPage, panel } = await watchTabInPanel(browser, marker));
 
   await app.bringToFront();
   for (const c of CASES) {

@@ -18,13 +18,13 @@ import type { Page } from 'playwright-core';
 import { DurableStreamTestServer } from '@durable-streams/server';
 import { DurableStream } from '@durable-streams/client';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
-import { openControl, tabIdOf, type Control } from '../../src/cli/control';
+import type { Control } from '../../src/cli/control';
 import { poll, type PanelHandle } from '../../src/cli/devtools-panel';
 import { analyzeWithView } from '../../src/core/analysis';
 import { recognize, recognizerById } from '../../src/core/protocols';
 import { reassemble } from '../../src/core/reassembly';
 import { loadFixture } from '../unit/core/fixture';
-import { clickButton, pageAsPanel } from '../harness/panel';
+import { clickButton, watchTabInPanel } from '../harness/panel';
 import { bundleClient } from '../zoo/bundle';
 import { startProtocolServer, wsFrames, type ProtocolCase, type ProtocolServer } from './protocols/server';
 
@@ -181,14 +181,7 @@ beforeAll(async () => {
   await app.goto(marker);
   await app.addScriptTag({ content: client, type: 'module' });
   await app.waitForFunction(() => typeof (window as unknown as { dsRead?: unknown }).dsRead === 'function');
-  control = await openControl(browser.context, browser.extensionId!);
-  const tabId = await tabIdOf(control, marker);
-  await control.attach(tabId);
-  panelPage = await browser.context.newPage();
-  await panelPage.setViewportSize({ width: 1400, height: 900 });
-  await panelPage.goto(`chrome-extension://${browser.extensionId}/panel/index.html?tabId=${tabId}`);
-  panel = pageAsPanel(panelPage);
-  await panel.waitFor(`document.body.innerText.trim().length > 0`, 'the panel to render');
+  ({ control, panelPage, panel } = await watchTabInPanel(browser, marker));
 
   await app.bringToFront();
   for (const c of CASES) {

@@ -1,6 +1,8 @@
 /** Reading and driving the panel as a user would: by visible text, roles and labels. */
 import type { Page } from 'playwright-core';
 import { poll, tableRows, type PanelHandle } from '../../src/cli/devtools-panel';
+import type { LaunchedBrowser } from '../../src/cli/chromium';
+import { openControl, tabIdOf, type Control } from '../../src/cli/control';
 
 export interface ConnectionRow {
   url: string;
@@ -199,4 +201,20 @@ export async function themedScreenshots(panel: PanelHandle, save: (name: string)
     await save(`${name}-${theme}`);
   }
   await panel.evaluate(`document.documentElement.dataset.theme = ${JSON.stringify(before)}`);
+}
+
+/**
+ * Attaches a control session to the tab showing `marker` and opens the standalone panel for that
+ * tab in a wide page, rendered: the setup of the suites that read the panel for a live page.
+ */
+export async function watchTabInPanel(browser: LaunchedBrowser, marker: string): Promise<{ control: Control; tabId: number; panelPage: Page; panel: PanelHandle }> {
+  const control = await openControl(browser.context, browser.extensionId!);
+  const tabId = await tabIdOf(control, marker);
+  await control.attach(tabId);
+  const panelPage = await browser.context.newPage();
+  await panelPage.setViewportSize({ width: 1400, height: 900 });
+  await panelPage.goto(`chrome-extension://${browser.extensionId}/panel/index.html?tabId=${tabId}`);
+  const panel = pageAsPanel(panelPage);
+  await panel.waitFor(`document.body.innerText.trim().length > 0`, 'the panel to render');
+  return { control, tabId, panelPage, panel };
 }

@@ -1167,18 +1167,24 @@
     });
   }
 
+  /** Runs every transport (and an XHR) with something broken by `breakIt`, which returns its repair. */
+  async function workoutWhile(log, breakIt) {
+    const restore = breakIt();
+    try {
+      return { out: await workout(log), xhr: await xhrWorkout() };
+    } finally {
+      restore();
+    }
+  }
+
   S['hostile-builtins'] = async (log) => {
     const errors = collectPageErrors(log);
-    const spies = spyOnBuiltins();
-    let out;
-    let xhr;
-    try {
-      out = await workout(log);
-      xhr = await xhrWorkout();
-    } finally {
-      spies.restore();
-    }
-    log[log.length] = { out, xhr, calledFromTheHook: spies.seen, errors };
+    let spies;
+    const done = await workoutWhile(log, () => {
+      spies = spyOnBuiltins();
+      return spies.restore;
+    });
+    log[log.length] = { ...done, calledFromTheHook: spies.seen, errors };
   };
 
   S['hostile-throwing-collections'] = async (log) => {
@@ -1188,23 +1194,20 @@
     const boom = () => {
       throw new Error('page built-in called');
     };
-    const saved = [];
-    for (const proto of [WeakMap.prototype, WeakSet.prototype, Map.prototype, Set.prototype]) {
-      for (const k of ['get', 'set', 'has', 'delete', 'add']) {
-        if (!Object.prototype.hasOwnProperty.call(proto, k)) continue;
-        saved[saved.length] = [proto, k, proto[k]];
-        proto[k] = boom;
+    const done = await workoutWhile(log, () => {
+      const saved = [];
+      for (const proto of [WeakMap.prototype, WeakSet.prototype, Map.prototype, Set.prototype]) {
+        for (const k of ['get', 'set', 'has', 'delete', 'add']) {
+          if (!Object.prototype.hasOwnProperty.call(proto, k)) continue;
+          saved[saved.length] = [proto, k, proto[k]];
+          proto[k] = boom;
+        }
       }
-    }
-    let out;
-    let xhr;
-    try {
-      out = await workout(log);
-      xhr = await xhrWorkout();
-    } finally {
-      for (const [proto, k, f] of saved) proto[k] = f;
-    }
-    log[log.length] = { out, xhr, errors };
+      return () => {
+        for (const [proto, k, f] of saved) proto[k] = f;
+      };
+    });
+    log[log.length] = { ...done, errors };
   };
 
   S['hostile-globals'] = async (log) => {
