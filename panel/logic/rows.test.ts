@@ -5,7 +5,7 @@ import { chunkRows, connectionRow, endLabel, messageRows, previewText, rowContai
 import { utf8Length } from '../../src/core/trace/bytes';
 
 const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
-  faults: [], endInjected: false, reconnectMarks: [],
+  faults: [], endInjected: false, reconnectMarks: [], joinedLate: null,
   id: 'd:1', kind: 'fetch', url: 'http://h/api/chat', method: 'POST', startedAt: 1000, status: 200, contentType: 'text/event-stream', streaming: true, state: 'open', endedAt: null, end: null, endDetail: null,
   events: 3, bytesIn: 300, bytesOut: 0, reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, ...over,
 }) as ConnectionSummary;
