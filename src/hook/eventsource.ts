@@ -155,6 +155,6 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     return result;
   }));
   wrapConstructor<EventSource>(g, 'EventSource', (es) => {
-    if (emitter.recording()) track(es);
+    if (emitter.tracks()) track(es);
   }, WHERE);
 }

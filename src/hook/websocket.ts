@@ -172,6 +172,6 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     return result;
   }));
   wrapConstructor<WebSocket>(g, 'WebSocket', (ws, args) => {
-    if (emitter.recording()) track(ws, args);
+    if (emitter.tracks()) track(ws, args);
   }, WHERE);
 }

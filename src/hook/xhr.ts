@@ -160,7 +160,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   replaceValue(proto, 'send', method(origSend, (self, args) => {
     const xhr = self as XMLHttpRequest;
     const p = opened.get(xhr);
-    if (p && emitter.recording()) safely(() => track(xhr, p, args[0]), WHERE);
+    if (p && emitter.tracks()) safely(() => track(xhr, p, args[0]), WHERE);
     return apply(origSend, xhr, args);
   }));
 }
