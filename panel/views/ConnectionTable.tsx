@@ -2,7 +2,7 @@ import { formatBytes, formatDuration, shortUrl } from '../format';
 import { menu } from '../menu';
 import { copyText } from '../clipboard';
 import { COPY_ACTIONS, copyOf, receivedText } from '../requests';
-import type { ConnectionRow } from '../logic/rows';
+import { lateJoinLine, type ConnectionRow } from '../logic/rows';
 import { ariaSort, nextSort, type SortKey } from '../logic/sort';
 import { moveSelection } from '../logic/virtual';
 import { selectConnection, type PanelStore } from '../store';
@@ -70,6 +70,11 @@ export function ConnectionTable({ store }: { store: PanelStore }) {
           >
             <td class="url" title={r.url}>
               <span class="method">{r.method}</span> {shortUrl(r.url)}
+              {r.joinedLate && (
+                <span class={`badge late ${r.joinedLate.missedFrames > 0 ? 'warn' : 'ok'}`} title={lateJoinLine(r.joinedLate) ?? undefined}>
+                  joined late
+                </span>
+              )}
             </td>
             <td title={r.kindLabel}>{r.kindLabel}</td>
             <td class={r.protocolGuess ? 'guess' : undefined} title={r.protocolGuess ? `${r.protocolName}: guessed from the payload's shape` : r.protocolName}>
