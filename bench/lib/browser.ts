@@ -188,7 +188,8 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
     },
     async subscribe(tabId) {
       const before = await tab.evaluate<number>('window.__bench.snapshots');
-      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }))}), true`);
+      // A request carries an id: the background answers only requests that do (protocol/kit.ts).
+      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }, { id: `bench-subscribe-${tabId}` }))}), true`);
       await waitFor(async () => (await tab.evaluate<number>('window.__bench.snapshots')) > before, 'the snapshot after subscribing');
     },
   };
