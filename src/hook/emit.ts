@@ -25,6 +25,8 @@ export interface Emitter {
    * opened before the panel can join the capture when it opens.
    */
   readonly tracks: () => boolean;
+  /** What the extension last said (pending until it answers): for tests of the hand-over between modes. */
+  readonly mode: () => Mode;
   newConnId(): string;
   now(): number;
   emit(conn: string, body: RecordBody, time?: number): void;
@@ -43,7 +45,7 @@ const FLUSH_DELAY_MS = 10;
 const PENDING_LIMIT = 5000;
 const PENDING_TIMEOUT_MS = 3000;
 
-type Mode = 'pending' | 'recording' | 'dormant';
+export type Mode = 'pending' | 'recording' | 'dormant';
 
 export function createEmitter(win: Window & typeof globalThis): Emitter {
   const channel = openChannel(win);
@@ -141,6 +143,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
 
   return {
     tracks: () => mode !== 'dormant' || late.hasRoom(),
+    mode: () => mode,
     newConnId: () => `${prefix}-${(counter += 1)}`,
     onCommand(listener) {
       commandListener = listener;
