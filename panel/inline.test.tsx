@@ -9,9 +9,12 @@ import { memoryPair } from '../src/protocol/adapters/memory';
 import type { CaptureRecord } from '../src/core/trace/records';
 import { EXT, boot, env, relay, until } from '../test/unit/background/boot';
 import { mountInlinePanel, type InlinePanel } from './inline';
+import { hideSecrets } from './logic/hide-secrets';
 
 let mounted: InlinePanel | null = null;
 afterEach(() => {
+  // One switch for the whole panel, module-wide: each test starts with secrets shown.
+  hideSecrets.value = false;
   mounted?.unmount();
   mounted = null;
   document.body.innerHTML = '';
@@ -68,6 +71,38 @@ describe('the inline panel over an in-memory background', () => {
     r.capture([], [{ where: 'hook:websocket', message: 'TypeError: cannot read x', count: 2 }]);
     const banner = await until(() => root.querySelector('[aria-label="Internal errors"]'), 'the banner');
     expect(banner.textContent).toBe("The inspector's own code failed 2 times (hook:websocket: TypeError: cannot read x). What it shows may be incomplete; the page was not affected.");
+  });
+
+  it('hides secrets in every view at once: the events, the detail and the answer', async () => {
+    const { bg, root } = mount(13);
+    const r = relay(bg, 13, 'doc-1');
+    r.hello();
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'the tab recording');
+    // A key the model echoed into its answer.
+    const key = 'sk-ant-api03-' + 'Zx9'.repeat(14);
+    const conn = 'h-9';
+    r.capture([
+      ...sse(conn).slice(0, 2),
+      { type: 'data', conn, time: 1020, dir: 'in', text: `data: {"choices":[{"index":0,"delta":{"content":"Your key is ${key} ok"}}]}\n\n`, base64: null, size: 200, event: null, id: null },
+    ]);
+    const row = await until(() => root.querySelector('table[aria-label="Streaming connections"] tbody tr') as HTMLElement | null, 'the connection row');
+    row.click();
+    const tab = (name: string) => [...root.querySelectorAll('[role="tab"]')].find((t) => t.textContent === name) as HTMLButtonElement;
+    await until(() => tab('Events'), 'the Events tab');
+    tab('Events').click();
+    await until(() => root.querySelector('.events-view td.data')?.textContent?.includes(key), 'the key shown while secrets are not hidden');
+    (root.querySelector('.events-view input[aria-label="Hide secrets"]') as HTMLInputElement).click();
+    await until(() => !root.querySelector('.events-view td.data')?.textContent?.includes(key), 'the key masked in the events');
+    expect(root.querySelector('.events-view td.data')?.textContent).toContain('[REDACTED]');
+    tab('Output').click();
+    const text = await until(() => root.querySelector('.output .message .text') as HTMLElement | null, 'the answer');
+    expect(text.textContent).not.toContain(key);
+    expect(text.textContent).toContain('Your key is');
+    // One switch: it is on in the Output view too, and turning it off there shows the key again.
+    const toggle = root.querySelector('.output input[aria-label="Hide secrets"]') as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    toggle.click();
+    await until(() => root.querySelector('.output .message .text')?.textContent?.includes(key), 'the key shown again');
   });
 
   it('shows a request the background refused, with its reason', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLossNote, dormantNote, indicatorOf, storageBanner, workersNote, type CaptureState } from './notices';
+import { captureLossNote, dormantNote, indicatorOf, framesNote, storageBanner, workersNote, type CaptureState } from './notices';
 
 const ok = { ok: true, error: null, lostEvents: 0, pendingEvents: 0 };
 const state = (x: Partial<CaptureState> = {}): CaptureState => ({ recording: true, recordOnLoad: false, origin: 'http://a', storage: ok, ...x });
@@ -42,6 +42,13 @@ describe('capture notices', () => {
     const w = (detail: string) => ({ time: 1, signal: 'worker' as const, detail, docId: 'd' });
     expect(workersNote([])).toBeNull();
     expect(workersNote([w('worker /a.js'), w('worker /a.js'), w('shared /b.js')])).toBe('This page started 2 workers: streams inside workers are not captured.');
+  });
+
+  it('names the first request a frame made before the hook reached it, and counts the others', () => {
+    const f = (detail: string) => ({ time: 1, signal: 'frame' as const, detail, docId: 'd' });
+    expect(framesNote([])).toBeNull();
+    expect(framesNote([f('fetch http://a/sse in about:blank'), f('fetch http://a/sse in about:blank')])).toBe('A frame the capture cannot reach: fetch http://a/sse in about:blank. Streams there are not captured.');
+    expect(framesNote([f('fetch http://a/1 in about:blank'), f('xmlhttprequest http://a/2 in about:srcdoc')])).toBe('A frame the capture cannot reach: fetch http://a/1 in about:blank and 1 more. Streams there are not captured.');
   });
 });
 

@@ -59,6 +59,15 @@ export function workersNote(signals: PageSignalEvent[]): string | null {
   return `This page started ${workers.size} worker${workers.size === 1 ? '' : 's'}: streams inside workers are not captured.`;
 }
 
+/** Requests made in a frame before the hook could install there (the detail names each one). */
+export function framesNote(signals: PageSignalEvent[]): string | null {
+  const missed = new Set(signals.filter((s) => s.signal === 'frame').map((s) => s.detail ?? `${s.docId}:${s.time}`));
+  if (missed.size === 0) return null;
+  const [first] = missed;
+  const more = missed.size > 1 ? ` and ${missed.size - 1} more` : '';
+  return `A frame the capture cannot reach: ${first}${more}. Streams there are not captured.`;
+}
+
 /**
  * Our own failures, in the page's hook or the background: the capture may be missing what the
  * failing code would have recorded, so the panel says so instead of looking complete.

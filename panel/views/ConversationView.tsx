@@ -4,6 +4,8 @@
  * said about it (model, ids, finish reason, usage, errors). Sections are native <details>, so
  * they fold by keyboard; every part links back to the events that carried it.
  */
+import { shownMessage } from '../logic/hide-secrets';
+import { HideSecretsToggle } from './HideSecretsToggle';
 import type { ComponentChildren } from 'preact';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { ConversationMessage, ConversationMeta, Part, ReasoningPart, SourcePart, TextPart, ToolCallPart } from '../../src/core/reassembly';
@@ -181,7 +183,7 @@ function statusOf(m: ConversationMessage, conn: ConnectionCapture): [string, str
 export function ConversationView({ store, conn }: { store: PanelStore; conn: ConnectionCapture }) {
   const rec = store.analysis.recognition(conn, answerPickOf(store, conn.summary.id));
   const conversation = conversationFor(rec);
-  const messages = visibleMessages(conversation);
+  const messages = visibleMessages(conversation).map((m) => shownMessage(m));
   const jump: Jump = (frame) => selectFrame(store, frame);
   const streamMeta = hasMeta(conversation.meta) ? conversation.meta : undefined;
   if (messages.length === 0 && !streamMeta) {
@@ -194,6 +196,8 @@ export function ConversationView({ store, conn }: { store: PanelStore; conn: Con
         <span class="count">
           {rec.name} · {messages.length} {many ? 'messages' : 'message'}
         </span>
+        <span class="spacer" />
+        <HideSecretsToggle />
       </div>
       {streamMeta && <Meta meta={streamMeta} frames={conversation.metaFrames} jump={jump} label="Response" />}
       {messages.map((m) => {

@@ -7,6 +7,7 @@ import type { EventRow } from '../logic/rows';
 import type { PanelStore } from '../store';
 import { eventJson } from './EventTable';
 import { JsonTree } from './JsonTree';
+import { shownRow } from '../logic/hide-secrets';
 
 type View = 'raw' | 'json' | 'hex';
 
@@ -21,7 +22,8 @@ function HexView({ row }: { row: EventRow }) {
   );
 }
 
-export function EventDetail({ store, row, startedAt }: { store: PanelStore; row: EventRow; startedAt: number }) {
+export function EventDetail({ store, row: captured, startedAt }: { store: PanelStore; row: EventRow; startedAt: number }) {
+  const row = shownRow(captured);
   const [wanted, setWanted] = useState<View | null>(null);
   const json = row.json !== undefined ? row.json : parseJson(row.text);
   const hasJson = json !== undefined;

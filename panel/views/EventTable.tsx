@@ -8,6 +8,7 @@ import { copyText } from '../clipboard';
 import { formatBytes, formatDuration } from '../format';
 import { menu } from '../menu';
 import { previewText, type EventRow } from '../logic/rows';
+import { shownRow } from '../logic/hide-secrets';
 import { highlightParts } from '../logic/search';
 import { isAtBottom, moveSelection, revealScrollTop, virtualWindow } from '../logic/virtual';
 import { selectEvent, type PanelStore } from '../store';
@@ -144,7 +145,7 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
                   data-index={r.index}
                   class={cls || undefined}
                   onClick={() => selectEvent(store, r.index, true)}
-                  onContextMenu={(e) => rowMenu(r, e)}
+                  onContextMenu={(e) => rowMenu(shownRow(r), e)}
                 >
                   <td class="num">{r.index}</td>
                   <td class="num">+{formatDuration(r.time - startedAt)}</td>
@@ -155,7 +156,7 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
                   {!compact && <td>{r.id}</td>}
                   {!compact && <td class="num">{formatBytes(r.size)}</td>}
                   <td class="data">
-                    <Highlighted text={previewText(r)} query={query} />
+                    <Highlighted text={previewText(shownRow(r))} query={query} />
                   </td>
                 </tr>
               );

@@ -2,6 +2,7 @@ import { setEventMode, stepSearch, type PanelStore } from '../store';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { EventDetail } from './EventDetail';
 import { EventTable } from './EventTable';
+import { HideSecretsToggle } from './HideSecretsToggle';
 
 function SearchBox({ store }: { store: PanelStore }) {
   const { query, current } = store.search;
@@ -73,6 +74,7 @@ export function EventsView({ store, conn }: { store: PanelStore; conn: Connectio
         )}
         <SearchBox store={store} />
         <span class="spacer" />
+        <HideSecretsToggle />
         <span class="count">
           {rows.length} {unit}
         </span>

@@ -6,7 +6,7 @@
 import { formatBytes } from '../format';
 import { sessionCounts, sessionWhen } from '../logic/sessions';
 import type { JoinedLate } from '../../src/core/trace/records';
-import { captureLossNote, dormantNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
+import { captureLossNote, dormantNote, framesNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
 import { backToLive, showImportedSession, type PanelStore } from '../store';
 
 function SourceBanner({ store }: { store: PanelStore }) {
@@ -86,6 +86,7 @@ export function Notices({ store }: { store: PanelStore }) {
   if (live) for (const c of store.capture.values()) if (c.summary.joinedLate) late.push(c.summary.joinedLate);
   const dormant = live ? dormantNote(state, store.captureState.loadedBeforePanel.value, late) : null;
   const workers = workersNote(store.data.signals);
+  const frames = framesNote(store.data.signals);
   const loss = captureLossNote(store.data.signals);
   const failures = internalErrorsBanner(store.captureState.internalErrors.value);
   const refused = store.captureState.requestError.value;
@@ -138,6 +139,11 @@ export function Notices({ store }: { store: PanelStore }) {
       {workers && (
         <div class="banner note" role="note" aria-label="Workers">
           {workers}
+        </div>
+      )}
+      {frames && (
+        <div class="banner note" role="note" aria-label="Frames">
+          {frames}
         </div>
       )}
     </div>

@@ -4,6 +4,8 @@ import type { ConnectionCapture } from '../../src/core/trace/model';
 import { fullText } from '../../src/core/reassembly';
 import { answerPickOf, selectFrame, type PanelStore } from '../store';
 import { AnswerSource } from './AnswerSource';
+import { HideSecretsToggle } from './HideSecretsToggle';
+import { hideSecrets, shownText } from '../logic/hide-secrets';
 
 function titleOf(m: { key: string; agent?: string }, many: boolean): string {
   if (m.agent) return m.agent;
@@ -33,6 +35,7 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
     );
   }
   const many = messages.length > 1;
+  const hide = hideSecrets.value;
   return (
     <div class="output" aria-label="Output">
       <div class="subbar wrap">
@@ -41,7 +44,8 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
           {messages.length} {many ? 'messages' : 'message'}
         </span>
         <span class="spacer" />
-        <button type="button" onClick={() => void copyText(fullText({ messages }), 'reassembled text')}>
+        <HideSecretsToggle />
+        <button type="button" onClick={() => void copyText(shownText(fullText({ messages })), 'reassembled text')}>
           Copy all text
         </button>
       </div>
@@ -56,10 +60,16 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
               {m.text.length} chars · {m.spans.length} spans
             </span>
             <span class="spacer" />
-            <button type="button" onClick={() => void copyText(m.text, 'reassembled text')}>
+            <button type="button" onClick={() => void copyText(shownText(m.text), 'reassembled text')}>
               Copy text
             </button>
           </header>
+          {hide ? (
+            // A secret can straddle spans: the whole text is masked at once, and shown without spans.
+            <div class="text" title="Spans are not shown while secrets are hidden">
+              {shownText(m.text, true)}
+            </div>
+          ) : (
           <div class="text">
             {m.spans.map((s) => (
               <span
@@ -73,6 +83,7 @@ export function OutputView({ store, conn }: { store: PanelStore; conn: Connectio
               </span>
             ))}
           </div>
+          )}
         </article>
       ))}
     </div>

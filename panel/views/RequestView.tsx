@@ -1,13 +1,12 @@
-import { signal } from '@preact/signals';
 import { redactRequest } from '../../src/core/export/redact';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { Header } from '../../src/core/trace/records';
 import { copyText } from '../clipboard';
 import { formatClock } from '../format';
 import { COPY_ACTIONS, copyOf, curlOf } from '../requests';
+import { HideSecretsToggle } from './HideSecretsToggle';
 
-/** "Hide secrets": masks what an export would redact, for a screen shared or recorded. Kept while the panel is open. */
-export const hideSecrets = signal(false);
+import { hideSecrets } from '../logic/hide-secrets';
 
 function Headers({ label, headers }: { label: string; headers: readonly Header[] }) {
   return (
@@ -40,9 +39,7 @@ export function RequestView({ conn }: { conn: ConnectionCapture }) {
       <section>
         <h3>
           General{' '}
-          <label title="Mask what an export would redact (credentials, keys, tokens) in this view">
-            <input type="checkbox" aria-label="Hide secrets" checked={hide} onChange={(e) => (hideSecrets.value = e.currentTarget.checked)} /> Hide secrets
-          </label>
+          <HideSecretsToggle />
         </h3>
         <dl class="headers">
           <div><dt>URL</dt><dd>{shown.url}</dd></div>

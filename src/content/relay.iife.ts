@@ -17,7 +17,20 @@ import { createViewObserver } from './view-observer';
 // First of all: take the hook's private port before any page script can listen (hook-port.ts).
 const hook = acceptHookPort(window);
 
-const docId = crypto.randomUUID();
+/**
+ * A random UUID. Not `crypto.randomUUID()`: it exists only in secure contexts, and a data: URL
+ * or sandboxed frame (an opaque origin, which the relay also runs in) is never one, so the
+ * relay would stop right here and that frame's streams would go nowhere.
+ */
+function randomDocId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const docId = randomDocId();
 /**
  * What the extension last told this document. Until it answers, the hook buffers on its own
  * side; captures that arrive while the tab is not recording (e.g. forged by the page) are

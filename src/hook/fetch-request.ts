@@ -6,6 +6,7 @@
  * dictionary is read as own data properties only, and `Request` and `Headers` through natives
  * captured at install.
  */
+import { baseUrlOf } from './base-url';
 import type { Header } from '../core/trace/records';
 import type { Emitter } from './emit';
 import { apply, get, getterOf, ownData } from './define';
@@ -47,6 +48,8 @@ export interface RequestIntrinsics {
   iteratorNext: Function;
   searchParamsToString: Function;
   hrefOf: Function | undefined;
+  /** The base URL relative request URLs resolve against (base-url.ts). */
+  base: () => string;
   requestGetters: { url?: Function; method?: Function; headers?: Function; signal?: Function };
   blobSize: Function | undefined;
   abortedOf: Function | undefined;
@@ -61,6 +64,7 @@ export function captureRequestIntrinsics(g: G): RequestIntrinsics {
     iteratorNext: Object.getPrototypeOf(new g.Headers().entries()).next,
     searchParamsToString: g.URLSearchParams.prototype.toString,
     hrefOf: getterOf(g.URL.prototype, 'href'),
+    base: baseUrlOf(g),
     requestGetters: { url: getterOf(rp, 'url'), method: getterOf(rp, 'method'), headers: getterOf(rp, 'headers'), signal: getterOf(rp, 'signal') },
     blobSize: getterOf(g.Blob.prototype, 'size'),
     abortedOf: getterOf(g.AbortSignal.prototype, 'aborted'),
@@ -133,7 +137,7 @@ export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, ar
     headers = headerPairs(x, get(x.requestGetters.headers, input) as Headers);
     signal = get(x.requestGetters.signal, input) as AbortSignal;
   } else if (typeof input === 'string') {
-    url = String(get(x.hrefOf, new x.URL(input, g.location.href)));
+    url = String(get(x.hrefOf, new x.URL(input, x.base())));
   } else if (input instanceof x.URL) {
     url = String(get(x.hrefOf, input));
   }

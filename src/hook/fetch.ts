@@ -27,18 +27,25 @@ const WHERE = 'hook:fetch';
 /** Statuses whose responses `new Response` refuses a body for. */
 const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
-export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): void {
+/**
+ * A captured fetch call: `target` is the native fetch to run. Returned so that a native fetch of
+ * another window called on this one (`frame.contentWindow.fetch.call(window, url)`) is captured
+ * here, with this window's Response class, as the browser answers it (see install.ts).
+ */
+export type FetchCall = (target: typeof fetch, thisArg: unknown, args: unknown[]) => unknown;
+
+export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): FetchCall | undefined {
   const origFetch = g.fetch;
   if (typeof origFetch !== 'function' || !g.Response || !g.ReadableStream) return;
   const x = captureRequestIntrinsics(g);
-  const passThrough = createBodyStreams(g, emitter, faults, createAbortWatch(g, WHERE));
+  const watchAbort = createAbortWatch(g, WHERE);
+  const passThrough = createBodyStreams(g, emitter, faults, watchAbort);
   if (!passThrough) return;
   const mirror = installResponseMirror(g);
   const { native } = mirror;
   const PromiseCtor = g.Promise;
   const promiseReject = g.Promise.reject;
   const promiseResolve = g.Promise.resolve;
-  const watchAbort = createAbortWatch(g, WHERE);
   const TypeErrorCtor = g.TypeError;
   const abortedOf = getterOf(g.AbortSignal.prototype, 'aborted');
   // This browser's text for a request that cannot reach the network, for offline windows.
@@ -65,63 +72,63 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     return mirror.replace(m, passThrough!(body, ctx, m), status, statusText, headers);
   }
 
-  const wrapped = new Proxy(origFetch, {
-    apply(target, thisArg, args: unknown[]) {
-      // During an injected offline window new requests fail as they do offline, without
-      // reaching the network.
-      if (faults?.offline()) {
-        const offline = new TypeErrorCtor(fetchFailed);
-        hideOurFrames(offline);
-        return apply(promiseReject, PromiseCtor, [offline]);
-      }
-      const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
-      // A recording armed for this request answers it instead of the network (see replay.ts).
-      const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
-      if (ctx && replay) {
-        const res = replays!.respond(replay, ctx.signal);
-        const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
-        const m = mirror.of(out);
-        if (m) m.url = ctx.url;
-        return apply(promiseResolve, PromiseCtor, [out]);
-      }
-      let promise: Promise<Response>;
-      try {
-        promise = apply(target, thisArg, args) as Promise<Response>;
-      } catch (err) {
-        // fetch threw synchronously (bad arguments): the page gets the very same exception.
-        if (ctx) safely(() => ctx.connection.end('network-error', errorText(err)), WHERE);
-        hideOurFrames(err);
-        throw err;
-      }
-      // Not tracked (the late-join registry is full), or a request we could not describe: the native promise itself, so that it
-      // settles exactly as without us. (Its error's stack, captured at the call, keeps our frame.)
-      if (!ctx) return promise;
-      if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {
-        // Rejects with the signal's reason before any network activity: nothing to capture, and
-        // the app's promise must settle in the same microtask as without us.
-        safely(() => ctx.connection.end('client-abort', null), WHERE);
-        return promise;
-      }
-      // A promise of our own rather than a `then` of the native one: it takes no species from
-      // the page's Promise, and an abort can settle it at the moment the native one settles.
-      return new PromiseCtor<Response>((resolve, reject) => {
-        const unwatch = ctx.signal ? watchAbort(ctx.signal, reject) : null;
-        // `promise` is the native one, which the page never sees: sealing it keeps `then` off the page's Promise.
-        settle(promise,
-          (res: Response) => {
-            unwatch?.();
-            resolve(safely(() => onResponse(ctx, res), WHERE) ?? res);
-          },
-          (err: unknown) => {
-            unwatch?.();
-            safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
-            hideOurFrames(err);
-            reject(err);
-          },
-        );
-      });
-    },
-  });
+  const call: FetchCall = (target, thisArg, args) => {
+    // During an injected offline window new requests fail as they do offline, without
+    // reaching the network.
+    if (faults?.offline()) {
+      const offline = new TypeErrorCtor(fetchFailed);
+      hideOurFrames(offline);
+      return apply(promiseReject, PromiseCtor, [offline]);
+    }
+    const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
+    // A recording armed for this request answers it instead of the network (see replay.ts).
+    const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
+    if (ctx && replay) {
+      const res = replays!.respond(replay, ctx.signal);
+      const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
+      const m = mirror.of(out);
+      if (m) m.url = ctx.url;
+      return apply(promiseResolve, PromiseCtor, [out]);
+    }
+    let promise: Promise<Response>;
+    try {
+      promise = apply(target, thisArg, args) as Promise<Response>;
+    } catch (err) {
+      // fetch threw synchronously (bad arguments): the page gets the very same exception.
+      if (ctx) safely(() => ctx.connection.end('network-error', errorText(err)), WHERE);
+      hideOurFrames(err);
+      throw err;
+    }
+    // Not tracked (the late-join registry is full), or a request we could not describe: the native promise itself, so that it
+    // settles exactly as without us. (Its error's stack, captured at the call, keeps our frame.)
+    if (!ctx) return promise;
+    if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {
+      // Rejects with the signal's reason before any network activity: nothing to capture, and
+      // the app's promise must settle in the same microtask as without us.
+      safely(() => ctx.connection.end('client-abort', null), WHERE);
+      return promise;
+    }
+    // A promise of our own rather than a `then` of the native one: it takes no species from
+    // the page's Promise, and an abort can settle it at the moment the native one settles.
+    return new PromiseCtor<Response>((resolve, reject) => {
+      const unwatch = ctx.signal ? watchAbort(ctx.signal, reject) : null;
+      // `promise` is the native one, which the page never sees: sealing it keeps `then` off the page's Promise.
+      settle(promise,
+        (res: Response) => {
+          unwatch?.();
+          resolve(safely(() => onResponse(ctx, res), WHERE) ?? res);
+        },
+        (err: unknown) => {
+          unwatch?.();
+          safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
+          hideOurFrames(err);
+          reject(err);
+        },
+      );
+    });
+  };
+  const wrapped = new Proxy(origFetch, { apply: (target, thisArg, args: unknown[]) => call(target, thisArg, args) });
   standIn(wrapped, origFetch);
   replaceValue(g, 'fetch', wrapped);
+  return call;
 }

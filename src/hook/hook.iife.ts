@@ -5,29 +5,28 @@
  * would expose our chunks to every site as web-accessible resources.
  */
 import { createEmitter } from './emit';
-import { installFetch } from './fetch';
-import { installWebSocket } from './websocket';
-import { installEventSource } from './eventsource';
-import { installXhr } from './xhr';
 import { installPageSignals } from './page-signals';
 import { createFaultEngine } from './faults';
 import { createReplays } from './replay';
+import { createHookedRealms } from './hooked-realms';
+import { installInto } from './install';
 import { safely } from './safely';
-import { maskToString } from './define';
 
 const g = globalThis as Window & typeof globalThis;
-// First, so that every wrapper installed after it, and it itself, prints native source text.
-safely(() => maskToString(g), 'hook:faces');
-// The browser's own fetch, before we wrap it: the EventSource emulation reconnects with it.
-const nativeFetch = g.fetch;
-const emitter = safely(() => createEmitter(g), 'hook:emit');
-if (emitter) {
+const realms = safely(() => createHookedRealms(g), 'hook:frames');
+// A same-origin frame joins its parent's hook, which installs here (or finds it did already: a
+// srcdoc frame reuses the window the page first reached) and captures through its own channel.
+// `parent` is read before any page script of this document exists.
+const parent = g.parent;
+const joined = realms && parent !== g ? safely(() => realms.enterOf(parent), 'hook:frames') : undefined;
+if (joined) joined(g);
+// Anywhere else the hook installs itself, unless another install was here first.
+const claimed = realms && !joined ? safely(() => realms.claim(g), 'hook:frames') : undefined;
+const emitter = realms && claimed === 'claimed' ? safely(() => createEmitter(g), 'hook:emit') : undefined;
+if (realms && emitter) {
   const faults = safely(() => createFaultEngine(g, emitter), 'hook:faults') ?? null;
   const replays = createReplays(g);
-  safely(() => installFetch(g, emitter, faults, replays), 'hook:fetch');
-  safely(() => installWebSocket(g, emitter, faults), 'hook:websocket');
-  safely(() => installEventSource(g, emitter, faults, nativeFetch), 'hook:eventsource');
-  safely(() => installXhr(g, emitter), 'hook:xhr');
+  installInto(g, { emitter, faults, replays, realms });
   safely(() => installPageSignals(g, emitter), 'hook:page-signals');
   emitter.onCommand((cmd) =>
     safely(() => {

@@ -8,6 +8,7 @@ import type { Emitter } from './emit';
 import { wrapConstructor } from './constructor';
 import { apply, get, getterOf } from './define';
 import { safely } from './safely';
+import { baseUrlOf } from './base-url';
 
 type G = Window & typeof globalThis;
 
@@ -16,7 +17,7 @@ const WHERE = 'hook:page-signals';
 
 export function installPageSignals(g: G, emitter: Emitter): void {
   const addEventListener = g.EventTarget.prototype.addEventListener;
-  const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow' | 'worker', detail: string | null = null) =>
+  const signal = (name: 'online' | 'offline' | 'visible' | 'hidden' | 'pagehide' | 'pageshow', detail: string | null = null) =>
     emitter.emit(PAGE, { type: 'page', signal: name, detail });
   const on = (target: EventTarget, type: string, fn: () => void) => apply(addEventListener, target, [type, () => safely(fn, WHERE)]);
 
@@ -25,7 +26,12 @@ export function installPageSignals(g: G, emitter: Emitter): void {
   on(g, 'pagehide', () => signal('pagehide'));
   on(g, 'pageshow', () => signal('pageshow'));
   on(g.document, 'visibilitychange', () => signal(g.document.visibilityState === 'hidden' ? 'hidden' : 'visible'));
+}
 
+/** Workers started from `g`: the hook's own window, or a child window it installed into (frames.ts). */
+export function installWorkerSignals(g: G, emitter: Emitter): void {
+  const signal = (detail: string) => emitter.emit(PAGE, { type: 'page', signal: 'worker', detail });
+  const base = baseUrlOf(g);
   // Captured: the constructors run with the page's globals as they are then.
   const URLCtor = g.URL;
   const hrefOf = getterOf(g.URL.prototype, 'href');
@@ -33,11 +39,11 @@ export function installPageSignals(g: G, emitter: Emitter): void {
   const workerUrl = (args: unknown[]) => {
     const spec = args[0];
     try {
-      return get(hrefOf, typeof spec === 'string' ? new URLCtor(spec, g.location.href) : spec) as string;
+      return get(hrefOf, typeof spec === 'string' ? new URLCtor(spec, base()) : spec) as string;
     } catch {
       return '(script)';
     }
   };
-  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal('worker', `Worker ${workerUrl(args)}`), WHERE);
-  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal('worker', `SharedWorker ${workerUrl(args)}`), WHERE);
+  wrapConstructor<Worker>(g, 'Worker', (_w, args) => signal(`Worker ${workerUrl(args)}`), WHERE);
+  wrapConstructor<SharedWorker>(g, 'SharedWorker', (_w, args) => signal(`SharedWorker ${workerUrl(args)}`), WHERE);
 }

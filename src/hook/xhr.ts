@@ -13,6 +13,7 @@ import { append, indexOf, SafeWeakMap, slice, splitOn, trim, upper } from '../co
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
+import { baseUrlOf } from './base-url';
 
 type G = Window & typeof globalThis;
 
@@ -68,6 +69,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   const origOpen = proto.open;
   const origSetHeader = proto.setRequestHeader;
   const origSend = proto.send;
+  const base = baseUrlOf(g);
 
   const readNew = (xhr: XMLHttpRequest, t: Tracked): void => {
     const type = responseTypeOf(xhr);
@@ -133,7 +135,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
     const connection = openConnection(emitter, {
-      kind: 'xhr', url: get(hrefOf, new URLCtor(p.url, g.location.href)) as string, method: upper(p.method), requestHeaders: p.headers,
+      kind: 'xhr', url: get(hrefOf, new URLCtor(p.url, base())) as string, method: upper(p.method), requestHeaders: p.headers,
       requestBodySize: typeof body === 'string' ? utf8Length(body) : null, requestBodyPreview: typeof body === 'string' ? slice(body, 0, 2048) : null, detail: null,
     });
     current.set(xhr, { connection, seen: 0, responded: false });

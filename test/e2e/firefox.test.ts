@@ -133,6 +133,24 @@ describe('the standalone panel page for a tab (moz-extension://…/panel/index.h
     await captureAllTransports(page, panel, 'standalone');
   });
 
+  // Firefox, like Chromium, runs both content scripts in an about:blank iframe as it is
+  // inserted; the stream of its fetch, called on the top window, reaches the panel.
+  it('captures a stream through a just-created about:blank iframe’s fetch', async () => {
+    await page.goto(`${demo.url}/?frames=${Math.random().toString(36).slice(2)}`);
+    const prompt = 'through a frame';
+    const sse = await page.evaluate(async (p) => {
+      const f = document.createElement('iframe');
+      document.body.append(f);
+      const res = await f.contentWindow!.fetch.call(window, '/trapped-sse/api/chat?via=frame', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: p }) });
+      return res.text();
+    }, prompt);
+    const deltas = [...sse.matchAll(/"content":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join('');
+    expect(deltas).toBe(expected(prompt));
+    const row = await waitForRow(panel, 'the frame’s stream', (r) => r.url === 'POST /trapped-sse/api/chat?via=frame' && r.status === '200 ended');
+    expect(row).toMatchObject({ kind: 'fetch-SSE', end: 'clean' });
+    expect(row.events).toBeGreaterThan(0);
+  });
+
   /** Runs `probe` in the page twice: with a real drop (the server kills it) and an injected one. */
   async function realVersusInjected<T>(path: string, probe: string): Promise<{ real: T; injected: T }> {
     await page.goto(`${demo.url}${path}`);

@@ -197,6 +197,16 @@ describe('the page hook is transparent', () => {
     });
   });
 
+  describe('frames the page creates', () => {
+    it('contentWindow/contentDocument getters, window.open, and an about:blank and a srcdoc frame’s fetch and WebSocket', async () => {
+      const log = (await both('frames')) as { label?: string; hex?: string; href?: string }[];
+      expect(log.filter((e) => e.hex !== undefined).map((e) => [e.label, e.hex])).toEqual([
+        ['blank', hexOf('sse')],
+        ['srcdoc', hexOf('sse')],
+      ]);
+    });
+  });
+
   // hostile-object-prototype fails until src/hook/emit.ts (owned by another engineer) builds its
   // CustomEvent init without a prototype: `new CustomEvent(type, { detail })` makes the browser
   // read `bubbles`, `cancelable` and `composed` from Object.prototype, running the page's getters.

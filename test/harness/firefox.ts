@@ -72,7 +72,8 @@ type EvalResult = { type: 'success'; result: { type: string; value?: unknown } }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function launchFirefox(opts: { prefs?: Record<string, string | number | boolean> } = {}): Promise<FirefoxSession> {
+/** `extension: false` launches the same Firefox without the add-on: the arm a transparency test compares with. */
+export async function launchFirefox(opts: { prefs?: Record<string, string | number | boolean>; extension?: boolean } = {}): Promise<FirefoxSession> {
   assertFirefoxReady();
   const manifest = JSON.parse(readFileSync(resolve(DIST_FIREFOX, 'manifest.json'), 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
   const extensionId = manifest.browser_specific_settings.gecko.id;
@@ -93,7 +94,7 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
     },
   });
   try {
-    await browser.installExtension(DIST_FIREFOX);
+    if (opts.extension !== false) await browser.installExtension(DIST_FIREFOX);
   } catch (err) {
     await browser.close();
     throw err;

@@ -3,7 +3,7 @@
  * `<docId>:<conn>`. The document part keeps two frames (or a page forging records) from
  * colliding with another document's connections; the trace format stores the joined string.
  *
- * Document ids are the relay's `crypto.randomUUID()` and never contain ':', while a hook id may
+ * Document ids are the relay's random UUIDs and never contain ':', while a hook id may
  * (a forged record's id is kept, behind `untrusted~`), so the id is split at its first ':'.
  */
 

@@ -112,11 +112,12 @@ export interface EndRecord {
 }
 
 /**
- * Page-level signals the diagnosis needs: connectivity, visibility, unload, workers, and the
+ * Page-level signals the diagnosis needs: connectivity, visibility, unload, workers, frames the
+ * hook could not reach in time, and the
  * extension's own 'capture-paused' (the hook stopped recording) and 'capture-lost' (the
  * background noticed relay batches that never arrived).
  */
-export const PAGE_SIGNALS = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker', 'capture-paused', 'capture-lost'] as const;
+export const PAGE_SIGNALS = ['online', 'offline', 'visible', 'hidden', 'pagehide', 'pageshow', 'worker', 'frame', 'capture-paused', 'capture-lost'] as const;
 export type PageSignal = (typeof PAGE_SIGNALS)[number];
 /** Only the background says that capture was lost, never the page: a record claiming it is refused. */
 const SIGNALS_FROM_PAGE: readonly PageSignal[] = PAGE_SIGNALS.filter((s) => s !== 'capture-lost');
@@ -127,7 +128,10 @@ export interface PageRecord {
   conn: string;
   time: number;
   signal: PageSignal;
-  /** For 'worker': the kind and URL of a worker whose own streams are not captured. */
+  /**
+   * For 'worker': the kind and URL of a worker whose own streams are not captured; for 'frame':
+   * what a frame did before the hook could reach it (a request's kind and URL).
+   */
   detail: string | null;
 }
 

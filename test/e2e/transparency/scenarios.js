@@ -45,6 +45,14 @@
     };
   }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  /** Resolves once `cond()` holds (checked every few ms); throws, naming `what`, after 10 s. */
+  async function waitFor(cond, what) {
+    const deadline = Date.now() + 10_000;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+      await sleep(5);
+    }
+  }
   function sorted(a) {
     return Array.from(a, String).sort();
   }
@@ -587,7 +595,7 @@
   // What a fingerprinting script reads off the wrapped functions: their source text, the stack
   // frames of a failing call (which would name our script, and the extension's id, if they
   // showed), and when an abort settles the app's promises relative to a microtask chain.
-  S['faces'] = async (log) => {
+  S['faces'] = async (log, params) => {
     const toString = Function.prototype.toString;
     const face = (f) => (typeof f === 'function' ? toString.call(f) : typeof f);
     const everyFunction = (label, obj) => {
@@ -615,7 +623,9 @@
     everyFunction('Function.prototype', Function.prototype);
     for (const k of ['open', 'send', 'setRequestHeader']) log[log.length] = { xhr: k, info: fnInfo(XMLHttpRequest.prototype[k]) };
 
-    // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections.
+    // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections
+    // (`stacks=0` logs the errors without them).
+    const withStacks = params.stacks !== '0';
     const stackOf = (e) => (e && typeof e === 'object' ? String(e.stack) : String(e));
     const failing = [
       ['new WebSocket bad url', () => new WebSocket('bad url')],
@@ -635,7 +645,7 @@
         f();
         log[log.length] = { label, threw: false };
       } catch (e) {
-        log[log.length] = { label, stack: stackOf(e) };
+        log[log.length] = withStacks ? { label, stack: stackOf(e) } : { label, error: err(e) };
       }
     }
     for (const [label, f] of [
@@ -643,7 +653,7 @@
       ['fetch bad url', () => fetch('http://exa mple.com/')],
       ['fetch refused', () => fetch(`http://127.0.0.1:${new URLSearchParams(location.search).get('refused')}/`)],
     ]) {
-      log[log.length] = { label, stack: await f().then(() => 'resolved', stackOf) };
+      log[log.length] = { label, [withStacks ? 'stack' : 'error']: await f().then(() => 'resolved', withStacks ? stackOf : err) };
     }
 
     // Aborts while the request is in flight, and while the body streams.
@@ -790,12 +800,14 @@
     send('Blob', new Blob(['blob ✓', new Uint8Array([200])]));
     send('number', 42);
     log[log.length] = { sent };
-    await sleep(100);
+    // The echoes decide how binaryType applies: wait for them, not for a guessed time.
+    const echoes = () => r.events.filter((e) => e.type === 'message' && e.via === 'listener').length;
+    await waitFor(() => echoes() >= sent.length, 'the echoes of the first sends');
     ws.binaryType = 'arraybuffer';
     log[log.length] = { binaryType: ws.binaryType };
     ws.send(new Uint8Array([3, 4, 5]));
     ws.send('binary');
-    await sleep(50);
+    await waitFor(() => echoes() >= sent.length + 2, 'the echoes of the arraybuffer sends');
     try {
       ws.binaryType = 'nonsense';
     } catch (e) {
@@ -804,7 +816,7 @@
     log[log.length] = { binaryTypeAfterBad: ws.binaryType };
     ws.binaryType = 'blob';
     ws.send('binary');
-    await sleep(50);
+    await waitFor(() => echoes() >= sent.length + 3, 'the echo of the blob send');
     for (const [code, reason] of [[1001, ''], [4000, 'x'.repeat(124)]]) {
       try {
         ws.close(code, reason);
@@ -1033,14 +1045,17 @@
     const names = new Set();
     const apply = Reflect.apply;
     const ErrorCtor = Error;
-    const ours = (line) => line !== undefined && line.indexOf('-extension://') >= 0;
+    // Gecko names the frames of an add-on's MAIN-world script `<anonymous code>`, V8 by its URL.
+    const ours = (line) => line !== undefined && (line.indexOf('-extension://') >= 0 || line.indexOf('@<anonymous code>') >= 0);
     /** The extension frame that called the spy (a failure names it, to find the call), or null. */
     const fromExtension = () => {
       const lines = new ErrorCtor().stack.split('\n');
-      // lines[0] "Error", [1] fromExtension, [2] note, [3] the spy (trap or setter), [4] its
+      // V8: lines[0] "Error", [1] fromExtension, [2] note, [3] the spy (trap or setter), [4] its
       // caller, [5] the caller's caller (when a built-in called the spy on someone's behalf).
-      if (ours(lines[4])) return lines[4].trim();
-      if (lines[4] !== undefined && lines[4].indexOf('(<anonymous>)') >= 0 && ours(lines[5])) return lines[5].trim();
+      // Gecko has no message line, and no frames for built-ins.
+      const at = lines[0] === 'Error' ? 4 : 3;
+      if (ours(lines[at])) return lines[at].trim();
+      if (lines[at] !== undefined && lines[at].indexOf('(<anonymous>)') >= 0 && ours(lines[at + 1])) return lines[at + 1].trim();
       return null;
     };
     // The spies' own use of spied built-ins (split, indexOf…) must not count, nor recurse.
@@ -1052,7 +1067,7 @@
         const caller = fromExtension();
         if (caller && !names.has(name)) {
           names.add(name);
-          seen[seen.length] = name + ' ← ' + caller.replace(/chrome-extension:\/\/[a-z]+\//, '');
+          seen[seen.length] = name + ' ← ' + caller.replace(/(chrome|moz)-extension:\/\/[^/]+\//, '');
         }
       } finally {
         busy = false;
@@ -1336,6 +1351,80 @@
     fetch('/hang', { signal: AbortSignal.abort(new Error('unhandled by app')) });
     await sleep(100);
     log[log.length] = { errors };
+  };
+
+  // ---------------------------------------------------------------- frames the page creates
+  // The hook installs itself into a same-origin child window from the getters that hand the
+  // page that window: the getters, and the child's fetch and WebSocket, must look and behave
+  // as without it. (toString is left out: another part of the suite covers it.)
+  S.frames = async (log) => {
+    const getterInfo = (Ctor, key) => {
+      const d = Object.getOwnPropertyDescriptor(Ctor.prototype, key);
+      return { key, attrs: attrs(Ctor.prototype, key), get: fnInfo(d.get), set: d.set === undefined };
+    };
+    log[log.length] = {
+      getters: [HTMLIFrameElement, HTMLFrameElement, HTMLObjectElement].flatMap((C) => [getterInfo(C, 'contentWindow'), getterInfo(C, 'contentDocument')]),
+      open: fnInfo(window.open),
+      openAttrs: attrs(window, 'open'),
+    };
+    for (const k of ['contentWindow', 'contentDocument']) {
+      try {
+        Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, k).get.call({});
+        log[log.length] = { k, illegal: 'no throw' };
+      } catch (e) {
+        log[log.length] = { k, illegal: err(e) };
+      }
+    }
+    // An object element without data has no window; a detached iframe neither.
+    log[log.length] = { objectWindow: document.createElement('object').contentWindow, detached: document.createElement('iframe').contentWindow };
+
+    const blank = document.createElement('iframe');
+    const srcdoc = document.createElement('iframe');
+    srcdoc.srcdoc = '<p>inner</p>';
+    (document.body || document.documentElement).append(blank, srcdoc);
+    for (const [label, f] of [['blank', blank], ['srcdoc', srcdoc]]) {
+      const w = f.contentWindow;
+      log[log.length] = {
+        label,
+        same: w === f.contentWindow && f.contentDocument.defaultView === w && w.parent === window,
+        href: w.location.href,
+        fetch: fnInfo(w.fetch),
+        fetchAttrs: attrs(w, 'fetch'),
+        ws: fnInfo(w.WebSocket),
+        wsProto: sorted(Object.getOwnPropertyNames(w.WebSocket.prototype)),
+        wsCtor: w.WebSocket.prototype.constructor === w.WebSocket,
+        xhrSend: fnInfo(w.XMLHttpRequest.prototype.send),
+        es: fnInfo(w.EventSource),
+      };
+      const res = await w.fetch.call(window, '/stream?body=sse&chunk=random');
+      log[log.length] = { label, response: describeResponse(res), realm: res instanceof w.Response ? 'child' : res instanceof Response ? 'top' : 'other', hex: hex(new Uint8Array(await res.arrayBuffer())) };
+      try {
+        await w.fetch.call(window, 'http://exa mple.com/');
+        log[log.length] = { label, badUrl: 'resolved' };
+      } catch (e) {
+        log[log.length] = { label, badUrl: err(e), childTypeError: e instanceof w.TypeError };
+      }
+      try {
+        await w.fetch();
+        log[log.length] = { label, noArgs: 'resolved' };
+      } catch (e) {
+        log[log.length] = { label, noArgs: err(e), childTypeError: e instanceof w.TypeError };
+      }
+      const ws = new w.WebSocket(wsUrl('/ws/echo?frame=' + label));
+      const events = [];
+      await new Promise((resolve) => {
+        ws.onopen = () => ws.send('hello from ' + label);
+        ws.onmessage = (e) => {
+          events[events.length] = { type: e.type, data: String(e.data), isChildEvent: e instanceof w.MessageEvent };
+          ws.close(1000, 'done');
+        };
+        ws.onclose = (e) => {
+          events[events.length] = { type: e.type, code: e.code, reason: e.reason, wasClean: e.wasClean };
+          resolve();
+        };
+      });
+      log[log.length] = { label, events, instance: ws instanceof w.WebSocket, readyState: ws.readyState };
+    }
   };
 
   // What the page's earliest listeners saw of anything that is not its own: nothing, in both arms.
