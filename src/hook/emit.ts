@@ -7,9 +7,10 @@
  */
 import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import { openChannel } from './channel';
-import type { CaptureRecord } from '../core/trace/records';
+import type { CaptureRecord, Direction } from '../core/trace/records';
 import { apply } from './define';
-import { append } from '../core/builtins';
+import { append, copyBytes, lengthOf } from '../core/builtins';
+import { bytesToBase64 } from './encode';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
 import { createLateJoin } from './late-join';
@@ -30,6 +31,13 @@ export interface Emitter {
   newConnId(): string;
   now(): number;
   emit(conn: string, body: RecordBody, time?: number): void;
+  /**
+   * A data frame: `text`, or `bytes` (a view the page may still change; null when the frame is
+   * too large to keep its bytes) and the payload's size in bytes. While dormant no record is
+   * built: the late-join buffer keeps the fields (a copy of the bytes) and the record, base64
+   * and all, is made only when recording starts.
+   */
+  data(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time?: number): void;
   /** Other commands from the extension (faults) go to this listener. */
   onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void): void;
 }
@@ -50,6 +58,8 @@ export type Mode = 'pending' | 'recording' | 'dormant';
 export function createEmitter(win: Window & typeof globalThis): Emitter {
   const channel = openChannel(win);
   const setTimeoutFn = win.setTimeout;
+  const btoaFn = win.btoa;
+  const encode = (bytes: Uint8Array): string => bytesToBase64(bytes, (s) => apply(btoaFn, win, [s]) as string);
   const perf = win.performance;
   const perfNow = perf.now;
   const origin = perf.timeOrigin;
@@ -115,7 +125,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
             if (was === 'dormant') {
               // Connections opened or still streaming while nothing recorded join now, with what
               // the buffer kept of them (one batch: late-join.ts bounds it to fit).
-              const joined = late.drain();
+              const joined = late.drain(encode);
               const lost = missed + joined.missedFrames;
               if (lost > 0) {
                 append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${lost} records of streams already open were not captured while nothing was recording` } as CaptureRecord);
@@ -141,6 +151,18 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
 
   const now = (): number => origin + (apply(perfNow, perf, []) as number);
 
+  const emit = (conn: string, body: RecordBody, time = now()): void => {
+    const record = { ...body, conn, time } as CaptureRecord;
+    if (mode === 'dormant') return keepLate(record);
+    if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
+    // Not push, nor an index assignment: see core/builtins.ts.
+    append(queue, record);
+    if (mode === 'pending') return;
+    late.posted(record);
+    if (queue.length >= LIMITS.recordsPerBatch) flush();
+    else schedule();
+  };
+
   return {
     tracks: () => mode !== 'dormant' || late.hasRoom(),
     mode: () => mode,
@@ -149,16 +171,14 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       commandListener = listener;
     },
     now,
-    emit(conn, body, time = now()) {
-      const record = { ...body, conn, time } as CaptureRecord;
-      if (mode === 'dormant') return keepLate(record);
-      if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
-      // Not push, nor an index assignment: see core/builtins.ts.
-      append(queue, record);
-      if (mode === 'pending') return;
-      late.posted(record);
-      if (queue.length >= LIMITS.recordsPerBatch) flush();
-      else schedule();
+    emit,
+    data(conn, dir, text, bytes, size, event, id, time = now()) {
+      if (mode === 'dormant') {
+        const own = bytes ? copyBytes(bytes, 0, lengthOf(bytes)) : null;
+        if (!late.keepData(conn, dir, text, own, size, event, id, time) && everRecorded) missed += 1;
+        return;
+      }
+      emit(conn, { type: 'data', dir, text, base64: bytes ? encode(bytes) : null, size, event, id }, time);
     },
   };
 }

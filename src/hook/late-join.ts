@@ -10,7 +10,7 @@
  *
  * This runs in the page: built-ins only through core/builtins.ts.
  */
-import type { CaptureRecord, OpenRecord, ResponseRecord } from '../core/trace/records';
+import type { CaptureRecord, Direction, OpenRecord, ResponseRecord } from '../core/trace/records';
 import { SafeMap, append } from '../core/builtins';
 
 /** Payload bytes of buffered frames, across the document's connections. */
@@ -41,11 +41,23 @@ interface Entry {
   bufferedRecords: number;
 }
 
+/**
+ * One buffered record. A data frame kept while dormant is not a record yet: its fields are kept
+ * as they came (text, or the hook's own copy of the bytes) and the record, base64 and all, is
+ * built only if it is drained. `record` is null for such a frame.
+ */
 interface Node {
   entry: Entry;
-  record: CaptureRecord;
+  record: CaptureRecord | null;
   size: number;
   next: Node | null;
+  conn: string;
+  time: number;
+  dir: Direction;
+  text: string | null;
+  bytes: Uint8Array | null;
+  event: string | null;
+  id: string | null;
 }
 
 export interface LateJoinDrain {
@@ -62,8 +74,14 @@ export interface LateJoin {
   posted(r: CaptureRecord): void;
   /** While dormant: keeps the record if it belongs to a known connection; false when it does not. */
   keep(r: CaptureRecord): boolean;
-  /** Recording begins: what to post, oldest first; the buffer and the missed counts start over. */
-  drain(): LateJoinDrain;
+  /**
+   * While dormant: a data frame of a known connection, kept without building its record
+   * (`bytes` must be the hook's own copy; null when the frame is too large to keep its bytes).
+   * False when the connection is not tracked.
+   */
+  keepData(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time: number): boolean;
+  /** Recording begins: what to post, oldest first; the buffer and the missed counts start over. `encode` makes kept bytes base64. */
+  drain(encode: (bytes: Uint8Array) => string): LateJoinDrain;
 }
 
 export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYTES, records: LATE_BUFFER_RECORDS, connections: LATE_CONNECTIONS }): LateJoin {
@@ -85,15 +103,13 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
     records -= 1;
     n.entry.bufferedBytes -= n.size;
     n.entry.bufferedRecords -= 1;
-    if (n.record.type !== 'data') return;
+    if (n.record !== null && n.record.type !== 'data') return;
     if (n.entry.open === null) missedOfAnnounced += 1;
     n.entry.missedFrames += 1;
     n.entry.missedBytes += n.size;
   };
 
-  const buffer = (e: Entry, r: CaptureRecord): void => {
-    const size = r.type === 'data' ? r.size : 0;
-    const n: Node = { entry: e, record: r, size, next: null };
+  const link = (e: Entry, n: Node, size: number): void => {
     if (tail) tail.next = n;
     else head = n;
     tail = n;
@@ -102,6 +118,10 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
     e.bufferedBytes += size;
     e.bufferedRecords += 1;
     while (head && (bytes > limits.bytes || records > limits.records)) evictOldest();
+  };
+  const buffer = (e: Entry, r: CaptureRecord): void => {
+    const size = r.type === 'data' ? r.size : 0;
+    link(e, { entry: e, record: r, size, next: null, conn: r.conn, time: r.time, dir: 'in', text: null, bytes: null, event: null, id: null }, size);
   };
 
   return {
@@ -137,7 +157,13 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
       buffer(e, r);
       return true;
     },
-    drain() {
+    keepData(conn, dir, text, bytes, size, event, id, time) {
+      const e = open.get(conn);
+      if (!e) return false;
+      link(e, { entry: e, record: null, size, next: null, conn, time, dir, text, bytes, event, id }, size);
+      return true;
+    },
+    drain(encode) {
       const out: CaptureRecord[] = [];
       const entries = open.values();
       for (let i = 0; i < entries.length; i++) {
@@ -148,7 +174,10 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
         e.open = null;
         e.response = null;
       }
-      for (let n = head; n; n = n.next) if (!n.entry.dead) append(out, n.record);
+      for (let n = head; n; n = n.next) {
+        if (n.entry.dead) continue;
+        append(out, n.record ?? { type: 'data', conn: n.conn, time: n.time, dir: n.dir, text: n.text, base64: n.bytes ? encode(n.bytes) : null, size: n.size, event: n.event, id: n.id });
+      }
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
         e.missedFrames = 0;

@@ -7,6 +7,8 @@ import { sanitizeRecord, type CaptureRecord, type DataRecord, type OpenRecord } 
 const open = (conn: string, time: number): OpenRecord => ({ type: 'open', conn, time, kind: 'websocket', url: `ws://x/${conn}`, method: 'GET', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
 const frame = (conn: string, time: number, text: string): DataRecord => ({ type: 'data', conn, time, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
 const end = (conn: string, time: number): CaptureRecord => ({ type: 'end', conn, time, cause: 'clean', error: null, code: null, reason: null });
+/** What the emitter hands the buffer to encode the bytes it kept (the page's btoa there). */
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 const texts = (rs: CaptureRecord[], conn: string) => rs.filter((r): r is DataRecord => r.type === 'data' && r.conn === conn).map((r) => r.text);
 
 describe('late join: what the hook keeps while nothing records', () => {
@@ -16,13 +18,13 @@ describe('late join: what the hook keeps while nothing records', () => {
     late.keep({ type: 'response', conn: 'a', time: 2, status: 101, statusText: 'Switching Protocols', headers: [], streaming: true });
     late.keep(frame('a', 3, 'hello'));
     late.keep(frame('a', 4, 'world'));
-    const { records, missedFrames } = late.drain();
+    const { records, missedFrames } = late.drain(b64);
     expect(records.map((r) => [r.type, r.time])).toEqual([['open', 1], ['response', 2], ['data', 3], ['data', 4]]);
     expect((records[0] as OpenRecord).joinedLate).toEqual({ missedFrames: 0, missedBytes: 0 });
     expect(missedFrames).toBe(0);
     // Announced once: a second drain has nothing to say about it.
     late.keep(frame('a', 5, 'x'));
-    expect(late.drain().records.map((r) => r.type)).toEqual(['data']);
+    expect(late.drain(b64).records.map((r) => r.type)).toEqual(['data']);
   });
 
   it('drops the oldest frames first when the bytes overflow, and counts exactly what it dropped, per connection', () => {
@@ -34,7 +36,7 @@ describe('late join: what the hook keeps while nothing records', () => {
     late.keep(frame('a', 3, 'aa'));
     late.keep(frame('b', 4, 'bbbbbb'));
     late.keep(frame('a', 5, 'a'));
-    const { records } = late.drain();
+    const { records } = late.drain(b64);
     const opens = records.filter((r): r is OpenRecord => r.type === 'open');
     expect(opens.map((o) => [o.conn, o.joinedLate])).toEqual([
       ['a', { missedFrames: 1, missedBytes: 4 }],
@@ -48,7 +50,7 @@ describe('late join: what the hook keeps while nothing records', () => {
     const late = createLateJoin({ bytes: 4, records: 100, connections: 8 });
     late.keep(open('a', 0));
     late.keep(frame('a', 1, 'too long'));
-    const { records } = late.drain();
+    const { records } = late.drain(b64);
     expect((records[0] as OpenRecord).joinedLate).toEqual({ missedFrames: 1, missedBytes: 8 });
     expect(texts(records, 'a')).toEqual([]);
   });
@@ -57,7 +59,7 @@ describe('late join: what the hook keeps while nothing records', () => {
     const late = createLateJoin({ bytes: 1_000_000, records: 3, connections: 8 });
     late.keep(open('a', 0));
     for (let i = 0; i < 5; i++) late.keep(frame('a', i + 1, `${i}`));
-    const { records } = late.drain();
+    const { records } = late.drain(b64);
     expect(texts(records, 'a')).toEqual(['2', '3', '4']);
     expect((records[0] as OpenRecord).joinedLate).toEqual({ missedFrames: 2, missedBytes: 2 });
   });
@@ -69,7 +71,7 @@ describe('late join: what the hook keeps while nothing records', () => {
     late.keep(end('gone', 2));
     late.keep(open('a', 3));
     late.keep(frame('a', 4, 'aaaaaaaa'));
-    const { records } = late.drain();
+    const { records } = late.drain(b64);
     expect(records.some((r) => r.conn === 'gone')).toBe(false);
     expect((records[0] as OpenRecord).joinedLate).toEqual({ missedFrames: 0, missedBytes: 0 });
     expect(texts(records, 'a')).toEqual(['aaaaaaaa']);
@@ -81,7 +83,7 @@ describe('late join: what the hook keeps while nothing records', () => {
     late.keep(frame('a', 1, 'xxx')); // dropped
     late.keep(frame('a', 2, 'yyy'));
     late.keep(end('a', 3));
-    const { records, missedFrames } = late.drain();
+    const { records, missedFrames } = late.drain(b64);
     expect(records.map((r) => r.type)).toEqual(['data', 'end']);
     expect(missedFrames).toBe(1);
     // Ended: no longer known, so later records of it are not kept.
@@ -130,5 +132,23 @@ describe('a late connection in the capture model', () => {
     const tab = new Map();
     expect(applyRecord(tab, 'doc', { ...open('a', 1), joinedLate: { missedFrames: 2, missedBytes: 9 } })!.joinedLate).toEqual({ missedFrames: 2, missedBytes: 9 });
     expect(applyRecord(tab, 'doc', open('b', 1))!.joinedLate).toBeNull();
+  });
+
+  it('keeps a dormant frame as its fields, builds its record (base64 of the kept bytes) only when drained, and counts it when evicted', () => {
+    const late = createLateJoin({ bytes: 12, records: 100, connections: 8 });
+    late.keep(open('a', 0));
+    expect(late.keepData('nobody', 'in', 'x', null, 1, null, null, 1)).toBe(false);
+    late.keepData('a', 'in', null, null, 2_000_000, null, null, 1); // too large to keep its bytes, and to fit: counted
+    late.keepData('a', 'in', 'héllo', null, 6, null, null, 2); // dropped when 'abc' comes
+    late.keepData('a', 'out', null, new Uint8Array([0, 1, 255]), 3, null, null, 3);
+    late.keepData('a', 'in', 'ok', null, 2, 'delta', '7', 4);
+    late.keep(frame('a', 5, 'abc'));
+    const { records } = late.drain(b64);
+    expect((records[0] as OpenRecord).joinedLate).toEqual({ missedFrames: 2, missedBytes: 2_000_000 + 6 });
+    expect(records.slice(1)).toEqual([
+      { type: 'data', conn: 'a', time: 3, dir: 'out', text: null, base64: 'AAH/', size: 3, event: null, id: null },
+      { type: 'data', conn: 'a', time: 4, dir: 'in', text: 'ok', base64: null, size: 2, event: 'delta', id: '7' },
+      frame('a', 5, 'abc'),
+    ]);
   });
 });
