@@ -22,7 +22,7 @@ export function bigTrace(events: number): TraceInput {
   const summary: ConnectionSummary = {
     id: 'doc-1:c-1', kind: 'websocket', url: 'ws://127.0.0.1:4777/bench/ws?n=100000&size=100', method: 'GET', startedAt: t, status: 101,
     contentType: null, streaming: true, state: 'ended', endedAt: t + events * 0.05, end: 'clean', endDetail: null, events, bytesIn: bytes, bytesOut: 0,
-    reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, faults: [], endInjected: false, reconnectMarks: [],
+    reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, faults: [], endInjected: false, reconnectMarks: [], joinedLate: null,
   };
   return {
     sessions: [{

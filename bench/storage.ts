@@ -37,7 +37,7 @@ const WRITE = (events: number, batch: number, db: string) => `(async () => {
   const store = await window.__openCaptureStore(${JSON.stringify(db)});
   const t = Date.now();
   const session = { id: 's1', tabId: 1, browserRun: 'bench', url: location.href, startedAt: t, updatedAt: t, connections: 1, events: 0, bytes: 0, correlationIds: [], signals: [], faults: [], testRuns: [] };
-  const summary = { id: 'doc:c1', kind: 'websocket', url: 'ws://127.0.0.1/bench/ws', method: 'GET', startedAt: t, status: 101, contentType: null, streaming: true, state: 'open', endedAt: null, end: null, endDetail: null, events: 0, bytesIn: 0, bytesOut: 0, reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, faults: [], endInjected: false, reconnectMarks: [] };
+  const summary = { id: 'doc:c1', kind: 'websocket', url: 'ws://127.0.0.1/bench/ws', method: 'GET', startedAt: t, status: 101, contentType: null, streaming: true, state: 'open', endedAt: null, end: null, endDetail: null, events: 0, bytesIn: 0, bytesOut: 0, reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, faults: [], endInjected: false, reconnectMarks: [], joinedLate: null };
   const pad = 'x'.repeat(100 - 16);
   const writes = [];
   const t0 = performance.now();

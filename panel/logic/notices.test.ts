@@ -21,8 +21,18 @@ describe('capture notices', () => {
     expect(storageBanner({ ok: false, error: null, lostEvents: 0, pendingEvents: 1 })).toMatch(/^Storage failing: 1 event waiting/);
   });
 
+  it('says which streams opened before the panel joined late, and asks for a reload only when something is missing', () => {
+    expect(dormantNote(state(), true, [{ missedFrames: 0, missedBytes: 0 }, { missedFrames: 0, missedBytes: 0 }])).toBe(
+      '2 streams opened before the panel joined late, complete from their first byte. Streams that had already ended before the panel was open are not captured.',
+    );
+    expect(dormantNote(state(), true, [{ missedFrames: 0, missedBytes: 0 }, { missedFrames: 3, missedBytes: 120 }])).toBe(
+      '1 stream opened before the panel joined late and misses its start — reload the page with Record from page load on to capture from the start.',
+    );
+    expect(dormantNote(state(), true, [{ missedFrames: 0, missedBytes: 0 }])).not.toMatch(/reload/);
+  });
+
   it('warns about streams opened while hooks were dormant, until the page reloads or records on load', () => {
-    expect(dormantNote(state(), true)).toMatch(/^Streams opened before the panel was open are not captured/);
+    expect(dormantNote(state(), true)).toMatch(/^Streams that ended before the panel was open are not captured/);
     expect(dormantNote(state(), false)).toBeNull();
     expect(dormantNote(state({ recordOnLoad: true }), true)).toBeNull();
     expect(dormantNote(state({ origin: null }), true)).toBeNull();

@@ -4,6 +4,7 @@
  */
 import type { StorageStatus } from '../../src/core/trace/session';
 import type { PageSignalEvent } from '../../src/core/trace/model';
+import type { JoinedLate } from '../../src/core/trace/records';
 import type { CaptureState as BackgroundCaptureState } from '../../src/protocol/panel';
 import type { InternalErrorReport } from '../../src/protocol/internal-errors';
 
@@ -34,13 +35,22 @@ export function storageBanner(s: StorageStatus | undefined): string | null {
 }
 
 /**
- * Whether to say that streams opened before the panel may be missing: the page loaded while
- * its hooks were dormant (no navigation seen since the panel subscribed) and the origin does
- * not record from page load.
+ * What to say about streams opened before the panel: the page loaded while its hooks were
+ * dormant (no navigation seen since the panel subscribed) and the origin does not record from
+ * page load. Streams still open then joined the capture late (`late`: what each missed); only
+ * those that lost their start, and streams that had already ended, call for a reload.
  */
-export function dormantNote(state: CaptureState | null, loadedBeforePanel: boolean): string | null {
+export function dormantNote(state: CaptureState | null, loadedBeforePanel: boolean, late: readonly JoinedLate[] = []): string | null {
   if (!state || state.origin === null || state.recordOnLoad || !loadedBeforePanel) return null;
-  return 'Streams opened before the panel was open are not captured — reload the page with Record from page load on to capture from the start.';
+  const incomplete = late.filter((j) => j.missedFrames > 0).length;
+  const streams = (n: number) => `${n} stream${n === 1 ? '' : 's'}`;
+  if (incomplete > 0) {
+    return `${streams(incomplete)} opened before the panel joined late and ${incomplete === 1 ? 'misses its' : 'miss their'} start — reload the page with Record from page load on to capture from the start.`;
+  }
+  if (late.length > 0) {
+    return `${streams(late.length)} opened before the panel joined late, complete from ${late.length === 1 ? 'its' : 'their'} first byte. Streams that had already ended before the panel was open are not captured.`;
+  }
+  return 'Streams that ended before the panel was open are not captured (streams still open join when it opens) — reload the page with Record from page load on to capture from the start.';
 }
 
 export function workersNote(signals: PageSignalEvent[]): string | null {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/parse/types';
 import type { ConnectionSummary } from '../../src/core/trace/model';
-import { chunkRows, connectionRow, endLabel, messageRows, previewText, rowContaining } from './rows';
+import { chunkRows, connectionRow, endLabel, lateJoinLine, messageRows, previewText, rowContaining } from './rows';
 import { utf8Length } from '../../src/core/trace/bytes';
 
 const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
-  faults: [], endInjected: false, reconnectMarks: [],
+  faults: [], endInjected: false, reconnectMarks: [], joinedLate: null,
   id: 'd:1', kind: 'fetch', url: 'http://h/api/chat', method: 'POST', startedAt: 1000, status: 200, contentType: 'text/event-stream', streaming: true, state: 'open', endedAt: null, end: null, endDetail: null,
   events: 3, bytesIn: 300, bytesOut: 0, reconnects: 0, requestHeaders: [], responseHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null, ...over,
 }) as ConnectionSummary;
@@ -38,5 +38,14 @@ describe('table rows', () => {
     expect(previewText({ text: null, base64: 'AAE=', size: 2 })).toBe('(binary, 2 bytes)');
     expect(previewText({ text: 'x'.repeat(500), base64: null, size: 500 }, 10)).toBe(`${'x'.repeat(10)}…`);
     expect(utf8Length('aé😀')).toBe(1 + 2 + 4);
+  });
+});
+
+describe('a connection that joined late', () => {
+  it('says what it missed before the panel opened, or that it is complete', () => {
+    expect(lateJoinLine(null)).toBeNull();
+    expect(lateJoinLine({ missedFrames: 0, missedBytes: 0 })).toBe('Joined late — opened before the panel, complete from its first byte.');
+    expect(lateJoinLine({ missedFrames: 1, missedBytes: 2048 })).toBe('Joined late — 1 frame / 2048 bytes before the panel opened were not captured.');
+    expect(connectionRow(summary({ joinedLate: { missedFrames: 2, missedBytes: 7 } }), null, 0).joinedLate).toEqual({ missedFrames: 2, missedBytes: 7 });
   });
 });

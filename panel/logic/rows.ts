@@ -1,7 +1,7 @@
 /** What the tables show, computed from the trace model: one row object per connection / event. */
 import type { Frame } from '../../src/core/parse/types';
 import { transportLabel, type ConnectionSummary, type TraceEvent } from '../../src/core/trace/model';
-import type { ConnectionKind, EndCause } from '../../src/core/trace/records';
+import type { ConnectionKind, EndCause, JoinedLate } from '../../src/core/trace/records';
 import { statusLabel } from '../format';
 import type { Filterable } from './filter';
 import type { Sortable } from './sort';
@@ -23,6 +23,8 @@ export interface ConnectionRow extends Filterable, Sortable {
   statusClass: string;
   bytesOut: number;
   endedAt: number | null;
+  /** Opened before the panel and joined the capture late: what it missed (see lateJoinLine). */
+  joinedLate: JoinedLate | null;
 }
 
 const END_LABELS: Record<EndCause, string> = {
@@ -60,7 +62,17 @@ export function connectionRow(s: ConnectionSummary, protocol: ProtocolInfo | nul
     duration: s.endedAt !== null ? s.endedAt - s.startedAt : Math.max(0, now - s.startedAt),
     startedAt: s.startedAt,
     endedAt: s.endedAt,
+    joinedLate: s.joinedLate,
   };
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** The detail's line about a connection that joined late, or null for one captured from its open. */
+export function lateJoinLine(j: JoinedLate | null): string | null {
+  if (!j) return null;
+  if (j.missedFrames === 0) return 'Joined late — opened before the panel, complete from its first byte.';
+  return `Joined late — ${plural(j.missedFrames, 'frame')} / ${plural(j.missedBytes, 'byte')} before the panel opened were not captured.`;
 }
 
 /** A row of the event table: a raw event (chunk/frame) or a parsed message. */

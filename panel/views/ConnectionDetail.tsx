@@ -4,6 +4,7 @@ import { copyText, showNote } from '../clipboard';
 import { canReplay, recordingOf } from '../../src/core/replay/recording';
 import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
+import { lateJoinLine } from '../logic/rows';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
 import { ConversationView } from './ConversationView';
@@ -49,6 +50,11 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
           </button>
         )}
       </div>
+      {conn.summary.joinedLate && (
+        <p class={`late-join ${conn.summary.joinedLate.missedFrames > 0 ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">
+          {lateJoinLine(conn.summary.joinedLate)}
+        </p>
+      )}
       <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'events' && <EventsView store={store} conn={conn} />}
         {tab === 'output' && <OutputView store={store} conn={conn} />}

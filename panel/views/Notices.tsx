@@ -5,6 +5,7 @@
  */
 import { formatBytes } from '../format';
 import { sessionCounts, sessionWhen } from '../logic/sessions';
+import type { JoinedLate } from '../../src/core/trace/records';
 import { captureLossNote, dormantNote, framesNote, internalErrorsBanner, storageBanner, workersNote } from '../logic/notices';
 import { backToLive, showImportedSession, type PanelStore } from '../store';
 
@@ -81,7 +82,9 @@ export function Notices({ store }: { store: PanelStore }) {
   const live = store.source.value.kind === 'live';
   void store.version.value;
   const storage = storageBanner(state?.storage);
-  const dormant = live ? dormantNote(state, store.captureState.loadedBeforePanel.value) : null;
+  const late: JoinedLate[] = [];
+  if (live) for (const c of store.capture.values()) if (c.summary.joinedLate) late.push(c.summary.joinedLate);
+  const dormant = live ? dormantNote(state, store.captureState.loadedBeforePanel.value, late) : null;
   const workers = workersNote(store.data.signals);
   const frames = framesNote(store.data.signals);
   const loss = captureLossNote(store.data.signals);

@@ -7,22 +7,37 @@
  */
 import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import { openChannel } from './channel';
-import type { CaptureRecord } from '../core/trace/records';
+import type { CaptureRecord, Direction } from '../core/trace/records';
 import { apply } from './define';
-import { append } from '../core/builtins';
+import { append, copyBytes, lengthOf } from '../core/builtins';
+import { bytesToBase64 } from './encode';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
+import { createLateJoin } from './late-join';
 
 /** Distributes `Omit` over a union, so each record type keeps its own fields. */
 type WithoutStamp<R> = R extends unknown ? Omit<R, 'conn' | 'time'> : never;
 export type RecordBody = WithoutStamp<CaptureRecord>;
 
 export interface Emitter {
-  /** Whether the panel (or a "record from page load" setting) wants data from this page. */
-  readonly recording: () => boolean;
+  /**
+   * Whether to track a connection opened now: always while recording or pending, and while
+   * dormant as long as the late-join registry has room (late-join.ts), so that a connection
+   * opened before the panel can join the capture when it opens.
+   */
+  readonly tracks: () => boolean;
+  /** What the extension last said (pending until it answers): for tests of the hand-over between modes. */
+  readonly mode: () => Mode;
   newConnId(): string;
   now(): number;
   emit(conn: string, body: RecordBody, time?: number): void;
+  /**
+   * A data frame: `text`, or `bytes` (a view the page may still change; null when the frame is
+   * too large to keep its bytes) and the payload's size in bytes. While dormant no record is
+   * built: the late-join buffer keeps the fields (a copy of the bytes) and the record, base64
+   * and all, is made only when recording starts.
+   */
+  data(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time?: number): void;
   /** Other commands from the extension (faults) go to this listener. */
   onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void): void;
 }
@@ -32,16 +47,19 @@ const FLUSH_DELAY_MS = 10;
  * Until the extension says whether this tab records, the hook keeps what it captures in a
  * bounded buffer: a page's first stream often starts before the answer arrives, and a panel
  * that is open across a reload must not miss it. No answer in time means nobody is listening
- * (e.g. the extension was reloaded): the hook goes dormant and drops the buffer.
+ * (e.g. the extension was reloaded): the hook goes dormant, and what it buffered of connections
+ * still open moves to the late-join buffer.
  */
 const PENDING_LIMIT = 5000;
 const PENDING_TIMEOUT_MS = 3000;
 
-type Mode = 'pending' | 'recording' | 'dormant';
+export type Mode = 'pending' | 'recording' | 'dormant';
 
 export function createEmitter(win: Window & typeof globalThis): Emitter {
   const channel = openChannel(win);
   const setTimeoutFn = win.setTimeout;
+  const btoaFn = win.btoa;
+  const encode = (bytes: Uint8Array): string => bytesToBase64(bytes, (s) => apply(btoaFn, win, [s]) as string);
   const perf = win.performance;
   const perfNow = perf.now;
   const origin = perf.timeOrigin;
@@ -51,8 +69,18 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   let scheduled = false;
   let counter = 0;
   let mode: Mode = 'pending';
-  /** Records of already-tracked connections dropped while dormant: reported when recording resumes. */
+  /** Records dropped while dormant that no connection's late join accounts for: reported when recording resumes. */
   let missed = 0;
+  const late = createLateJoin();
+  /** Dormant: keeps what the late-join buffer takes, counts the rest. */
+  const keepLate = (r: CaptureRecord): void => {
+    if (!late.keep(r) && everRecorded) missed += 1;
+  };
+  const dropPending = (): void => {
+    const pending = queue;
+    queue = [];
+    for (let i = 0; i < pending.length; i++) keepLate(pending[i]!);
+  };
   let everRecorded = false;
   let commandListener: ((cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void) | null = null;
 
@@ -94,45 +122,63 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
           const was = mode;
           mode = cmd.recording ? 'recording' : 'dormant';
           if (mode === 'recording') {
-            if (was === 'dormant' && missed > 0) {
-              append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${missed} records of streams already open were not captured while nothing was recording` } as CaptureRecord);
+            if (was === 'dormant') {
+              // Connections opened or still streaming while nothing recorded join now, with what
+              // the buffer kept of them (one batch: late-join.ts bounds it to fit).
+              const joined = late.drain(encode);
+              const lost = missed + joined.missedFrames;
+              if (lost > 0) {
+                append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${lost} records of streams already open were not captured while nothing was recording` } as CaptureRecord);
+              }
               missed = 0;
+              for (let i = 0; i < joined.records.length; i++) append(queue, joined.records[i]!);
+            } else if (was === 'pending') {
+              for (let i = 0; i < queue.length; i++) late.posted(queue[i]!);
             }
             everRecorded = true;
             flush(true);
-          } else queue = [];
+          } else dropPending();
         }, 'hook:emit'),
   );
   apply(setTimeoutFn, win, [
     () => {
       if (mode !== 'pending') return;
       mode = 'dormant';
-      queue = [];
+      dropPending();
     },
     PENDING_TIMEOUT_MS,
   ]);
 
   const now = (): number => origin + (apply(perfNow, perf, []) as number);
 
+  const emit = (conn: string, body: RecordBody, time = now()): void => {
+    const record = { ...body, conn, time } as CaptureRecord;
+    if (mode === 'dormant') return keepLate(record);
+    if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
+    // Not push, nor an index assignment: see core/builtins.ts.
+    append(queue, record);
+    if (mode === 'pending') return;
+    late.posted(record);
+    if (queue.length >= LIMITS.recordsPerBatch) flush();
+    else schedule();
+  };
+
   return {
-    // While pending, new connections are still wrapped so that their start is not missed.
-    recording: () => mode !== 'dormant',
+    tracks: () => mode !== 'dormant' || late.hasRoom(),
+    mode: () => mode,
     newConnId: () => `${prefix}-${(counter += 1)}`,
     onCommand(listener) {
       commandListener = listener;
     },
     now,
-    emit(conn, body, time = now()) {
+    emit,
+    data(conn, dir, text, bytes, size, event, id, time = now()) {
       if (mode === 'dormant') {
-        if (everRecorded) missed += 1;
+        const own = bytes ? copyBytes(bytes, 0, lengthOf(bytes)) : null;
+        if (!late.keepData(conn, dir, text, own, size, event, id, time) && everRecorded) missed += 1;
         return;
       }
-      if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
-      // Not push, nor an index assignment: see core/builtins.ts.
-      append(queue, { ...body, conn, time } as CaptureRecord);
-      if (mode === 'pending') return;
-      if (queue.length >= LIMITS.recordsPerBatch) flush();
-      else schedule();
+      emit(conn, { type: 'data', dir, text, base64: bytes ? encode(bytes) : null, size, event, id }, time);
     },
   };
 }

@@ -79,7 +79,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
       const data = dataText(e);
       const lastEventId = (get(lastEventIdOf, e) as string) || null;
       t.lastEventId = lastEventId;
-      emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: data, base64: null, size: utf8Length(data), event: type, id: lastEventId });
+      emitter.data(t.connection.conn, 'in', data, null, utf8Length(data), type, lastEventId);
       t.connection.handle?.onEvent(data);
     });
   };
@@ -155,6 +155,6 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     return result;
   }));
   wrapConstructor<EventSource>(g, 'EventSource', (es) => {
-    if (emitter.recording()) track(es);
+    if (emitter.tracks()) track(es);
   }, WHERE);
 }

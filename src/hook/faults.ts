@@ -162,7 +162,10 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
       return {
         onEvent(text) {
           s.events += 1;
-          check(s, text);
+          // Counted always (a trigger armed later counts from the stream's start), checked only
+          // when a fault is armed: none is while nothing records, and a dormant page's every
+          // message comes through here.
+          if (armed.size > 0) check(s, text);
         },
         closed() {
           streams.delete(conn);

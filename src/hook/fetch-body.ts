@@ -97,7 +97,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
       safely(() => settle(apply(cancelReader, reader(), []) as Promise<void>, undefined, () => undefined), WHERE);
     };
     const data = (text: string, size: number) =>
-      emitter.emit(connection.conn, { type: 'data', dir: 'in', text, base64: null, size, event: null, id: null });
+      emitter.data(connection.conn, 'in', text, null, size, null, null);
     const deliver = (c: ReadableByteStreamController, chunk: Uint8Array) => {
       const text = safely(() => {
         const t = apply(decode, decoder, [chunk, streamOpt]) as string;

@@ -80,7 +80,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       hideOurFrames(offline);
       return apply(promiseReject, PromiseCtor, [offline]);
     }
-    const ctx = emitter.recording() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
+    const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
     // A recording armed for this request answers it instead of the network (see replay.ts).
     const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
     if (ctx && replay) {
@@ -99,7 +99,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       hideOurFrames(err);
       throw err;
     }
-    // Not recording, or a request we could not describe: the native promise itself, so that it
+    // Not tracked (the late-join registry is full), or a request we could not describe: the native promise itself, so that it
     // settles exactly as without us. (Its error's stack, captured at the call, keeps our frame.)
     if (!ctx) return promise;
     if (ctx.signal && safely(() => get(abortedOf, ctx.signal), WHERE)) {

@@ -11,6 +11,7 @@
 import { apply, replaceGetter, bare, get, getterOf } from './define';
 import { append, SafeWeakMap, SafeWeakSet } from '../core/builtins';
 import { safely } from './safely';
+import { internalErrors } from './internal-errors';
 import type { StreamControl } from './faults';
 import { shapingDelayMs, type FaultSpec } from '../core/faults/spec';
 
@@ -134,7 +135,15 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
     fire,
     isOurs: (e) => ours.has(e),
     on(target, type, fn) {
-      apply(addEventListener, target, [type, (e: Event) => safely(() => fn(e), where)]);
+      // safely() inlined: this runs for every message, and a closure per message is garbage.
+      const listener = (e: Event): void => {
+        try {
+          fn(e);
+        } catch (err) {
+          internalErrors.record(where, err);
+        }
+      };
+      apply(addEventListener, target, [type, listener]);
     },
     hide(e) {
       apply(stopImmediatePropagation, e, []);
@@ -159,6 +168,8 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
         },
         hidden: (e) => cut && !ours.has(e),
         intercept(e) {
+          // Nothing acting on the connection (always, while dormant): no lookup per message.
+          if (!cut && !withheld && !shaping) return false;
           if (ours.has(e)) return false;
           if (cut) return true;
           if (withheld) {

@@ -51,7 +51,6 @@ function protocolsText(protocols: unknown): string {
 export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null): void {
   const Native = g.WebSocket;
   if (typeof Native !== 'function') return;
-  const btoaFn = g.btoa.bind(g);
   const blobSizeGetter = getterOf(g.Blob.prototype, 'size');
   const blobArrayBuffer = g.Blob.prototype.arrayBuffer;
   /** The Blob's size, or null for anything that is not a Blob (a brand check, not `instanceof`). */
@@ -87,26 +86,25 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
 
   const emitPayload = (t: Tracked, dir: 'in' | 'out', data: unknown, time: number): void => {
     const conn = t.connection.conn;
-    const base = { type: 'data' as const, dir, event: null, id: null };
     if (typeof data === 'string') {
-      emitter.emit(conn, { ...base, text: data, base64: null, size: utf8Length(data) }, time);
+      emitter.data(conn, dir, data, null, utf8Length(data), null, null, time);
     } else if (isArrayBuffer(data) || isArrayBufferView(data)) {
       const bytes = isArrayBuffer(data) ? bytesOver(data) : bytesOfView(data);
       const size = byteLengthOf(bytes);
-      const base64 = size <= MAX_BINARY_CAPTURE ? bytesToBase64(bytes, btoaFn) : null;
-      emitter.emit(conn, { ...base, text: null, base64, size }, time);
+      // The emitter encodes the bytes, or (dormant) copies them for a late join.
+      emitter.data(conn, dir, null, size <= MAX_BINARY_CAPTURE ? bytes : null, size, null, null, time);
     } else {
       const size = blobSize(data);
       if (size === null) return;
       // Reading a Blob does not consume it; the record keeps the time the frame was seen.
       if (size > MAX_BINARY_CAPTURE) {
-        emitter.emit(conn, { ...base, text: null, base64: null, size }, time);
+        emitter.data(conn, dir, null, null, size, null, null, time);
         return;
       }
       settle(
         apply(blobArrayBuffer, data, []) as Promise<ArrayBuffer>,
-        (buf) => safely(() => emitter.emit(conn, { ...base, text: null, base64: bytesToBase64(bytesOver(buf), btoaFn), size: bufferByteLength(buf) }, time), WHERE),
-        () => safely(() => emitter.emit(conn, { ...base, text: null, base64: null, size }, time), WHERE),
+        (buf) => safely(() => emitter.data(conn, dir, null, bytesOver(buf), bufferByteLength(buf), null, null, time), WHERE),
+        () => safely(() => emitter.data(conn, dir, null, null, size, null, null, time), WHERE),
       );
     }
   };
@@ -172,6 +170,6 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     return result;
   }));
   wrapConstructor<WebSocket>(g, 'WebSocket', (ws, args) => {
-    if (emitter.recording()) track(ws, args);
+    if (emitter.tracks()) track(ws, args);
   }, WHERE);
 }

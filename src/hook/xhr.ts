@@ -78,7 +78,7 @@ export function installXhr(g: G, emitter: Emitter): void {
     if (text.length <= t.seen) return;
     const chunk = slice(text, t.seen);
     t.seen = text.length;
-    emitter.emit(t.connection.conn, { type: 'data', dir: 'in', text: chunk, base64: null, size: utf8Length(chunk), event: null, id: null });
+    emitter.data(t.connection.conn, 'in', chunk, null, utf8Length(chunk), null, null);
   };
 
   const respond = (xhr: XMLHttpRequest, t: Tracked): void => {
@@ -162,7 +162,7 @@ export function installXhr(g: G, emitter: Emitter): void {
   replaceValue(proto, 'send', method(origSend, (self, args) => {
     const xhr = self as XMLHttpRequest;
     const p = opened.get(xhr);
-    if (p && emitter.recording()) safely(() => track(xhr, p, args[0]), WHERE);
+    if (p && emitter.tracks()) safely(() => track(xhr, p, args[0]), WHERE);
     return apply(origSend, xhr, args);
   }));
 }

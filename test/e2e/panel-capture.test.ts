@@ -8,7 +8,7 @@ import { blobText, captureBlobs, chooseFile, clickButton, clickLabelled, connect
 
 let s: E2ESession;
 const shot = (name: string) => saveScreenshot(s.panel, name);
-const DORMANT = 'Streams opened before the panel was open are not captured';
+const DORMANT = 'Streams that ended before the panel was open are not captured';
 const SECRET = 'Bearer sk-e2e-secret-1234';
 
 beforeAll(async () => {

@@ -180,6 +180,7 @@ export function harEntryOf(c: TraceConnectionV1, pageref: string): HarEntry {
     detail: s.detail,
     faults: s.faults,
     reconnectMarks: s.reconnectMarks,
+    joinedLate: s.joinedLate,
     ...(chunks ? { chunks } : {}),
   };
   return entry;

@@ -247,6 +247,7 @@ function connectionOf(e: Obj, index: number, kind: ConnectionKind, segs: (string
     faults: pick('faults', []),
     endInjected: pick('endInjected', false),
     reconnectMarks: pick('reconnectMarks', []),
+    joinedLate: pick('joinedLate', null),
   };
   return { pageref: str(get(e, 'pageref'), FIELD_LIMITS.id), c: { summary, events: events.map((v, seq) => ({ seq, ...v })) } };
 }

@@ -3,7 +3,7 @@
  * plus the custom fields Chrome writes (`_resourceType`, `_webSocketMessages`…) and ours
  * (`_durableSessions`). Custom fields start with `_`, as the spec requires.
  */
-import type { ConnectionKind, EndCause } from '../trace/records';
+import type { ConnectionKind, EndCause, JoinedLate } from '../trace/records';
 import type { ConnectionState, FiredFault, ReconnectMark } from '../trace/model';
 import type { TraceFault, TraceFlag, TraceRedaction, TraceSessionV1, TraceTestRun } from './trace-format';
 
@@ -105,6 +105,7 @@ export interface HarDurableConnection {
   detail: string | null;
   faults: FiredFault[];
   reconnectMarks: ReconnectMark[];
+  joinedLate: JoinedLate | null;
   chunks?: HarChunk[];
 }
 

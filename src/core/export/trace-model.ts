@@ -144,6 +144,7 @@ function cloneSummary(s: ConnectionSummary): ConnectionSummary {
     responseHeaders: s.responseHeaders.map(([n, v]): Header => [n, v]),
     faults: s.faults.map((f) => ({ ...f })),
     reconnectMarks: s.reconnectMarks.map((m) => ({ ...m })),
+    joinedLate: s.joinedLate ? { ...s.joinedLate } : null,
   };
 }
 

@@ -5,7 +5,7 @@
  * throws, and bounds every count and string, so nothing hostile survives into the panel.
  */
 import { CONNECTION_STATES, type ConnectionSummary, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
-import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, type Header } from '../trace/records';
+import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, type Header, type JoinedLate } from '../trace/records';
 import { FAULT_KINDS } from '../faults/spec';
 import { SEVERITIES, TEST_IDS, VERDICT_KINDS } from '../analysis/types';
 import { VIEW_LIMITS, type ViewSample } from '../view/sample';
@@ -220,7 +220,14 @@ function summary(c: Checker, x: unknown): ConnectionSummary {
     faults: c.list(o, 'faults', FIELD_LIMITS.evidence, (f) => firedFault(c, f)),
     endInjected: c.bool(o, 'endInjected'),
     reconnectMarks: c.list(o, 'reconnectMarks', FIELD_LIMITS.evidence, (m) => reconnectMark(c, m)),
+    // Absent in traces written before connections could join late: they all started captured.
+    joinedLate: c.field(o, 'joinedLate') == null ? null : c.at('joinedLate', () => joinedLate(c, c.field(o, 'joinedLate'))),
   };
+}
+
+function joinedLate(c: Checker, x: unknown): JoinedLate {
+  const o = c.obj(x, 'what a late connection missed');
+  return { missedFrames: c.num(o, 'missedFrames', { int: true, min: 0 }), missedBytes: c.num(o, 'missedBytes', { int: true, min: 0 }) };
 }
 
 function firedFault(c: Checker, x: unknown): FiredFault {

@@ -1,5 +1,8 @@
 /** Byte arithmetic shared by the core (import offsets, HAR sizes), the panel (message sizes) and the page hook. */
-import { charCodeAt } from '../builtins';
+import { charCodeAt, matches } from '../builtins';
+
+/** A character outside ASCII (our own object: a page cannot reach its lastIndex or its flags). */
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * UTF-8 length of `s.slice(from, to)` without encoding it: what TextEncoder would give, so a
@@ -7,6 +10,9 @@ import { charCodeAt } from '../builtins';
  * cut by `to` counts as a lone high surrogate, as TextEncoder sees the slice.
  */
 export function utf8Length(s: string, from = 0, to = s.length): number {
+  // All-ASCII text, the usual payload, is measured by one native scan: a call per character
+  // (charCodeAt through the captured built-in) cost a dormant page ~10 µs per 100-byte message.
+  if (from === 0 && to === s.length && !matches(NON_ASCII, s)) return to;
   let n = 0;
   for (let i = from; i < to; i++) {
     const c = charCodeAt(s, i);

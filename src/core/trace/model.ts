@@ -4,7 +4,7 @@
  * and the panel (and later the trace importer) compute the same thing.
  */
 import { before, contains, lower, matches, trim } from '../builtins';
-import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, PageSignal } from './records';
+import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, JoinedLate, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
@@ -45,6 +45,8 @@ export interface ConnectionSummary {
   /** EventSource reconnections: when the browser lost the stream, after which event, and the
    *  Last-Event-ID it sends back. */
   reconnectMarks: ReconnectMark[];
+  /** Opened before anything recorded and announced when recording began; null when captured from its open. */
+  joinedLate: JoinedLate | null;
 }
 
 export interface ReconnectMark {
@@ -219,6 +221,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
     faults: [],
     endInjected: false,
     reconnectMarks: [],
+    joinedLate: r.joinedLate ?? null,
   };
 }
 

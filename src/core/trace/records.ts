@@ -44,6 +44,19 @@ export interface OpenRecord {
   requestBodyPreview: string | null;
   /** WebSocket subprotocols asked for, EventSource withCredentials, etc. */
   detail: string | null;
+  /**
+   * Set when the connection opened while nothing recorded and was announced when recording
+   * began (its `time` is still when it opened): what the hook could not keep of it until then.
+   */
+  joinedLate?: JoinedLate | null;
+}
+
+/** What a connection that joined the capture late lost before it joined. */
+export interface JoinedLate {
+  /** Frames or chunks received or sent before recording began that did not fit the hook's buffer. */
+  missedFrames: number;
+  /** Their payload bytes. */
+  missedBytes: number;
 }
 
 export interface ResponseRecord {
@@ -161,6 +174,16 @@ function headers(x: unknown, limits: SanitizeLimits): Header[] {
   return out;
 }
 
+function count(x: unknown): number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : 0;
+}
+
+function joinedLate(x: unknown): JoinedLate | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const j = x as Record<string, unknown>;
+  return { missedFrames: count(j.missedFrames), missedBytes: count(j.missedBytes) };
+}
+
 function oneOf<T extends string>(x: unknown, allowed: readonly T[]): T | null {
   return typeof x === 'string' && (allowed as readonly string[]).includes(x) ? (x as T) : null;
 }
@@ -187,6 +210,7 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
         requestBodySize: num(r.requestBodySize),
         requestBodyPreview: str(r.requestBodyPreview, 64 * 1024),
         detail: str(r.detail, 1024),
+        ...(r.joinedLate === undefined ? {} : { joinedLate: joinedLate(r.joinedLate) }),
       };
     }
     case 'response': {

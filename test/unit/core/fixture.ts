@@ -88,6 +88,7 @@ export function summaryOf(meta: Meta, kind: ConnectionSummary['kind']): Connecti
     faults: [],
     endInjected: false,
     reconnectMarks: [],
+    joinedLate: null,
   };
 }
 

@@ -115,6 +115,7 @@ export function genConnection(g: Gen, docId: string, n: number, start: number, o
     faults: g.bool(0.2) ? [{ id: `f${n}`, kind: 'drop', time: g.time(start), connectionId: id, detail: 'dropped after 3 events' }] : [],
     endInjected: false,
     reconnectMarks: Array.from({ length: reconnects }, (_, k) => ({ time: g.time(start), afterEvents: k, lastEventId: g.bool() ? String(k) : null, reopenedAt: g.bool() ? g.time(start) : null })),
+    joinedLate: g.bool(0.2) ? { missedFrames: g.int(0, 5), missedBytes: g.int(0, 5000) } : null,
   };
   return { summary, events };
 }

@@ -20,7 +20,7 @@ function capture(kind: ConnectionCapture['summary']['kind'], events: Partial<Con
       streaming: true, state: 'ended', endedAt: 1_712_000_001_000, end: 'clean', endDetail: null, events: evs.length,
       bytesIn: evs.filter((e) => e.dir === 'in').reduce((a, e) => a + e.size, 0), bytesOut: evs.filter((e) => e.dir === 'out').reduce((a, e) => a + e.size, 0),
       reconnects: 0, requestHeaders: [['content-type', 'application/json']], responseHeaders: [['content-type', 'text/event-stream']],
-      requestBodySize: 12, requestBodyPreview: '{"prompt":1}', detail: null, faults: [], endInjected: false, reconnectMarks: [], ...extra,
+      requestBodySize: 12, requestBodyPreview: '{"prompt":1}', detail: null, faults: [], endInjected: false, reconnectMarks: [], joinedLate: null, ...extra,
     },
     events: evs,
   };

@@ -127,7 +127,7 @@ describe('message delivery under faults', () => {
 describe('the connection end record', () => {
   it('is written once, for whichever path ends the connection first, and closes the fault handle', () => {
     const records: RecordBody[] = [];
-    const emitter: Emitter = { recording: () => true, newConnId: () => 'c-1', now: () => 0, emit: (_c, b) => void records.push(b), onCommand() {} };
+    const emitter: Emitter = { tracks: () => true, mode: () => 'recording', newConnId: () => 'c-1', now: () => 0, emit: (_c, b) => void records.push(b), data() {}, onCommand() {} };
     const c = openConnection(emitter, { kind: 'fetch', url: 'http://x/', method: 'GET', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
     const closed = vi.fn();
     c.handle = { onEvent() {}, closed };
