@@ -148,9 +148,26 @@ export function createBackground(deps: BackgroundDeps): Background {
     return origin !== null && (await settings.recordsOnLoad(origin));
   }
 
+  /**
+   * Documents whose hook was told to record. A hook posts only while recording, but a batch it
+   * posted just before it heard it should stop arrives after: it is still the hook's (a page
+   * cannot post on the hook's private channel), and dropping it would lose frames silently.
+   * Bounded: the oldest documents are forgotten first.
+   */
+  const toldToRecord = new Set<string>();
+  const TOLD_LIMIT = 1000;
+  async function tellRecording(tabId: number, relay: { origin: string | null; docId?: string | null; transport: { post(m: object): void } }): Promise<void> {
+    const recording = await isRecording(tabId, relay.origin);
+    if (recording && relay.docId) {
+      toldToRecord.add(relay.docId);
+      if (toldToRecord.size > TOLD_LIMIT) toldToRecord.delete(toldToRecord.values().next().value!);
+    }
+    relay.transport.post(backgroundToRelay.make('set-recording', { recording }));
+  }
+
   /** Tells every hook of the tab whether to record, and the tab's panels what is going on. */
   async function updateRecording(tabId: number): Promise<void> {
-    for (const r of routes.relaysOf(tabId)) r.transport.post(backgroundToRelay.make('set-recording', { recording: await isRecording(tabId, r.origin) }));
+    for (const r of routes.relaysOf(tabId)) await tellRecording(tabId, r);
     await sendCaptureState(tabId);
   }
 
@@ -322,15 +339,15 @@ export function createBackground(deps: BackgroundDeps): Background {
       // them) come again from the relay's buffer.
       // Always answered: the relay holds new batches until it knows where storage stands.
       relay.transport.post(backgroundToRelay.make('resend', { after: await capture.lastSeq(tabId, m.docId) }));
-      relay.transport.post(backgroundToRelay.make('set-recording', { recording: await isRecording(tabId, relay.origin) }));
+      await tellRecording(tabId, relay);
       if (relay.isTop) await sendCaptureState(tabId);
     },
     async capture(m, { ctx }) {
       const { capture } = await deps.services;
       const { tabId, relay } = ctx;
       const docId = relay.docId;
-      // A hook only sends while told to record; anything else is a page posting on our channel.
-      if (!docId || !(await isRecording(tabId, relay.origin))) return;
+      // A hook only sends while told to record (or just before it heard it should stop).
+      if (!docId || !(toldToRecord.has(docId) || (await isRecording(tabId, relay.origin)))) return;
       const reported = sanitizeInternalErrors(m.errors);
       if (reported.length > 0) {
         let tally = pageErrors.get(tabId);

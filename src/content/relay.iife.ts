@@ -36,9 +36,10 @@ function randomDocId(): string {
 
 const docId = randomDocId();
 /**
- * What the extension last told this document. Until it answers, the hook buffers on its own
- * side; captures that arrive while the tab is not recording (e.g. forged by the page) are
- * dropped here instead of being carried to the background.
+ * What the extension last told this document (the view samples follow it). Until it answers,
+ * the hook buffers on its own side. The hook's batches are carried whatever it says: they come
+ * over the hook's private port, which no page can post on, and a batch the hook posted just
+ * before it heard it should stop must not be lost on the way.
  */
 let recording = false;
 
@@ -147,7 +148,6 @@ port.onConnect((first) => {
 });
 
 hook.onMessage((raw) => {
-  if (!recording) return;
   const batch = hookToRelay.parse(raw);
   if (!batch) return;
   const records: CaptureRecord[] = [];
