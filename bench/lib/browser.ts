@@ -163,9 +163,10 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
   // what arrives in the page itself, so the timings include no trip to Node.
   await waitFor(() => tab.evaluate<boolean>(`typeof window.${BRIDGE_GLOBAL} === 'object'`).then((ok) => ok || null), 'the panel page\'s bridge');
   await tab.evaluate(`(() => {
-    window.__bench = { records: 0, snapshots: 0, arrivals: [] };
+    window.__bench = { records: 0, snapshots: 0, arrivals: [], replies: {} };
     window.${DELIVER_BINDING} = (kind, m) => {
       if (kind !== 'message') return;
+      if (typeof m.replyTo === 'string') window.__bench.replies[m.replyTo] = m;
       const now = performance.timeOrigin + performance.now();
       if (m.type === 'snapshot') window.__bench.snapshots++;
       if (m.type === 'records') {
@@ -181,10 +182,17 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
   return {
     tab,
     async tabIdOf(url) {
-      return waitFor(
-        () => tab.evaluate<number | null>(`chrome.tabs.query({}).then((ts) => ts.find((t) => t.url === ${JSON.stringify(url)})?.id ?? null)`),
-        `a tab showing ${url}`,
-      );
+      // The extension cannot read tab URLs (no "tabs" permission): the background asks each
+      // tab's relay where it is (`find-tabs`), as the CLI's tabIdOf does.
+      let asked = 0;
+      return waitFor(async () => {
+        const id = `bench-find-tabs-${(asked += 1)}`;
+        await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('find-tabs', { url }, { id }))}), true`);
+        const reply = await waitFor(() => tab.evaluate<{ tabIds?: number[] } | null>(`window.__bench.replies[${JSON.stringify(id)}] ?? null`), `the reply to ${id}`);
+        const ids = reply.tabIds ?? [];
+        if (ids.length > 1) throw new Error(`${ids.length} tabs show ${url}`);
+        return ids.length === 1 ? ids[0]! : null;
+      }, `a tab showing ${url}`);
     },
     async subscribe(tabId) {
       const before = await tab.evaluate<number>('window.__bench.snapshots');
