@@ -29,6 +29,9 @@ describe('capture notices', () => {
       '1 stream opened before the panel joined late and misses its start — reload the page with Record from page load on to capture from the start.',
     );
     expect(dormantNote(state(), true, [{ missedFrames: 0, missedBytes: 0 }])).not.toMatch(/reload/);
+    expect(dormantNote(state(), true, [{ missedFrames: 0, missedBytes: 0 }, { missedFrames: 0, missedBytes: 0, uncounted: true }])).toBe(
+      '1 stream opened before the panel joined late with a gap: the inspector stops listening to a stream after its first frames while no panel is open — reload the page with Record from page load on to capture it whole.',
+    );
   });
 
   it('warns about streams opened while hooks were dormant, until the page reloads or records on load', () => {

@@ -43,9 +43,13 @@ export function storageBanner(s: StorageStatus | undefined): string | null {
 export function dormantNote(state: CaptureState | null, loadedBeforePanel: boolean, late: readonly JoinedLate[] = []): string | null {
   if (!state || state.origin === null || state.recordOnLoad || !loadedBeforePanel) return null;
   const incomplete = late.filter((j) => j.missedFrames > 0).length;
+  const gapped = late.filter((j) => j.missedFrames === 0 && j.uncounted === true).length;
   const streams = (n: number) => `${n} stream${n === 1 ? '' : 's'}`;
   if (incomplete > 0) {
     return `${streams(incomplete)} opened before the panel joined late and ${incomplete === 1 ? 'misses its' : 'miss their'} start — reload the page with Record from page load on to capture from the start.`;
+  }
+  if (gapped > 0) {
+    return `${streams(gapped)} opened before the panel joined late with a gap: the inspector stops listening to a stream after its first frames while no panel is open — reload the page with Record from page load on to capture ${gapped === 1 ? 'it' : 'them'} whole.`;
   }
   if (late.length > 0) {
     return `${streams(late.length)} opened before the panel joined late, complete from ${late.length === 1 ? 'its' : 'their'} first byte. Streams that had already ended before the panel was open are not captured.`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/parse/types';
 import type { ConnectionSummary } from '../../src/core/trace/model';
-import { chunkRows, connectionRow, endLabel, lateJoinLine, messageRows, previewText, rowContaining } from './rows';
+import { chunkRows, connectionRow, endLabel, lateJoinIncomplete, lateJoinLine, messageRows, previewText, rowContaining } from './rows';
 import { utf8Length } from '../../src/core/trace/bytes';
 
 const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
@@ -47,5 +47,16 @@ describe('a connection that joined late', () => {
     expect(lateJoinLine({ missedFrames: 0, missedBytes: 0 })).toBe('Joined late — opened before the panel, complete from its first byte.');
     expect(lateJoinLine({ missedFrames: 1, missedBytes: 2048 })).toBe('Joined late — 1 frame / 2048 bytes before the panel opened were not captured.');
     expect(connectionRow(summary({ joinedLate: { missedFrames: 2, missedBytes: 7 } }), null, 0).joinedLate).toEqual({ missedFrames: 2, missedBytes: 7 });
+  });
+});
+
+describe('a late join whose frames were not all counted', () => {
+  it('says the gap is of unknown size, and marks it incomplete', () => {
+    expect(lateJoinLine({ missedFrames: 0, missedBytes: 0, uncounted: true })).toBe(
+      'Joined late — kept from its first byte until the inspector stopped listening to it while no panel was open; the frames from then until the panel opened were not captured, and how many is not known.',
+    );
+    expect(lateJoinLine({ missedFrames: 2, missedBytes: 10, uncounted: true })).toMatch(/^Joined late — missing its first 2 frames \/ 10 bytes until/);
+    expect(lateJoinIncomplete({ missedFrames: 0, missedBytes: 0, uncounted: true })).toBe(true);
+    expect(lateJoinIncomplete({ missedFrames: 0, missedBytes: 0 })).toBe(false);
   });
 });

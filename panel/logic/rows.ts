@@ -68,11 +68,19 @@ export function connectionRow(s: ConnectionSummary, protocol: ProtocolInfo | nul
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
+/** Whether a connection that joined late lost anything before it joined. */
+export const lateJoinIncomplete = (j: JoinedLate): boolean => j.missedFrames > 0 || j.uncounted === true;
+
 /** The detail's line about a connection that joined late, or null for one captured from its open. */
 export function lateJoinLine(j: JoinedLate | null): string | null {
   if (!j) return null;
+  const missed = `${plural(j.missedFrames, 'frame')} / ${plural(j.missedBytes, 'byte')}`;
+  if (j.uncounted) {
+    const kept = j.missedFrames === 0 ? 'kept from its first byte' : `missing its first ${missed}`;
+    return `Joined late — ${kept} until the inspector stopped listening to it while no panel was open; the frames from then until the panel opened were not captured, and how many is not known.`;
+  }
   if (j.missedFrames === 0) return 'Joined late — opened before the panel, complete from its first byte.';
-  return `Joined late — ${plural(j.missedFrames, 'frame')} / ${plural(j.missedBytes, 'byte')} before the panel opened were not captured.`;
+  return `Joined late — ${missed} before the panel opened were not captured.`;
 }
 
 /** A row of the event table: a raw event (chunk/frame) or a parsed message. */

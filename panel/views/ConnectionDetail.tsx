@@ -4,7 +4,7 @@ import { copyText, showNote } from '../clipboard';
 import { canReplay, recordingOf } from '../../src/core/replay/recording';
 import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
-import { lateJoinLine } from '../logic/rows';
+import { lateJoinLine, lateJoinIncomplete } from '../logic/rows';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
 import { ConversationView } from './ConversationView';
@@ -51,7 +51,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         )}
       </div>
       {conn.summary.joinedLate && (
-        <p class={`late-join ${conn.summary.joinedLate.missedFrames > 0 ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">
+        <p class={`late-join ${lateJoinIncomplete(conn.summary.joinedLate) ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">
           {lateJoinLine(conn.summary.joinedLate)}
         </p>
       )}

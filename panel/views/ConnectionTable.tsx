@@ -2,7 +2,7 @@ import { formatBytes, formatDuration, shortUrl } from '../format';
 import { menu } from '../menu';
 import { copyText } from '../clipboard';
 import { COPY_ACTIONS, copyOf, receivedText } from '../requests';
-import { lateJoinLine, type ConnectionRow } from '../logic/rows';
+import { lateJoinLine, lateJoinIncomplete, type ConnectionRow } from '../logic/rows';
 import { ariaSort, nextSort, type SortKey } from '../logic/sort';
 import { moveSelection } from '../logic/virtual';
 import { selectConnection, type PanelStore } from '../store';
@@ -140,7 +140,7 @@ function cell(store: PanelStore, col: ConnectionColumn, r: ConnectionRow, timed:
         <td key={col} class="url" title={r.url}>
           <span class="method">{r.method}</span> {shortUrl(r.url)}
           {r.joinedLate && (
-            <span class={`badge late ${r.joinedLate.missedFrames > 0 ? 'warn' : 'ok'}`} title={lateJoinLine(r.joinedLate) ?? undefined}>
+            <span class={`badge late ${lateJoinIncomplete(r.joinedLate) ? 'warn' : 'ok'}`} title={lateJoinLine(r.joinedLate) ?? undefined}>
               joined late
             </span>
           )}

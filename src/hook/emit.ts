@@ -9,11 +9,11 @@ import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol
 import { openChannel } from './channel';
 import type { CaptureRecord, Direction } from '../core/trace/records';
 import { apply } from './define';
-import { append, copyBytes, lengthOf } from '../core/builtins';
+import { append, copyBytes, lengthOf, SafeMap } from '../core/builtins';
 import { bytesToBase64 } from './encode';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
-import { createLateJoin } from './late-join';
+import { createLateJoin, LATE_FRAMES_PER_CONNECTION } from './late-join';
 
 /** Distributes `Omit` over a union, so each record type keeps its own fields. */
 type WithoutStamp<R> = R extends unknown ? Omit<R, 'conn' | 'time'> : never;
@@ -38,6 +38,12 @@ export interface Emitter {
    * and all, is made only when recording starts.
    */
   data(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time?: number): void;
+  /**
+   * While dormant, a connection's message listeners were removed (late-join.ts,
+   * LATE_FRAMES_PER_CONNECTION): its join will say so, and `wake` (which adds them back) runs
+   * when recording begins, before what the late join kept is posted.
+   */
+  stoppedHearing(conn: string, wake: () => void): void;
   /** Other commands from the extension (faults) go to this listener. */
   onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void): void;
 }
@@ -72,6 +78,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   /** Records dropped while dormant that no connection's late join accounts for: reported when recording resumes. */
   let missed = 0;
   const late = createLateJoin();
+  /** The `wake` of each connection that stopped hearing while dormant and has not ended. */
+  let sleepers = new SafeMap<string, () => void>();
   /** Dormant: keeps what the late-join buffer takes, counts the rest. */
   const keepLate = (r: CaptureRecord): void => {
     if (!late.keep(r) && everRecorded) missed += 1;
@@ -123,12 +131,17 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
           mode = cmd.recording ? 'recording' : 'dormant';
           if (mode === 'recording') {
             if (was === 'dormant') {
+              const woken = sleepers.values();
+              sleepers = new SafeMap();
+              for (let i = 0; i < woken.length; i++) safely(woken[i]!, 'hook:emit');
               // Connections opened or still streaming while nothing recorded join now, with what
               // the buffer kept of them (one batch: late-join.ts bounds it to fit).
               const joined = late.drain(encode);
               const lost = missed + joined.missedFrames;
-              if (lost > 0) {
-                append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail: `${lost} records of streams already open were not captured while nothing was recording` } as CaptureRecord);
+              if (lost > 0 || joined.uncountedConnections > 0) {
+                const unheard = joined.uncountedConnections > 0 ? `${lost > 0 ? '; and ' : ''}frames of ${joined.uncountedConnections} streams already open were neither captured nor counted after their first ${LATE_FRAMES_PER_CONNECTION}` : '';
+                const detail = `${lost > 0 ? `${lost} records of streams already open were not captured` : ''}${unheard} while nothing was recording`;
+                append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail } as CaptureRecord);
               }
               missed = 0;
               for (let i = 0; i < joined.records.length; i++) append(queue, joined.records[i]!);
@@ -153,7 +166,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
 
   const emit = (conn: string, body: RecordBody, time = now()): void => {
     const record = { ...body, conn, time } as CaptureRecord;
-    if (mode === 'dormant') return keepLate(record);
+    if (mode === 'dormant') {
+      if (record.type === 'end') sleepers.delete(conn);
+      return keepLate(record);
+    }
     if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
     // Not push, nor an index assignment: see core/builtins.ts.
     append(queue, record);
@@ -169,6 +185,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     newConnId: () => `${prefix}-${(counter += 1)}`,
     onCommand(listener) {
       commandListener = listener;
+    },
+    stoppedHearing(conn, wake) {
+      late.stoppedHearing(conn);
+      sleepers.set(conn, wake);
     },
     now,
     emit,

@@ -14,7 +14,7 @@ import { startTakeover, type Takeover } from './eventsource-takeover';
 import { engineTraits } from './engine';
 import { openConnection, type Connection } from './connection';
 import { wrapConstructor } from './constructor';
-import { createMessageTransport, messageControl, type Delivery } from './message-transport';
+import { createMessageTransport, messageControl, type Delivery, type Ears } from './message-transport';
 
 type G = Window & typeof globalThis;
 
@@ -27,6 +27,7 @@ interface Tracked {
   /** The id of the last message seen: what the browser sends as Last-Event-ID on reconnect. */
   lastEventId: string | null;
   delivery: Delivery;
+  ears: Ears;
   /** Set once a drop handed the connection to the emulation. */
   takeover: Takeover | null;
 }
@@ -74,7 +75,9 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     // `open` and `error` are lifecycle events, not messages: they are tracked in `track`.
     if (type === 'open' || type === 'error' || t.types.has(type)) return;
     t.types.add(type);
-    transport.on(es, type, (e) => {
+    // While its listeners were quiet (dormant), the id is the last one heard before: a drop
+    // injected before the next message asks the server to resume from there.
+    t.ears.hear(type, (e) => {
       if (t.delivery.intercept(e as MessageEvent)) return transport.hide(e);
       const data = dataText(e);
       const lastEventId = (get(lastEventIdOf, e) as string) || null;
@@ -89,7 +92,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
       kind: 'eventsource', url: es.url, method: 'GET', requestHeaders: [['accept', 'text/event-stream']],
       requestBodySize: null, requestBodyPreview: null, detail: es.withCredentials ? 'withCredentials' : null,
     });
-    const t: Tracked = { connection, types: new SafeSet(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), takeover: null };
+    const t: Tracked = { connection, types: new SafeSet(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), ears: transport.ears(es, connection.conn, emitter), takeover: null };
     sources.set(es, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(es, type, fn);
     if (faults) {
@@ -98,7 +101,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
         // A server that ends an SSE response cleanly makes the browser reconnect too.
         truncate: () => (t.takeover ? t.takeover.drop() : takeOver(es, t)),
         successor: () => t.takeover,
-      }));
+      }, t.ears));
     }
     // During an injected offline window a new EventSource cannot connect: it goes straight to
     // the emulation, which keeps retrying until the window ends.

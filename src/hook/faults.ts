@@ -26,6 +26,8 @@ export interface StreamControl {
   truncate(): void;
   /** Delay, throttle or re-chunk deliveries from now on (transports that can). */
   shape(spec: FaultSpec): void;
+  /** Why this stream cannot take a fault of this kind now (recorded instead of it), or null. */
+  refuses?(kind: FaultSpec['kind']): string | null;
 }
 
 export interface StreamHandle {
@@ -103,6 +105,8 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
   const fire = (spec: FaultSpec, s: LiveStream): void => {
     s.fired.add(spec.id);
     if (spec.once) armed.delete(spec.id);
+    const refused = s.control.refuses?.(spec.kind) ?? null;
+    if (refused !== null) return record(s.conn, spec, refused);
     switch (spec.kind) {
       case 'offline':
         goOffline(spec);

@@ -8,6 +8,13 @@
  * oldest dropped first. What the buffer drops is counted per connection, frames and bytes, and
  * rides on the connection's open record (`joinedLate`) when it is announced.
  *
+ * A message listener costs the page a call per message whether or not anything records, and
+ * on a fast stream that alone is most of what the page spends (bench/capture-overhead.ts:
+ * ×2.4 for 50,000 EventSource messages the app only counts). So while dormant each WebSocket
+ * and EventSource is listened to for its first `LATE_FRAMES_PER_CONNECTION` messages only;
+ * then its listeners are removed until recording begins (message-transport.ts `ears`), and its
+ * join says that the frames in between were not counted (`uncounted`).
+ *
  * This runs in the page: built-ins only through core/builtins.ts.
  */
 import type { CaptureRecord, Direction, OpenRecord, ResponseRecord } from '../core/trace/records';
@@ -22,6 +29,12 @@ export const LATE_BUFFER_RECORDS = 4096;
  * (an open and a response per connection, the buffer, a page note) fits one batch of the relay.
  */
 export const LATE_CONNECTIONS = 256;
+/**
+ * Messages of one WebSocket or EventSource heard while dormant before the hook stops listening
+ * to it: enough for a connection's opening exchange and a short generation, few enough that a
+ * long fast stream costs the page a fraction of a percent more than with no extension.
+ */
+export const LATE_FRAMES_PER_CONNECTION = 256;
 
 export interface LateJoinLimits {
   bytes: number;
@@ -37,6 +50,8 @@ interface Entry {
   missedBytes: number;
   /** Ended before it was announced: its buffered records are of no use and no longer count. */
   dead: boolean;
+  /** The hook stopped listening to it while dormant: frames since then were not counted. */
+  uncounted: boolean;
   bufferedBytes: number;
   bufferedRecords: number;
 }
@@ -65,6 +80,8 @@ export interface LateJoinDrain {
   records: CaptureRecord[];
   /** Frames of connections announced before recording stopped that the buffer could not keep. */
   missedFrames: number;
+  /** Connections announced before recording stopped that the hook stopped listening to while dormant. */
+  uncountedConnections: number;
 }
 
 export interface LateJoin {
@@ -80,6 +97,8 @@ export interface LateJoin {
    * False when the connection is not tracked.
    */
   keepData(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time: number): boolean;
+  /** While dormant: the hook stopped listening to this connection's messages (see LATE_FRAMES_PER_CONNECTION). */
+  stoppedHearing(conn: string): void;
   /** Recording begins: what to post, oldest first; the buffer and the missed counts start over. `encode` makes kept bytes base64. */
   drain(encode: (bytes: Uint8Array) => string): LateJoinDrain;
 }
@@ -91,8 +110,9 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
   let bytes = 0;
   let records = 0;
   let missedOfAnnounced = 0;
+  let uncountedOfAnnounced = 0;
 
-  const entry = (r: OpenRecord | null): Entry => ({ open: r, response: null, missedFrames: 0, missedBytes: 0, dead: false, bufferedBytes: 0, bufferedRecords: 0 });
+  const entry = (r: OpenRecord | null): Entry => ({ open: r, response: null, missedFrames: 0, missedBytes: 0, dead: false, uncounted: false, bufferedBytes: 0, bufferedRecords: 0 });
 
   const evictOldest = (): void => {
     const n = head!;
@@ -163,13 +183,20 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
       link(e, { entry: e, record: null, size, next: null, conn, time, dir, text, bytes, event, id }, size);
       return true;
     },
+    stoppedHearing(conn) {
+      const e = open.get(conn);
+      if (!e || e.uncounted) return;
+      e.uncounted = true;
+      if (e.open === null) uncountedOfAnnounced += 1;
+    },
     drain(encode) {
       const out: CaptureRecord[] = [];
       const entries = open.values();
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
         if (e.open === null) continue;
-        append(out, { ...e.open, joinedLate: { missedFrames: e.missedFrames, missedBytes: e.missedBytes } } as CaptureRecord);
+        const joinedLate = { missedFrames: e.missedFrames, missedBytes: e.missedBytes, ...(e.uncounted ? { uncounted: true } : {}) };
+        append(out, { ...e.open, joinedLate } as CaptureRecord);
         if (e.response) append(out, e.response);
         e.open = null;
         e.response = null;
@@ -182,13 +209,15 @@ export function createLateJoin(limits: LateJoinLimits = { bytes: LATE_BUFFER_BYT
         const e = entries[i]!;
         e.missedFrames = 0;
         e.missedBytes = 0;
+        e.uncounted = false;
         e.bufferedBytes = 0;
         e.bufferedRecords = 0;
       }
       const missedFrames = missedOfAnnounced;
+      const uncountedConnections = uncountedOfAnnounced;
       head = tail = null;
-      bytes = records = missedOfAnnounced = 0;
-      return { records: out, missedFrames };
+      bytes = records = missedOfAnnounced = uncountedOfAnnounced = 0;
+      return { records: out, missedFrames, uncountedConnections };
     },
   };
 }

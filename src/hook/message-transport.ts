@@ -14,6 +14,8 @@ import { safely } from './safely';
 import { internalErrors } from './internal-errors';
 import type { StreamControl } from './faults';
 import { shapingDelayMs, type FaultSpec } from '../core/faults/spec';
+import type { Emitter } from './emit';
+import { LATE_FRAMES_PER_CONNECTION } from './late-join';
 
 type G = Window & typeof globalThis;
 
@@ -27,6 +29,8 @@ export interface MessageTransport<T extends Target> {
   isOurs(e: Event): boolean;
   /** Adds a listener of ours; nothing it throws reaches the page. */
   on(target: T, type: string, fn: (e: Event) => void): void;
+  /** The message listeners of one connection, which go quiet while dormant (see `Ears`). */
+  ears(target: T, conn: string, emitter: Pick<Emitter, 'mode' | 'stoppedHearing'>): Ears;
   /** Stops a native event before the app's listeners see it (ours run first). */
   hide(e: Event): void;
   /** Runs `fn` after `ms`, safely, on the timer captured at install. */
@@ -37,6 +41,23 @@ export interface MessageTransport<T extends Target> {
   closeNative(target: T): void;
   /** The interception state of one connection. */
   delivery(target: T, sizeOf: (e: MessageEvent) => number): Delivery;
+}
+
+/**
+ * A connection's message listeners. While dormant they hear its first
+ * LATE_FRAMES_PER_CONNECTION messages, then remove themselves (a listener costs the page a call
+ * per message) and are added back when recording begins. Added back, they run after the
+ * listeners the app added in the meantime (Chromium runs a WebSocket's or EventSource's
+ * listeners in the order they were added, capture or not), so from then on a message can no
+ * longer be held back from the app: `behind` says so, and faults that must (stall, latency,
+ * bandwidth) are refused on such a connection (messageControl). Drops still work: they close
+ * the native connection, and the lifecycle listeners, never removed, still run first.
+ */
+export interface Ears {
+  /** Listens to `type`; nothing `fn` throws reaches the page. */
+  hear(type: string, fn: (e: Event) => void): void;
+  /** Whether the listeners went quiet and came back, behind the app's. */
+  readonly behind: boolean;
 }
 
 /** How one connection's native messages reach the app while faults act on it. */
@@ -76,9 +97,15 @@ export interface Ends {
  * The fault control of a message transport: holds and shaping act on delivery; a release that
  * does not deliver drops. Messages can be delayed but not split, so rechunk does not apply.
  */
-export function messageControl(kind: StreamControl['kind'], d: Delivery, ends: Ends): StreamControl {
+export function messageControl(kind: StreamControl['kind'], d: Delivery, ends: Ends, ears: Pick<Ears, 'behind'> | null = null): StreamControl {
   return {
     kind,
+    refuses(fault) {
+      if (fault !== 'stall' && fault !== 'latency' && fault !== 'bandwidth') return null;
+      // The emulation that carries an EventSource on after a drop dispatches only our own events.
+      if (!ears?.behind || ends.successor?.()) return null;
+      return `not injected: this connection joined late after the inspector had stopped listening to it (while no panel was open), so the app's listeners now get each message before the inspector can hold it back — reload the page with the panel open to inject a ${fault} here`;
+    },
     drop: () => ends.drop(),
     truncate: () => ends.truncate(),
     hold() {
@@ -105,6 +132,7 @@ export function messageControl(kind: StreamControl['kind'], d: Delivery, ends: E
  */
 export function createMessageTransport<T extends Target>(g: G, Native: { prototype: T }, where: string): MessageTransport<T> {
   const addEventListener = g.EventTarget.prototype.addEventListener;
+  const removeEventListener = g.EventTarget.prototype.removeEventListener;
   const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
   const stopImmediatePropagation = g.Event.prototype.stopImmediatePropagation;
   const MessageEventCtor = g.MessageEvent;
@@ -144,6 +172,49 @@ export function createMessageTransport<T extends Target>(g: G, Native: { prototy
         }
       };
       apply(addEventListener, target, [type, listener]);
+    },
+    ears(target, conn, emitter) {
+      const types: string[] = [];
+      const listeners: ((e: Event) => void)[] = [];
+      let quiet = false;
+      let behind = false;
+      /** Messages heard while dormant since recording last ran (or since the connection opened). */
+      let heard = 0;
+      // A prototype-less options object (capture, so that removal matches in every engine):
+      // the browser reads `once`, `passive` and `signal` too, and a page can put getters for
+      // them on Object.prototype.
+      const capture = bare({ capture: true });
+      const add = (i: number) => apply(addEventListener, target, [types[i]!, listeners[i]!, capture]);
+      const wake = () => {
+        quiet = false;
+        behind = true;
+        heard = 0;
+        for (let i = 0; i < types.length; i++) add(i);
+      };
+      const goQuiet = () => {
+        quiet = true;
+        for (let i = 0; i < types.length; i++) apply(removeEventListener, target, [types[i]!, listeners[i]!, capture]);
+        emitter.stoppedHearing(conn, wake);
+      };
+      return {
+        get behind() {
+          return behind;
+        },
+        hear(type, fn) {
+          const listener = (e: Event): void => {
+            try {
+              if (emitter.mode() !== 'dormant') heard = 0;
+              else if ((heard += 1) > LATE_FRAMES_PER_CONNECTION) return goQuiet();
+              fn(e);
+            } catch (err) {
+              internalErrors.record(where, err);
+            }
+          };
+          append(types, type);
+          append(listeners, listener);
+          if (!quiet) add(types.length - 1);
+        },
+      };
     },
     hide(e) {
       apply(stopImmediatePropagation, e, []);

@@ -3,7 +3,8 @@
  * subclassing, `instanceof`, the static constants and `prototype` all reach the native class,
  * and each socket is the native object itself (so `readyState`, `bufferedAmount`, `protocol`,
  * `extensions`, `binaryType` are untouched). Outgoing frames are seen by wrapping
- * `prototype.send`; incoming ones by a listener we add before the app can add its own.
+ * `prototype.send`; incoming ones by a listener we add before the app can add its own (one
+ * that goes quiet while dormant: message-transport.ts `ears`).
  */
 import type { Emitter } from './emit';
 import { apply, bare, get, getterOf, method, replaceValue } from './define';
@@ -119,11 +120,12 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)) };
     sockets.set(ws, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(ws, type, fn);
+    const ears = transport.ears(ws, connection.conn, emitter);
     if (faults) {
       connection.handle = faults.register(connection.conn, messageControl('websocket', t.delivery, {
         drop: () => fail(ws, t, false),
         truncate: () => fail(ws, t, true),
-      }));
+      }, ears));
       if (faults.offline()) fail(ws, t, false);
     }
     // Registered first of all listeners: after a fault, native events are hidden from the app.
@@ -134,7 +136,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       if (ws.extensions) append(headers, ['sec-websocket-extensions', ws.extensions]);
       emitter.emit(connection.conn, { type: 'response', status: 101, statusText: 'Switching Protocols', headers, streaming: true });
     });
-    on('message', (e) => {
+    ears.hear('message', (e) => {
       if (t.delivery.intercept(e as MessageEvent)) return transport.hide(e);
       const data = get(dataOf, e);
       emitPayload(t, 'in', data, emitter.now());

@@ -11,10 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
+import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
 import { openControl, tabIdOf, type Control } from '../../src/cli/control';
 import { openPanel } from '../../src/cli/devtools-panel';
-import { LATE_BUFFER_BYTES } from '../../src/hook/late-join';
+import { LATE_BUFFER_BYTES, LATE_FRAMES_PER_CONNECTION } from '../../src/hook/late-join';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { waitForCapture } from '../harness/control-session';
 import { socketioVariants } from '../zoo/socketio';
@@ -146,7 +147,7 @@ const outTexts = (c: ConnectionCapture) => c.events.filter((e) => e.dir === 'out
  * Loads the page with nothing recording its tab, waits until the page itself has received
  * what the server sent before the attach, then attaches a control (as an opening panel does).
  */
-async function loadThenAttach(query: string, ready: string): Promise<{ control: Control; attachedAt: number; close: () => Promise<void> }> {
+async function loadThenAttach(query: string, ready: string): Promise<{ control: Control; attachedAt: number; page: Page; close: () => Promise<void> }> {
   const page = await browser.context.newPage();
   const url = `${server.origin}/?${query}`;
   await page.goto(url);
@@ -157,6 +158,7 @@ async function loadThenAttach(query: string, ready: string): Promise<{ control: 
   return {
     control,
     attachedAt,
+    page,
     close: async () => {
       await control.page.close();
       await page.close();
@@ -232,6 +234,39 @@ describe('connections opened before anything recorded join the capture late', ()
         return c?.summary.state === 'ended' ? c : null;
       }, 20_000);
       expect(inTexts(done)).toEqual(log.sent.slice(missed.length));
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+});
+
+describe('a long stream while nothing records: the hook stops listening after its first frames', () => {
+  it('joins with its first frames byte-exact and the gap said to be uncounted; after the join it is heard again, and a stall it can no longer apply is refused, saying why', async () => {
+    const run = 'unheard';
+    const frames = LATE_FRAMES_PER_CONNECTION + 40;
+    const s = await loadThenAttach(`run=${run}&frames=${frames}&size=60&sse=0&hello=0`, `window.__late.ws.length === ${frames}`);
+    try {
+      const ws = await waitForCapture(s.control, 'the WebSocket, joined late', (snap) => snap.connections.find((c) => c.summary.kind === 'websocket' && c.summary.url.includes(`run=${run}`)));
+      const log = server.logs.get(`ws:${run}`)!;
+      expect(ws.summary.joinedLate).toEqual({ missedFrames: 0, missedBytes: 0, uncounted: true });
+      // What the hook heard before it went quiet, exactly the server's first frames.
+      expect(inTexts(ws)).toEqual(log.sent.slice(0, LATE_FRAMES_PER_CONNECTION));
+
+      // Heard again, but behind the app's onmessage: a stall cannot hold a message back from
+      // the app any more, so it is refused, with the reason in the capture, and the app keeps
+      // getting every frame.
+      const faultId = `stall-${run}`;
+      await s.control.armFault({ id: faultId, kind: 'stall', stallMs: 3_600_000, stallThen: 'deliver', trigger: { kind: 'now' }, scope: { kind: 'tab' }, probability: 1, once: true });
+      const refused = await waitForCapture(s.control, 'the stall answered', (snap) => snap.faults.find((f) => f.id === faultId));
+      expect(refused.detail).toMatch(/^not injected: this connection joined late after the inspector had stopped listening to it/);
+      log.release!();
+      await s.page.waitForFunction(`window.__late.ws.length === ${frames + 5}`, null, { timeout: 20_000 });
+      expect(await s.page.evaluate(() => (window as unknown as { __late: { ws: string[] } }).__late.ws)).toEqual(log.sent);
+      const done = await waitForCapture(s.control, 'the released frames captured', (snap) => {
+        const c = snap.connections.find((x) => x.summary.id === ws.summary.id);
+        return c && inTexts(c).length === LATE_FRAMES_PER_CONNECTION + 5 ? c : null;
+      }, 20_000);
+      expect(inTexts(done)).toEqual([...log.sent.slice(0, LATE_FRAMES_PER_CONNECTION), ...log.sent.slice(-5)]);
     } finally {
       await s.close();
     }

@@ -227,7 +227,9 @@ function summary(c: Checker, x: unknown): ConnectionSummary {
 
 function joinedLate(c: Checker, x: unknown): JoinedLate {
   const o = c.obj(x, 'what a late connection missed');
-  return { missedFrames: c.num(o, 'missedFrames', { int: true, min: 0 }), missedBytes: c.num(o, 'missedBytes', { int: true, min: 0 }) };
+  const uncounted = c.field(o, 'uncounted');
+  if (uncounted !== undefined && uncounted !== true) c.at('uncounted', () => c.fail(`expected true or nothing, found ${typeName(uncounted)}`));
+  return { missedFrames: c.num(o, 'missedFrames', { int: true, min: 0 }), missedBytes: c.num(o, 'missedBytes', { int: true, min: 0 }), ...(uncounted === true ? { uncounted: true as const } : {}) };
 }
 
 function firedFault(c: Checker, x: unknown): FiredFault {

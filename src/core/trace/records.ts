@@ -57,6 +57,12 @@ export interface JoinedLate {
   missedFrames: number;
   /** Their payload bytes. */
   missedBytes: number;
+  /**
+   * Set when the hook stopped listening to the connection while nothing recorded (after its
+   * first `LATE_FRAMES_PER_CONNECTION` frames, see hook/late-join.ts), so frames between then
+   * and the join were neither kept nor counted: the missed counts are a lower bound.
+   */
+  uncounted?: true;
 }
 
 export interface ResponseRecord {
@@ -181,7 +187,7 @@ function count(x: unknown): number {
 function joinedLate(x: unknown): JoinedLate | null {
   if (typeof x !== 'object' || x === null) return null;
   const j = x as Record<string, unknown>;
-  return { missedFrames: count(j.missedFrames), missedBytes: count(j.missedBytes) };
+  return { missedFrames: count(j.missedFrames), missedBytes: count(j.missedBytes), ...(j.uncounted === true ? { uncounted: true as const } : {}) };
 }
 
 function oneOf<T extends string>(x: unknown, allowed: readonly T[]): T | null {

@@ -23,7 +23,7 @@ function hooked(gecko: boolean, offline = false) {
     release() {},
     offline: () => offline,
   };
-  const emitter: Emitter = { tracks: () => true, mode: () => 'recording', newConnId: () => 'c-1', now: () => 0, emit() {}, data() {}, onCommand() {} };
+  const emitter: Emitter = { tracks: () => true, mode: () => 'recording', newConnId: () => 'c-1', now: () => 0, emit() {}, data() {}, onCommand() {}, stoppedHearing() {} };
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       c.enqueue(new TextEncoder().encode('data: one\n\n'));

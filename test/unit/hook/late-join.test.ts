@@ -152,3 +152,41 @@ describe('a late connection in the capture model', () => {
     ]);
   });
 });
+
+describe('late join: a connection the hook stopped listening to while dormant', () => {
+  it('joins with what it kept and says the frames since were not counted; a second stop is the same stop', () => {
+    const late = createLateJoin({ bytes: 100, records: 100, connections: 8 });
+    late.keep(open('a', 1));
+    late.keep(open('b', 1));
+    late.keep(frame('a', 2, 'kept'));
+    late.stoppedHearing('a');
+    late.stoppedHearing('a');
+    const { records, uncountedConnections } = late.drain(b64);
+    const opens = records.filter((r): r is OpenRecord => r.type === 'open');
+    expect(opens.map((o) => [o.conn, o.joinedLate])).toEqual([
+      ['a', { missedFrames: 0, missedBytes: 0, uncounted: true }],
+      ['b', { missedFrames: 0, missedBytes: 0 }],
+    ]);
+    expect(texts(records, 'a')).toEqual(['kept']);
+    // Not an announced connection's loss: that one rides on the open record.
+    expect(uncountedConnections).toBe(0);
+  });
+
+  it('counts a connection already announced that stopped being heard in a later dormant spell', () => {
+    const late = createLateJoin({ bytes: 100, records: 100, connections: 8 });
+    late.keep(open('a', 1));
+    late.drain(b64);
+    late.stoppedHearing('a');
+    late.stoppedHearing('unknown');
+    expect(late.drain(b64).uncountedConnections).toBe(1);
+    expect(late.drain(b64).uncountedConnections).toBe(0);
+  });
+
+  it('keeps the flag through a trace: the record sanitizer passes it, and only as true', () => {
+    const limits = { stringBytes: 1024, urlLength: 1024, headers: 10 };
+    const r = sanitizeRecord({ ...open('a', 1), joinedLate: { missedFrames: 1, missedBytes: 2, uncounted: true } }, limits) as OpenRecord;
+    expect(r.joinedLate).toEqual({ missedFrames: 1, missedBytes: 2, uncounted: true });
+    const forged = sanitizeRecord({ ...open('a', 1), joinedLate: { missedFrames: 1, missedBytes: 2, uncounted: 'yes' } }, limits) as OpenRecord;
+    expect(forged.joinedLate).toEqual({ missedFrames: 1, missedBytes: 2 });
+  });
+});

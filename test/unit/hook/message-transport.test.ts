@@ -6,6 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMessageTransport, messageControl } from '../../../src/hook/message-transport';
 import { openConnection } from '../../../src/hook/connection';
+import { LATE_FRAMES_PER_CONNECTION } from '../../../src/hook/late-join';
 import type { Emitter, RecordBody } from '../../../src/hook/emit';
 
 type G = Window & typeof globalThis;
@@ -127,7 +128,7 @@ describe('message delivery under faults', () => {
 describe('the connection end record', () => {
   it('is written once, for whichever path ends the connection first, and closes the fault handle', () => {
     const records: RecordBody[] = [];
-    const emitter: Emitter = { tracks: () => true, mode: () => 'recording', newConnId: () => 'c-1', now: () => 0, emit: (_c, b) => void records.push(b), data() {}, onCommand() {} };
+    const emitter: Emitter = { tracks: () => true, mode: () => 'recording', newConnId: () => 'c-1', now: () => 0, emit: (_c, b) => void records.push(b), data() {}, onCommand() {}, stoppedHearing() {} };
     const c = openConnection(emitter, { kind: 'fetch', url: 'http://x/', method: 'GET', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null });
     const closed = vi.fn();
     c.handle = { onEvent() {}, closed };
@@ -139,5 +140,80 @@ describe('the connection end record', () => {
     expect(closed).toHaveBeenCalledTimes(1);
     expect(records.map((r) => r.type)).toEqual(['open', 'end']);
     expect(records[1]).toEqual({ type: 'end', cause: 'network-error', error: 'TypeError: network error', code: null, reason: null });
+  });
+});
+
+describe('a connection’s message listeners while nothing records', () => {
+  function earsSetup() {
+    const g = { EventTarget, Event, MessageEvent, setTimeout } as unknown as G;
+    const Native = fakeSocketClass();
+    const transport = createMessageTransport<WebSocket>(g, Native as unknown as { prototype: WebSocket }, 'hook:test');
+    const ws = new Native() as unknown as WebSocket;
+    let mode: 'dormant' | 'recording' = 'dormant';
+    const wakes: (() => void)[] = [];
+    const stopped: string[] = [];
+    const ears = transport.ears(ws, 'c-1', { mode: () => mode, stoppedHearing: (conn, wake) => void (stopped.push(conn), wakes.push(wake)) });
+    const heard: string[] = [];
+    ears.hear('message', (e) => heard.push(String((e as MessageEvent).data)));
+    const app: string[] = [];
+    ws.addEventListener('message', (e) => app.push(String((e as MessageEvent).data)));
+    const native = (data: string, type = 'message') => ws.dispatchEvent(new MessageEvent(type, { data }));
+    const record = () => {
+      mode = 'recording';
+      for (const w of wakes.splice(0)) w();
+    };
+    return { ears, heard, app, native, stopped, record, setDormant: () => void (mode = 'dormant') };
+  }
+
+  it('hears a dormant connection’s first messages, then stops listening, once, until recording begins', () => {
+    const { heard, app, native, stopped, record } = earsSetup();
+    for (let i = 0; i < LATE_FRAMES_PER_CONNECTION + 50; i++) native(`m${i}`);
+    expect(heard).toEqual(Array.from({ length: LATE_FRAMES_PER_CONNECTION }, (_, i) => `m${i}`));
+    expect(stopped).toEqual(['c-1']);
+    // The app's own listener is untouched.
+    expect(app).toHaveLength(LATE_FRAMES_PER_CONNECTION + 50);
+    record();
+    native('after');
+    expect(heard.at(-1)).toBe('after');
+    // While recording there is no budget.
+    for (let i = 0; i < LATE_FRAMES_PER_CONNECTION * 2; i++) native(`r${i}`);
+    expect(heard).toHaveLength(LATE_FRAMES_PER_CONNECTION + 1 + LATE_FRAMES_PER_CONNECTION * 2);
+    expect(stopped).toHaveLength(1);
+  });
+
+  it('a type heard while quiet is listened to from when recording begins; the budget starts over after recording', () => {
+    const { ears, heard, native, stopped, record, setDormant } = earsSetup();
+    for (let i = 0; i <= LATE_FRAMES_PER_CONNECTION; i++) native('x');
+    const named: string[] = [];
+    ears.hear('token', (e) => named.push(String((e as MessageEvent).data)));
+    native('t0', 'token');
+    expect(named).toEqual([]);
+    record();
+    native('t1', 'token');
+    expect(named).toEqual(['t1']);
+    setDormant();
+    const before = heard.length;
+    for (let i = 0; i < LATE_FRAMES_PER_CONNECTION; i++) native('y');
+    expect(heard.length - before).toBe(LATE_FRAMES_PER_CONNECTION);
+    expect(stopped).toHaveLength(1);
+  });
+});
+
+describe('faults on a connection whose listeners came back behind the app’s', () => {
+  it('refuses holds and shaping, saying why, and still takes drops; a successor lifts the refusal', () => {
+    const g = { EventTarget, Event, MessageEvent, setTimeout } as unknown as G;
+    const Native = fakeSocketClass();
+    const transport = createMessageTransport<WebSocket>(g, Native as unknown as { prototype: WebSocket }, 'hook:test');
+    const ws = new Native() as unknown as WebSocket;
+    const d = transport.delivery(ws, () => 0);
+    let behind = false;
+    let next: { hold(): void; release(): void } | null = null;
+    const control = messageControl('websocket', d, { drop() {}, truncate() {}, successor: () => next }, { get behind() { return behind; } });
+    expect(control.refuses?.('stall')).toBeNull();
+    behind = true;
+    for (const kind of ['stall', 'latency', 'bandwidth'] as const) expect(control.refuses?.(kind)).toMatch(/^not injected: .*reload the page with the panel open/);
+    for (const kind of ['drop', 'truncate', 'offline', 'rechunk'] as const) expect(control.refuses?.(kind)).toBeNull();
+    next = { hold() {}, release() {} };
+    expect(control.refuses?.('stall')).toBeNull();
   });
 });
