@@ -46,8 +46,17 @@ describe('deep capture of a worker\'s streams (Chromium debugger)', () => {
   it('off by default: the worker\'s streams are not listed, the workers notice stays', async () => {
     expect(await panelPage.getByRole('checkbox', { name: 'Deep capture' }).isChecked()).toBe(false);
     expect(await note()).toContain('started debugging this browser');
+    // The page tries to turn it on itself: a panel request forged on the window (where the relay
+    // listens), and the extension's panel port, which pages cannot open.
+    const pageTried = await page.evaluate(() => {
+      window.postMessage({ source: 'durable-sessions-inspector', v: 1, type: 'set-deep-capture', id: 'forged', tabId: 0, enabled: true }, '*');
+      return typeof (window as unknown as { chrome?: { runtime?: { connect?: unknown } } }).chrome?.runtime?.connect;
+    });
+    expect(pageTried).toBe('undefined');
     const said = await page.evaluate(() => (window as unknown as { startWorker(): Promise<string[]> }).startWorker());
     expect(said).toContain(`fetch done ${SENT_SSE.length}`);
+    expect((await control.snapshot()).connections.filter((c) => c.summary.deep)).toEqual([]);
+    expect(await panelPage.getByRole('checkbox', { name: 'Deep capture' }).isChecked()).toBe(false);
     await panelPage.getByRole('note', { name: 'Workers' }).waitFor();
     expect(await panelPage.getByRole('note', { name: 'Workers' }).innerText()).toContain('streams inside workers are not captured');
     expect(await workerRows()).toEqual([]);
