@@ -27,6 +27,8 @@ export interface PanelConnection {
   cancelTest(): Promise<boolean>;
   /** Answer the page's next matching request from a recording (see src/hook/replay.ts). */
   replay(recording: ReplayRecording, scale: number): Promise<boolean>;
+  /** Deep capture of the tab's workers on or off (the caller has asked for the permission). */
+  setDeepCapture(enabled: boolean): Promise<boolean>;
 }
 
 /**
@@ -66,5 +68,6 @@ export function connectPanelOver(store: PanelStore, transport: Transport): Panel
     runTest: (test, options) => shown(`The ${test} test`, client.request('run-test', { tabId, test, options }, { timeoutMs: runTestTimeoutMs(options) })),
     cancelTest: () => shown('Cancelling the test', client.request('cancel-test', { tabId })),
     replay: (recording, scale) => shown('Arming the replay', client.request('replay', { tabId, recording, scale })),
+    setDeepCapture: (enabled) => shown(enabled ? 'Turning deep capture on' : 'Turning deep capture off', client.request('set-deep-capture', { tabId, enabled })),
   };
 }

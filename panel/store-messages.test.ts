@@ -35,6 +35,7 @@ function recordingConnection() {
   const conn: PanelConnection = {
     clear: async () => (sent.push(['clear']), true),
     setRecordOnLoad: async (e) => (sent.push(['set-record-on-load', e]), true),
+    setDeepCapture: async (e) => (sent.push(['set-deep-capture', e]), true),
     listSessions: async () => (sent.push(['list-sessions']), true),
     loadSession: async (id) => (sent.push(['load-session', id]), true),
     armFault: async (f) => (sent.push(['arm-fault', f]), true),
@@ -53,7 +54,7 @@ const run = (verdict: 'pass' | 'fail'): TestRunRecord => ({ id: `run-${verdict}`
 describe('capture state and page signals', () => {
   it('keeps the capture state, and learns from a navigation that hooks recorded from load', () => {
     const { store } = manualStore();
-    send(store, { type: 'capture-state', recording: true, recordOnLoad: false, origin: 'http://h', storage: { ok: false, error: 'QuotaExceededError', lostEvents: 3, pendingEvents: 0 }, linkedTabs: [], armedFaults: [], internalErrors: [] });
+    send(store, { type: 'capture-state', recording: true, recordOnLoad: false, origin: 'http://h', storage: { ok: false, error: 'QuotaExceededError', lostEvents: 3, pendingEvents: 0 }, linkedTabs: [], armedFaults: [], internalErrors: [], deepCapture: { unavailable: null, on: false, offReason: null, workers: [] } });
     expect(store.captureState.state.value).toMatchObject({ recording: true, origin: 'http://h', storage: { lostEvents: 3 } });
     expect(store.captureState.loadedBeforePanel.value).toBe(true);
     send(store, { type: 'reset', sessionId: 's2', reason: 'cleared' });

@@ -299,6 +299,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         store.captureState.state.value = { recording: msg.recording, recordOnLoad: msg.recordOnLoad, origin: msg.origin, storage: msg.storage };
         store.captureState.linkedTabs.value = msg.linkedTabs ?? [];
         store.captureState.internalErrors.value = msg.internalErrors;
+        store.captureState.deep.value = msg.deepCapture ?? null;
         // The background owns armed faults: its list replaces what the panel assumed.
         store.faults.armed.value = msg.armedFaults;
         return;

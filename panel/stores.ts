@@ -5,7 +5,7 @@
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { analyzeWithView, passiveFlags, trapSummary, type Flag, type TestId, type TrapSummary, type Verdict } from '../src/core/analysis';
-import type { ArmedFault } from '../src/protocol/panel';
+import type { ArmedFault, DeepCaptureState } from '../src/protocol/panel';
 import type { InternalErrorReport } from '../src/protocol/internal-errors';
 import type { SessionInfo } from '../src/core/trace/session';
 import { DEFAULT_FAULT_FORM, type FaultForm } from './logic/faultForm';
@@ -22,6 +22,8 @@ export function createCaptureStateStore() {
     linkedTabs: signal<Array<{ tabId: number; ids: string[] }>>([]),
     /** Our own code's failures, in the tab's hooks and in the background. */
     internalErrors: signal<InternalErrorReport[]>([]),
+    /** Deep capture of the tab's workers: whether it can run, is on, why it went off. */
+    deep: signal<DeepCaptureState | null>(null),
     /** The last request the background refused or never answered. */
     requestError: signal<string | null>(null),
   };

@@ -1,7 +1,7 @@
 /** What the tables show, computed from the trace model: one row object per connection / event. */
 import type { Frame } from '../../src/core/parse/types';
 import { transportLabel, type ConnectionSummary, type TraceEvent } from '../../src/core/trace/model';
-import type { ConnectionKind, EndCause, JoinedLate } from '../../src/core/trace/records';
+import type { ConnectionKind, DeepOrigin, EndCause, JoinedLate } from '../../src/core/trace/records';
 import { statusLabel } from '../format';
 import type { Filterable } from './filter';
 import type { Sortable } from './sort';
@@ -25,6 +25,8 @@ export interface ConnectionRow extends Filterable, Sortable {
   endedAt: number | null;
   /** Opened before the panel and joined the capture late: what it missed (see lateJoinLine). */
   joinedLate: JoinedLate | null;
+  /** Opened by a worker and read through the debugger (deep capture). */
+  deep: DeepOrigin | null;
 }
 
 const END_LABELS: Record<EndCause, string> = {
@@ -63,6 +65,7 @@ export function connectionRow(s: ConnectionSummary, protocol: ProtocolInfo | nul
     startedAt: s.startedAt,
     endedAt: s.endedAt,
     joinedLate: s.joinedLate,
+    deep: s.deep ?? null,
   };
 }
 

@@ -11,6 +11,7 @@ import { ConversationView } from './ConversationView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
 import { TimingView } from './TimingView';
+import { deepOriginLine } from '../logic/deep-capture';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'events', label: 'Events' },
@@ -53,6 +54,11 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
       {conn.summary.joinedLate && (
         <p class={`late-join ${lateJoinIncomplete(conn.summary.joinedLate) ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">
           {lateJoinLine(conn.summary.joinedLate)}
+        </p>
+      )}
+      {conn.summary.deep && (
+        <p class="deep-origin" role="note" aria-label="From a worker">
+          {deepOriginLine(conn.summary.deep)}
         </p>
       )}
       <div class="tab-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>

@@ -9,6 +9,7 @@ import { selectConnection, type PanelStore } from '../store';
 import { CONNECTION_COLUMNS, toggleColumn, type ConnectionColumn } from '../timing';
 import type { StreamTiming } from '../../src/core/analysis';
 import { rateLabel } from './TimingView';
+import { deepOriginLine, workerLabel } from '../logic/deep-capture';
 
 interface Column {
   key: ConnectionColumn;
@@ -142,6 +143,11 @@ function cell(store: PanelStore, col: ConnectionColumn, r: ConnectionRow, timed:
           {r.joinedLate && (
             <span class={`badge late ${lateJoinIncomplete(r.joinedLate) ? 'warn' : 'ok'}`} title={lateJoinLine(r.joinedLate) ?? undefined}>
               joined late
+            </span>
+          )}
+          {r.deep && (
+            <span class="badge deep" title={deepOriginLine(r.deep)}>
+              {workerLabel(r.deep.workerType)} · deep
             </span>
           )}
         </td>

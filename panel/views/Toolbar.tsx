@@ -3,6 +3,8 @@ import { openSessions } from '../actions';
 import { trapWord } from '../logic/findings';
 import { indicatorOf } from '../logic/notices';
 import type { PanelStore } from '../store';
+import { deepCaptureNote } from '../logic/deep-capture';
+import { requestDebuggerPermission } from '../deep-permission';
 
 const FILTER_HINT = 'Filter: text in URL, kind:ws, protocol:openai, status:error, -kind:fetch';
 
@@ -15,6 +17,33 @@ function TrapBadge({ store }: { store: PanelStore }) {
     <button type="button" class={`trap-badge ${cls}`} title={`${summary.text} — show tests & findings`} onClick={() => (store.view.value = 'findings')}>
       Single-Connection Trap: <strong>{word}</strong>
     </button>
+  );
+}
+
+/** The per-tab deep-capture switch, with what it costs (the browser's banner) or why it is off. */
+function DeepCaptureSwitch({ store, connection }: { store: PanelStore; connection: PanelConnection | null }) {
+  const deep = store.captureState.deep.value;
+  if (!deep) return null;
+  const toggle = (on: boolean) => {
+    if (!on) return void connection?.setDeepCapture(false);
+    // Asked first thing in the click: the permission request needs the user's gesture.
+    requestDebuggerPermission().then(
+      (granted) => {
+        if (granted) void connection?.setDeepCapture(true);
+        else store.captureState.requestError.value = 'Deep capture needs the debugger permission, which was not granted.';
+      },
+      (e: unknown) => (store.captureState.requestError.value = `Asking for the debugger permission failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  return (
+    <span class="deep-capture">
+      <label title="Read the streams this tab's workers open, through the browser's debugger (Chromium)">
+        <input type="checkbox" aria-label="Deep capture" checked={deep.on} disabled={deep.unavailable !== null || store.readOnly.value} onChange={(e) => toggle(e.currentTarget.checked)} /> Deep capture
+      </label>
+      <span class={`deep-note ${deep.on ? 'on' : 'off'}`} role="note" aria-label="Deep capture note">
+        {deepCaptureNote(deep)}
+      </span>
+    </span>
   );
 }
 
@@ -37,6 +66,7 @@ export function Toolbar({ store, connection, onImport }: { store: PanelStore; co
           <input type="checkbox" checked={state?.recordOnLoad ?? false} disabled={!state} onChange={(e) => void connection?.setRecordOnLoad(e.currentTarget.checked)} /> Record from page load
         </label>
       )}
+      {!readOnly && state?.origin !== null && <DeepCaptureSwitch store={store} connection={connection} />}
       <button type="button" onClick={() => void connection?.clear()} title="Clear the capture of this tab" disabled={readOnly}>
         Clear
       </button>

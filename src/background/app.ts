@@ -23,6 +23,8 @@ import type { FaultBook } from './fault-book';
 import { createRoutes, type HelloRelay, type RelayLink } from './routes';
 import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
+import type { DeepCapture } from './deep-capture';
+import type { CaptureRecord } from '../core/trace/records';
 
 export interface BackgroundServices {
   capture: CaptureService;
@@ -40,6 +42,8 @@ export interface BackgroundDeps {
   extensionUrl: string;
   now(): number;
   newId(): string;
+  /** Deep capture of the tabs' workers (Chromium's debugger); absent where it is not wired (tests of the rest). */
+  deepCapture?: DeepCapture;
   /** Runs a validation test's scenario against a tab (the tabs API lives behind it). */
   runScenario(tabId: number, test: TestId, options: Partial<RunTestOptions>, deps: ScenarioDeps): Promise<Verdict>;
 }
@@ -59,6 +63,10 @@ export interface Background {
   busy(): boolean;
   /** Updates the panels' storage line (the persister calls this when its status changes). */
   storageChanged(): void;
+  /** Deep capture's records of a worker of the tab (the deep-capture module calls this). */
+  deepRecords(tabId: number, docId: string, records: CaptureRecord[]): void;
+  /** Deep capture's state of the tab changed. */
+  deepChanged(tabId: number): void;
 }
 
 interface PanelCtx {
@@ -186,6 +194,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       linkedTabs: capture.links(tabId),
       armedFaults: faults.armedIn(tabId),
       internalErrors,
+      deepCapture: deps.deepCapture?.state(tabId) ?? { unavailable: 'Deep capture is not part of this background.', on: false, offReason: null, workers: [] },
     };
   }
 
@@ -298,6 +307,12 @@ export function createBackground(deps: BackgroundDeps): Background {
       runs.stopPressed(m.tabId, { found: m.found, enabled: m.enabled, label: m.label, ...(m.at !== undefined ? { at: m.at } : {}) });
       return {};
     },
+    async 'set-deep-capture'(m) {
+      if (!deps.deepCapture) throw new Error('deep capture is not part of this background');
+      await deps.deepCapture.set(m.tabId, m.enabled);
+      await sendCaptureState(m.tabId);
+      return {};
+    },
     async 'find-tabs'(m) {
       const shown = await Promise.all(
         routes.topRelays().map(async ({ tabId, relay }) => {
@@ -378,7 +393,24 @@ export function createBackground(deps: BackgroundDeps): Background {
   };
   const relayRouter = createRouter({ in: relayToBackground, out: backgroundToRelay, replies: {} }, relayHandlers, (type, e) => failed(`relay ${type}`, e));
 
+  /**
+   * A worker's records from deep capture, folded like a relay batch of a document of its own
+   * (`deep-<target>`). One after another per tab, each numbered after the session's last, so a
+   * navigation (a new session) does not read as lost batches.
+   */
+  let deepQueue: Promise<void> = Promise.resolve();
+  const deepRecords = (tabId: number, docId: string, records: CaptureRecord[]): void => {
+    deepQueue = deepQueue.then(async () => {
+      const { capture } = await deps.services;
+      const seq = (await capture.lastSeq(tabId, docId)) + 1;
+      const { records: accepted, evicted } = await capture.apply(tabId, docId, records, seq);
+      if (accepted.length > 0) toPanels(tabId, 'records', { tabId, docId, records: accepted, ...(evicted.length > 0 ? { evicted } : {}) });
+    }).catch((e: unknown) => failed('deep capture records', e));
+  };
+
   return {
+    deepRecords,
+    deepChanged: (tabId) => void sendCaptureState(tabId),
     connectRelay(transport, sender) {
       const tabId = sender.tabId;
       if (tabId === undefined || tabId < 0) {
@@ -411,12 +443,17 @@ export function createBackground(deps: BackgroundDeps): Background {
       transport.onDisconnect(() => {
         if (subscribed === null) return;
         routes.removePanel(subscribed, transport);
-        if (routes.panelsOf(subscribed).size === 0) watched.set(subscribed, false);
+        if (routes.panelsOf(subscribed).size === 0) {
+          watched.set(subscribed, false);
+          // Deep capture lasts as long as the panel's session of the tab.
+          deps.deepCapture?.stop(subscribed, 'The panel closed.');
+        }
         // The last panel of a tab closed: its hooks go dormant unless the origin records on load.
         void updateRecording(subscribed).catch((e: unknown) => failed('panel closed', e));
       });
     },
     tabRemoved(tabId) {
+      deps.deepCapture?.stop(tabId, 'The tab closed.');
       void deps.services.then(({ capture }) => capture.forgetTab(tabId));
       faults.forgetTab(tabId);
       pageErrors.delete(tabId);

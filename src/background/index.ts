@@ -18,6 +18,8 @@ import { createBrowserTestContext } from './scenarios/browser-context';
 import { runTest } from './scenarios/runner';
 import { isEventPage, startEventPageKeepAlive } from './keepalive.firefox';
 import { createBackground, type BackgroundServices } from './app';
+import { createDeepCapture, type DebuggerApi } from './deep-capture';
+import { deepCaptureUnavailable } from './deep-availability';
 
 let background: ReturnType<typeof createBackground> | null = null;
 
@@ -40,7 +42,19 @@ const services: Promise<BackgroundServices> = (async () => {
   return { capture, store, persister };
 })();
 
+/** chrome.debugger exists only in Chromium, and only with the permission this build may lack. */
+const chromeDebugger = (globalThis as { chrome?: { debugger?: DebuggerApi } }).chrome?.debugger ?? null;
+const deepCapture = createDeepCapture({
+  debugger: chromeDebugger,
+  unavailable: deepCaptureUnavailable(chromeDebugger !== null, browser.runtime.getManifest()),
+  now: Date.now,
+  onRecords: (tabId, docId, records) => background?.deepRecords(tabId, docId, records),
+  onChange: (tabId) => background?.deepChanged(tabId),
+  onError: (where, error) => console.error(`durable-sessions: ${where} failed`, error),
+});
+
 background = createBackground({
+  deepCapture,
   services,
   settings: createRecordingSettings(browser.storage.local),
   watched: createWatchedTabs(browser.storage.session, Date.now),

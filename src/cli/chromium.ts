@@ -16,7 +16,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * The folder of this package: this file runs from src/cli/ (tsx) and, bundled, from
  * dist-lib/playwright/, so the extension build is found from the package.json above it.
  */
-function packageRoot(): string {
+export function packageRoot(): string {
   for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
     try {
       if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'durable-sessions-inspector') return dir;
@@ -34,6 +34,8 @@ export interface LaunchOptions {
   devtools?: boolean;
   /** Load the extension (false gives the "no extension" arm of transparency tests). */
   extension?: boolean;
+  /** The unpacked extension to load (default: dist/chrome; the e2e of deep capture loads dist/chrome-deep). */
+  extensionDir?: string;
   /** Headless unless a caller with a display wants to show the browser. Default true. */
   headless?: boolean;
   /**
@@ -90,10 +92,11 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   const executablePath = opts.chromium === null ? undefined : (opts.chromium ?? CHROMIUM);
   if (executablePath !== undefined && !existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   const withExtension = opts.extension ?? true;
-  if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`No build at ${EXTENSION_DIR}: run "npm run build"`);
+  const extensionDir = opts.extensionDir ?? EXTENSION_DIR;
+  if (withExtension && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`No build at ${extensionDir}: run "npm run build"`);
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dsi-profile-'));
   const args = [...BASE_ARGS, ...(opts.args ?? []), '--remote-debugging-port=0'];
-  if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (withExtension) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const context = await (opts.browserType ?? chromium).launchPersistentContext(userDataDir, {
     ...(executablePath !== undefined ? { executablePath } : { channel: opts.channel ?? 'chromium' }),

@@ -6,7 +6,7 @@
  *   panel ──request {id}──▶ background ──reply {replyTo}──▶ panel
  *                           background ──events──────────▶ every panel watching the tab
  */
-import type { CaptureRecord } from '../core/trace/records';
+import type { CaptureRecord, WorkerType } from '../core/trace/records';
 import type { TabSnapshot } from '../core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from '../core/trace/session';
 import { TEST_IDS, type TestId } from '../core/analysis/types';
@@ -64,6 +64,12 @@ export interface PanelRequests {
    * host permissions, so the tabs API hides every tab's URL from the driver and the CLI.
    */
   'find-tabs': { url: string };
+  /**
+   * Turn deep capture (the debugger reading the tab's workers' streams) on or off for this tab.
+   * Only a panel can send it (the background takes panel ports from its own pages only); the
+   * panel asks for the `debugger` permission in the user's click before it does.
+   */
+  'set-deep-capture': Tab & { enabled: boolean };
 }
 
 export interface StopPress {
@@ -112,6 +118,18 @@ export interface CaptureState {
   armedFaults: ArmedFault[];
   /** Our own code's failures, in the tab's page and in the background. */
   internalErrors: InternalErrorReport[];
+  /** Deep capture of the tab's workers (Chromium's debugger): whether it can run, is on, and why not. */
+  deepCapture: DeepCaptureState;
+}
+
+export interface DeepCaptureState {
+  /** Null when this browser and build can run it; otherwise why not, for the user. */
+  unavailable: string | null;
+  on: boolean;
+  /** Why it went off by itself (the user closed the browser's debugging banner, the tab closed…). */
+  offReason: string | null;
+  /** The workers it reads now. */
+  workers: Array<{ type: WorkerType; url: string }>;
 }
 
 /** Which event answers each request. */
@@ -129,6 +147,7 @@ export const PANEL_REPLIES = {
   replay: 'ack',
   'stop-pressed': 'ack',
   'find-tabs': 'tabs',
+  'set-deep-capture': 'ack',
 } as const satisfies { [K in keyof PanelRequests]: keyof PanelEvents };
 
 export type PanelRequest<K extends keyof PanelRequests = keyof PanelRequests> = MessageOf<PanelRequests, K>;
@@ -215,6 +234,7 @@ const requestParsers: Parsers<PanelRequests> = {
     return found ? { ...found, ...(typeof x.at === 'number' && Number.isFinite(x.at) ? { at: x.at } : {}) } : null;
   }),
   'find-tabs': (x) => (typeof x.url === 'string' && x.url.length <= 16 * 1024 ? { url: x.url } : null),
+  'set-deep-capture': withTab((x) => (typeof x.enabled === 'boolean' ? { enabled: x.enabled } : null)),
 };
 
 /**

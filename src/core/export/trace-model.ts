@@ -145,6 +145,7 @@ function cloneSummary(s: ConnectionSummary): ConnectionSummary {
     faults: s.faults.map((f) => ({ ...f })),
     reconnectMarks: s.reconnectMarks.map((m) => ({ ...m })),
     joinedLate: s.joinedLate ? { ...s.joinedLate } : null,
+    ...(s.deep ? { deep: { ...s.deep } } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * throws, and bounds every count and string, so nothing hostile survives into the panel.
  */
 import { CONNECTION_STATES, type ConnectionSummary, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
-import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, type Header, type JoinedLate } from '../trace/records';
+import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, WORKER_TYPES, type DeepOrigin, type Header, type JoinedLate } from '../trace/records';
 import { FAULT_KINDS } from '../faults/spec';
 import { SEVERITIES, TEST_IDS, VERDICT_KINDS } from '../analysis/types';
 import { VIEW_LIMITS, type ViewSample } from '../view/sample';
@@ -222,7 +222,14 @@ function summary(c: Checker, x: unknown): ConnectionSummary {
     reconnectMarks: c.list(o, 'reconnectMarks', FIELD_LIMITS.evidence, (m) => reconnectMark(c, m)),
     // Absent in traces written before connections could join late: they all started captured.
     joinedLate: c.field(o, 'joinedLate') == null ? null : c.at('joinedLate', () => joinedLate(c, c.field(o, 'joinedLate'))),
+    // Absent for connections the page hook captured (and in traces from before deep capture).
+    ...(c.field(o, 'deep') == null ? {} : { deep: c.at('deep', () => deepOrigin(c, c.field(o, 'deep'))) }),
   };
+}
+
+function deepOrigin(c: Checker, x: unknown): DeepOrigin {
+  const o = c.obj(x, 'the worker a deep-captured connection came from');
+  return { via: c.oneOf(o, 'via', ['deep-capture'] as const), workerType: c.oneOf(o, 'workerType', WORKER_TYPES), workerUrl: c.str(o, 'workerUrl', FIELD_LIMITS.url) };
 }
 
 function joinedLate(c: Checker, x: unknown): JoinedLate {

@@ -4,7 +4,7 @@
  * and the panel (and later the trace importer) compute the same thing.
  */
 import { before, contains, lower, matches, trim } from '../builtins';
-import type { CaptureRecord, ConnectionKind, DataRecord, EndCause, Header, JoinedLate, PageSignal } from './records';
+import type { CaptureRecord, ConnectionKind, DataRecord, DeepOrigin, EndCause, Header, JoinedLate, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
@@ -47,6 +47,8 @@ export interface ConnectionSummary {
   reconnectMarks: ReconnectMark[];
   /** Opened before anything recorded and announced when recording began; null when captured from its open. */
   joinedLate: JoinedLate | null;
+  /** Opened by a worker and read through the debugger (deep capture); absent for the hook's own. */
+  deep?: DeepOrigin;
 }
 
 export interface ReconnectMark {
@@ -222,6 +224,7 @@ function newSummary(id: string, r: Extract<CaptureRecord, { type: 'open' }>): Co
     endInjected: false,
     reconnectMarks: [],
     joinedLate: r.joinedLate ?? null,
+    ...(r.deep ? { deep: { via: r.deep.via, workerType: r.deep.workerType, workerUrl: r.deep.workerUrl } } : {}),
   };
 }
 

@@ -49,6 +49,23 @@ export interface OpenRecord {
    * began (its `time` is still when it opened): what the hook could not keep of it until then.
    */
   joinedLate?: JoinedLate | null;
+  /**
+   * Set only by the background's deep capture (the debugger reading a worker's Network events),
+   * never by the hook: `sanitizeRecord` drops it, so a page cannot claim a connection came
+   * from a worker.
+   */
+  deep?: DeepOrigin | null;
+}
+
+/** The kinds of worker deep capture reads, as CDP's `TargetInfo.type` names them. */
+export const WORKER_TYPES = ['worker', 'shared_worker', 'service_worker'] as const;
+export type WorkerType = (typeof WORKER_TYPES)[number];
+
+/** Where a deep-captured connection came from: the worker that opened it. */
+export interface DeepOrigin {
+  via: 'deep-capture';
+  workerType: WorkerType;
+  workerUrl: string;
 }
 
 /** What a connection that joined the capture late lost before it joined. */
