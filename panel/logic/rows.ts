@@ -126,18 +126,27 @@ const FRAME_TYPES: Record<Frame['kind'], string> = {
   'ws-text': 'text',
   'ws-binary': 'binary',
   text: 'text',
+  envelope: 'message',
 };
+
+/** A Connect / gRPC-web envelope's row type: what its flags made it. */
+function envelopeType(f: Frame): string | undefined {
+  const e = f.envelope;
+  if (!e) return undefined;
+  const kind = e.end ? (e.binary || f.json !== undefined ? 'end-stream' : 'trailers') : 'message';
+  return e.compressed ? `${kind} (compressed)` : kind;
+}
 
 export function messageRows(frames: readonly Frame[]): EventRow[] {
   return frames.map((f) => {
-    const binary = f.kind === 'ws-binary';
+    const binary = f.kind === 'ws-binary' || f.envelope?.binary === true;
     const row: EventRow = {
       index: f.index,
       time: f.time,
       dir: f.dir,
-      type: f.event ?? FRAME_TYPES[f.kind],
+      type: f.event ?? envelopeType(f) ?? FRAME_TYPES[f.kind],
       id: f.id ?? '',
-      size: binary ? Math.floor((f.data.length * 3) / 4) : utf8Length(f.data),
+      size: f.envelope ? f.envelope.size : binary ? Math.floor((f.data.length * 3) / 4) : utf8Length(f.data),
       text: binary ? null : f.data,
       base64: binary ? f.data : null,
       first: f.at.first,

@@ -20,13 +20,15 @@ import { errorText } from './connection';
 import { endCause, type FetchContext } from './fetch-request';
 import type { Mirror } from './fetch-response';
 import type { WatchAbort } from './abort';
+import { MAX_BINARY_CAPTURE } from './encode';
 import { append, byteLengthOf, deferred, resolvedWith, seal, settle } from '../core/builtins';
 
 type G = Window & typeof globalThis;
 
 const WHERE = 'hook:fetch';
 
-export type BodyStreams = (source: ReadableStream<Uint8Array>, ctx: FetchContext, mirror: Mirror) => ReadableStream<Uint8Array>;
+/** `binary`: record the body's bytes as they are (base64) rather than decoded as UTF-8 text. */
+export type BodyStreams = (source: ReadableStream<Uint8Array>, ctx: FetchContext, mirror: Mirror, binary?: boolean) => ReadableStream<Uint8Array>;
 
 /** Null when this browser has no byte streams (the bodies are then left alone). */
 export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | null, watchAbort: WatchAbort | null = null): BodyStreams | null {
@@ -61,7 +63,7 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
   const PromiseCtor = g.Promise;
   const after = (ms: number) => seal(new PromiseCtor<void>((r) => void apply(setTimeoutFn, g, [r, ms])));
 
-  return function passThrough(source, ctx, mirror) {
+  return function passThrough(source, ctx, mirror, binary = false) {
     const { connection } = ctx;
     // The original body is locked on the app's first read, not before: if anything between here
     // and handing out the new Response fails, the app gets the untouched original.
@@ -100,6 +102,12 @@ export function createBodyStreams(g: G, emitter: Emitter, faults: FaultEngine | 
       emitter.data(connection.conn, 'in', text, null, size, null, null);
     const deliver = (c: ReadableByteStreamController, chunk: Uint8Array) => {
       const text = safely(() => {
+        if (binary) {
+          // Before the enqueue: the emitter copies or encodes the bytes before the app can touch them.
+          const size = byteLengthOf(chunk);
+          emitter.data(connection.conn, 'in', null, size <= MAX_BINARY_CAPTURE ? chunk : null, size, null, null);
+          return null;
+        }
         const t = apply(decode, decoder, [chunk, streamOpt]) as string;
         data(t, byteLengthOf(chunk));
         return t;

@@ -5,7 +5,7 @@
  * app's promise settles with the same values and error objects it would get without us, in the
  * same microtask.
  */
-import { streamDecision } from '../core/trace/model';
+import { contentTypeOf, isBinaryBody, streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
 import { apply, get, getterOf, replaceValue, standIn } from './define';
 import { safely } from './safely';
@@ -69,7 +69,9 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       return res;
     }
     const m = mirror.capture(res);
-    return mirror.replace(m, passThrough!(body, ctx, m), status, statusText, headers);
+    // Connect / gRPC-web envelopes keep their length prefixes only as bytes.
+    const binary = isBinaryBody(contentTypeOf(headers));
+    return mirror.replace(m, passThrough!(body, ctx, m, binary), status, statusText, headers);
   }
 
   const call: FetchCall = (target, thisArg, args) => {

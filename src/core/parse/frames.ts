@@ -4,11 +4,12 @@
  * sent none or a generic one, because AI backends often stream SSE as text/plain.
  */
 import type { ConnectionCapture, TraceEvent } from '../trace/model';
+import { envelopeFrames, envelopeWire } from './envelopes';
 import { jsonLineFrames, jsonValueFrames } from './ndjson';
 import { sseFrames } from './sse';
 import { tryJson, type Chunk, type Frame, type FramePart } from './types';
 
-export type { Frame, FrameKind, FramePart, Chunk } from './types';
+export type { Frame, FrameKind, FramePart, Chunk, EnvelopeInfo } from './types';
 
 export type BodyFraming = 'sse' | 'json-lines' | 'json-values' | 'text-lines' | 'text-chunks';
 
@@ -62,6 +63,9 @@ function textChunkFrames(chunks: Chunk[], dir: 'in' | 'out'): FramePart[] {
 }
 
 function bodyFrames(conn: ConnectionCapture): FramePart[] {
+  // Connect streaming and gRPC-web bodies are length-prefixed binary, whatever their codec.
+  const wire = envelopeWire(conn.summary.contentType);
+  if (wire) return envelopeFrames(conn.events, wire, conn.summary.state === 'ended');
   const chunks = bodyChunks(conn.events, 'in');
   let head = '';
   for (const c of chunks) {

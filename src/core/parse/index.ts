@@ -2,4 +2,5 @@
 export { framesOf, bodyChunks, bodyFraming, type BodyFraming } from './frames';
 export { sseFrames } from './sse';
 export { jsonLineFrames, jsonValueFrames } from './ndjson';
-export { tryJson, type Frame, type FrameKind, type FramePart, type Chunk } from './types';
+export { envelopeFrames, envelopeWire, type EnvelopeWire } from './envelopes';
+export { tryJson, type Frame, type FrameKind, type FramePart, type Chunk, type EnvelopeInfo } from './types';

@@ -4,7 +4,21 @@
  * gap, a duplicate) can point back at the exact chunks the page received.
  */
 
-export type FrameKind = 'sse' | 'sse-comment' | 'json-line' | 'ws-text' | 'ws-binary' | 'text';
+/** `envelope`: one length-prefixed message of a Connect / gRPC-web body (see envelopes.ts). */
+export type FrameKind = 'sse' | 'sse-comment' | 'json-line' | 'ws-text' | 'ws-binary' | 'text' | 'envelope';
+
+/** What an envelope's 5-byte prefix said. */
+export interface EnvelopeInfo {
+  flags: number;
+  /** Payload length in bytes. */
+  size: number;
+  /** Flag 0x01: the payload is compressed (not decoded; `data` holds it as base64). */
+  compressed: boolean;
+  /** Connect's end-of-stream message (0x02) or gRPC-web's trailers frame (0x80). */
+  end: boolean;
+  /** `data` is the payload as base64 (a binary codec, or compressed), not text. */
+  binary: boolean;
+}
 
 export interface Frame {
   index: number;
@@ -22,6 +36,8 @@ export interface Frame {
   time: number;
   /** Set when the bytes could not be framed as the transport promised (kept, never thrown). */
   error?: string;
+  /** Connect / gRPC-web envelopes: the prefix's flags and length. */
+  envelope?: EnvelopeInfo;
 }
 
 /** A frame before it is numbered and timed: what the framers produce. */

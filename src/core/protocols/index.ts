@@ -8,6 +8,7 @@ import type { ConnectionCapture } from '../trace/model';
 import { ably } from './ably';
 import { anthropic } from './anthropic';
 import { cloudflareAgents } from './cloudflare-agents';
+import { connect } from './connect';
 import { durableStreams } from './durable-streams';
 import { genericNdjson, genericSse, genericWsJson } from './generic';
 import { gemini } from './gemini';
@@ -25,9 +26,10 @@ export type * from './types';
 export { resumeRequestOf } from './resume-request';
 export { socketIoPacket } from './socketio';
 export { durableStreamRead } from './durable-streams';
+export { rpcMethod } from './connect';
 
 export const recognizers: readonly Recognizer[] = [
-  durableStreams, vercelUi, vercelData, openaiRealtime, openaiResponses, openaiChat, anthropic, gemini, langgraph, mcp, cloudflareAgents, ably, socketio, genericSse, genericNdjson, genericWsJson,
+  durableStreams, connect, vercelUi, vercelData, openaiRealtime, openaiResponses, openaiChat, anthropic, gemini, langgraph, mcp, cloudflareAgents, ably, socketio, genericSse, genericNdjson, genericWsJson,
 ];
 
 export function recognizerById(id: string): Recognizer | undefined {
@@ -73,10 +75,18 @@ export function collectHandles(frames: Frame[], events: AiEvent[]): ResumeHandle
   return out;
 }
 
+function safeLabel(r: Recognizer, conn: ConnectionCapture): string {
+  try {
+    return r.label?.(conn) ?? r.name;
+  } catch {
+    return r.name;
+  }
+}
+
 /** Runs one recognizer regardless of detection (e.g. when the user picks the protocol). */
 export function recognizeAs(conn: ConnectionCapture, r: Recognizer, frames: Frame[] = framesOf(conn), detected?: DetectResult): Recognition {
   const events = safeParse(r, conn, frames);
-  return { protocol: r.id, name: r.name, guess: detected?.guess ?? true, confidence: detected?.confidence ?? 0, frames, events, handles: collectHandles(frames, events) };
+  return { protocol: r.id, name: safeLabel(r, conn), guess: detected?.guess ?? true, confidence: detected?.confidence ?? 0, frames, events, handles: collectHandles(frames, events) };
 }
 
 export function recognize(conn: ConnectionCapture): Recognition {

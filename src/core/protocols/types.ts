@@ -21,6 +21,7 @@ export type ProtocolId =
   | 'openai-realtime'
   | 'cloudflare-agents'
   | 'ably'
+  | 'connect'
   | 'generic-sse'
   | 'generic-ndjson'
   | 'generic-ws-json';
@@ -75,6 +76,8 @@ export interface Recognizer {
   id: ProtocolId;
   /** Shown in the UI, e.g. "OpenAI Chat Completions". */
   name: string;
+  /** The name for this connection when it depends on it (the codec, the RPC method). */
+  label?(conn: ConnectionCapture): string;
   detect(conn: ConnectionCapture, frames: Frame[]): DetectResult | null;
   parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[];
 }

@@ -139,7 +139,7 @@ export function searchStreams(conns: readonly SearchableConnection[], query: str
       return false;
     };
     for (const f of frames) {
-      if (f.at.first === f.at.last || f.kind === 'ws-binary' || framesHit(f)) continue;
+      if (f.at.first === f.at.last || f.kind === 'ws-binary' || f.envelope?.binary === true || framesHit(f)) continue;
       const m = first(f.data);
       if (!m) continue;
       add({ source: 'frame', seq: f.at.first, frame: f.index, message: null, start: m.index, end: m.index + m[0].length }, f.data);

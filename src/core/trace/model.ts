@@ -3,7 +3,7 @@
  * events, folded from capture records by one pure function (`applyRecord`), so the background
  * and the panel (and later the trace importer) compute the same thing.
  */
-import { before, contains, lower, matches, trim } from '../builtins';
+import { before, contains, lower, matches, startsWith, trim } from '../builtins';
 import type { CaptureRecord, ConnectionKind, DataRecord, DeepOrigin, EndCause, Header, JoinedLate, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
@@ -176,7 +176,26 @@ function mediaType(contentType: string): string {
 /** Whether a response with this content type is worth teeing as a stream. */
 export function isStreamingContentType(contentType: string | null): boolean {
   if (!contentType) return false;
-  return contains(STREAMING_TYPES, mediaType(contentType));
+  const base = mediaType(contentType);
+  return contains(STREAMING_TYPES, base) || envelopeBody(base) !== 'no';
+}
+
+/**
+ * Connect streaming (`application/connect+<codec>`, connectrpc.com/docs/protocol) and gRPC-web
+ * (`application/grpc-web[+<codec>]`, `application/grpc-web-text[+<codec>]`, grpc's
+ * PROTOCOL-WEB.md) bodies are length-prefixed envelopes: 'bytes' when their flags and lengths
+ * must be kept as bytes (a UTF-8 decoding would replace them), 'text' for grpc-web-text, whose
+ * body is base64 already. Connect's unary `application/json` / `application/proto` are not streams.
+ */
+function envelopeBody(base: string): 'bytes' | 'text' | 'no' {
+  if (startsWith(base, 'application/grpc-web-text')) return base === 'application/grpc-web-text' || startsWith(base, 'application/grpc-web-text+') ? 'text' : 'no';
+  if (base === 'application/grpc-web' || startsWith(base, 'application/grpc-web+')) return 'bytes';
+  return startsWith(base, 'application/connect+') ? 'bytes' : 'no';
+}
+
+/** Whether the hook records this response body as bytes rather than decoded text. */
+export function isBinaryBody(contentType: string | null): boolean {
+  return contentType !== null && envelopeBody(mediaType(contentType)) === 'bytes';
 }
 
 /** The label users see for the transport, e.g. "fetch-SSE" or "WebSocket". */

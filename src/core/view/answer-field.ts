@@ -87,7 +87,7 @@ export function fieldValues(frames: readonly Frame[]): Map<string, FieldValue[]>
     else out.set(key, [{ frame, text }]);
   };
   for (const f of frames) {
-    if (f.dir !== 'in' || f.kind === 'sse-comment' || f.kind === 'ws-binary') continue;
+    if (f.dir !== 'in' || f.kind === 'sse-comment' || f.kind === 'ws-binary' || f.envelope?.binary === true) continue;
     const x = payloadOf(f);
     if (x === undefined) {
       if (f.data !== '' && !/^[0-6]/.test(f.kind === 'ws-text' ? f.data : '')) add('|(data)', f.index, f.data);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecord, isStreamingContentType, snapshotOf, streamDecision, tabFromSnapshot, transportLabel, type TabCapture } from '../../../src/core/trace/model';
+import { applyRecord, isBinaryBody, isStreamingContentType, snapshotOf, streamDecision, tabFromSnapshot, transportLabel, type TabCapture } from '../../../src/core/trace/model';
 import type { CaptureRecord } from '../../../src/core/trace/records';
 
 const rec = {
@@ -86,6 +86,20 @@ describe('streamDecision: which fetch bodies are teed', () => {
     expect(streamDecision([['content-type', 'application/json']], 'http://x/api')).toBe('maybe');
     expect(streamDecision([['content-type', 'application/json'], ['content-length', '12']], 'http://x/api')).toBe('no');
     expect(streamDecision([['content-type', 'text/html']], 'http://x/')).toBe('no');
+  });
+  it('tees Connect streaming and gRPC-web bodies, bytes kept as bytes except grpc-web-text', () => {
+    for (const ct of ['application/connect+json', 'application/connect+proto', 'application/grpc-web', 'application/grpc-web+proto', 'application/grpc-web+json; charset=utf-8']) {
+      expect(streamDecision([['content-type', ct], ['content-length', '40']], 'http://x/chat.v1.ChatService/Generate'), ct).toBe('stream');
+      expect(isBinaryBody(ct), ct).toBe(true);
+    }
+    for (const ct of ['application/grpc-web-text', 'application/grpc-web-text+proto']) {
+      expect(streamDecision([['content-type', ct]], 'http://x/chat.v1.ChatService/Generate'), ct).toBe('stream');
+      expect(isBinaryBody(ct), ct).toBe(false);
+    }
+    // Connect unary calls answer plain JSON or protobuf: not a stream of envelopes.
+    expect(streamDecision([['content-type', 'application/proto'], ['content-length', '40']], 'http://x/chat.v1.ChatService/Say')).toBe('no');
+    expect(isBinaryBody('application/json')).toBe(false);
+    expect(isBinaryBody('application/grpc-web-textual')).toBe(false);
   });
   it('counts a maybe-stream as a stream from its second chunk', () => {
     const tab: TabCapture = new Map();
