@@ -33,6 +33,16 @@ export function rows(r: BenchResults): Row[] {
       }
     }
   }
+  if (r.deep) {
+    const d = r.deep;
+    for (const [kind, arms] of Object.entries(d.summary)) {
+      for (const [arm, s] of Object.entries(arms)) {
+        out.push({ section: `deep ${kind} (worker)`, figure: `${arm}: time to consume ${d.n.toLocaleString('en')} events`, value: ms(s.consumeMs.median), spread: spreadOf(s.consumeMs), ratio: arm === 'none' ? '1' : ratio(s.consumeRatio), target: '', verdict: '' });
+        out.push({ section: `deep ${kind} (worker)`, figure: `${arm}: whole-browser CPU until quiet`, value: ms(s.browserCpuMs.median), spread: spreadOf(s.browserCpuMs), ratio: arm === 'none' ? '1' : ratio(s.browserCpuRatio), target: '', verdict: '' });
+      }
+    }
+    out.push({ section: 'deep', figure: 'events of the worker\'s streams in the deep arm\'s capture (last trial\'s tab)', value: String(d.capturedInDeep), spread: '', ratio: '', target: '', verdict: '' });
+  }
   if (r.latency) {
     for (const [rate, l] of Object.entries(r.latency.byRate)) {
       out.push({ section: `latency ${rate}/s`, figure: 'page → panel shows it, p50', value: ms(l.shown.p50), spread: `per-rep p50 ${round(l.shownP50PerRep.min)}–${round(l.shownP50PerRep.max)}`, ratio: '', target: '', verdict: '' });

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one run, a table with ratios and targets, and JSON in
  * bench/results/ (latest.json, latest.md and a timestamped copy).
  *   --quick        fewer repetitions (development)
- *   --only=a,b     run only some of: capture, latency, panel, storage, export, search, hotspots
+ *   --only=a,b     run only some of: capture, deep, latency, panel, storage, export, search, hotspots
  *   --reps=N       capture repetitions (default 5; quick 2)
  * Never a test: nothing here asserts; misses are reported as MISS.
  */
@@ -13,10 +13,11 @@ import { resolve } from 'node:path';
 import { startDemoServer } from '../demo/server';
 import { CHROMIUM } from '../src/cli/chromium';
 import { runCaptureOverhead, type CaptureOverheadResult } from './capture-overhead';
+import { runDeepCapture, type DeepCaptureResult } from './deep-capture';
 import { runExportImport, type ExportImportResult } from './export-import';
 import { runHotspots, type HotspotsResult } from './hotspots';
 import { runLatency, type LatencyResult } from './latency';
-import { privateExtensionCopy } from './lib/browser';
+import { DIST_DEEP, privateExtensionCopy } from './lib/browser';
 import { loadAverage } from './lib/proc';
 import { runPanelScale, type PanelScaleResult } from './panel-scale';
 import { consoleTable, markdown, rows } from './report';
@@ -29,6 +30,7 @@ export interface BenchResults {
   options: { quick: boolean; only: string[]; reps: number };
   machine: { cpus: number; cpuModel: string; memGB: number; node: string; chromium: string; loadBefore: string; loadAfter: string };
   capture?: CaptureOverheadResult;
+  deep?: DeepCaptureResult;
   latency?: LatencyResult;
   panelScale?: PanelScaleResult;
   storage?: StorageResult;
@@ -40,7 +42,7 @@ export interface BenchResults {
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7);
-const ALL = ['capture', 'latency', 'panel', 'storage', 'export', 'search', 'hotspots'];
+const ALL = ['capture', 'deep', 'latency', 'panel', 'storage', 'export', 'search', 'hotspots'];
 const only = onlyArg ? onlyArg.split(',') : ALL;
 const repsArg = Number(argv.find((a) => a.startsWith('--reps='))?.slice(7));
 const reps = Number.isInteger(repsArg) && repsArg > 0 ? repsArg : quick ? 2 : 5;
@@ -67,6 +69,15 @@ try {
   if (only.includes('capture')) {
     log('capture overhead…');
     results.capture = await runCaptureOverhead({ demoUrl: demo.url, extensionDir, reps, n: 50_000, size: 100, log });
+  }
+  if (only.includes('deep')) {
+    log('deep capture (a worker\'s streams through the debugger)…');
+    const deepDir = privateExtensionCopy(DIST_DEEP);
+    try {
+      results.deep = await runDeepCapture({ demoUrl: demo.url, extensionDir: deepDir, reps, n: 50_000, size: 100, log });
+    } finally {
+      rmSync(deepDir, { recursive: true, force: true });
+    }
   }
   if (only.includes('latency')) {
     log('latency…');
@@ -105,11 +116,17 @@ mkdirSync(dir, { recursive: true });
 const json = JSON.stringify(results, null, 1);
 const stamp = results.startedAt.replace(/[:.]/g, '-');
 const md = `Run ${results.startedAt} (${results.durationS} s) on ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memGB} GB, ${chromium}, Node ${process.version}; load average before ${results.machine.loadBefore}, after ${results.machine.loadAfter}${quick ? '; --quick' : ''}.\n\n${markdown(table)}\n`;
-writeFileSync(resolve(dir, 'latest.json'), json);
+// latest.* is the committed record of a whole run: a run of some sections (--only) writes only
+// its timestamped copy, so it cannot replace the whole run's figures with a few of its own.
+const whole = onlyArg === undefined;
 writeFileSync(resolve(dir, `${stamp}.json`), json);
-writeFileSync(resolve(dir, 'latest.md'), md);
+writeFileSync(resolve(dir, `${stamp}.md`), md);
+if (whole) {
+  writeFileSync(resolve(dir, 'latest.json'), json);
+  writeFileSync(resolve(dir, 'latest.md'), md);
+}
 log('');
 log(consoleTable(table));
 log('');
 log(`${table.filter((r) => r.verdict === 'hit').length} targets hit, ${table.filter((r) => r.verdict === 'MISS').length} missed. Load average before ${results.machine.loadBefore}, after ${results.machine.loadAfter}; ${results.durationS} s.`);
-log(`Results: bench/results/latest.json, bench/results/${stamp}.json, bench/results/latest.md`);
+log(`Results: ${whole ? 'bench/results/latest.json, bench/results/latest.md, ' : ''}bench/results/${stamp}.json, bench/results/${stamp}.md`);

@@ -16,12 +16,14 @@ import { panelSide } from '../../src/protocol/panel';
 import { BRIDGE_GLOBAL, DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
 
 export const DIST = resolve(import.meta.dirname, '../../dist/chrome');
+/** The deep-capture build: the same code, with the debugger permission (scripts/build.mjs). */
+export const DIST_DEEP = resolve(import.meta.dirname, '../../dist/chrome-deep');
 
 /** Copies the built extension to a private folder (its id derives from that path). */
-export function privateExtensionCopy(): string {
-  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`No build at ${DIST}: run "npm run build"`);
+export function privateExtensionCopy(dist = DIST): string {
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`No build at ${dist}: run "npm run build"`);
   const dir = mkdtempSync(join(tmpdir(), 'dsi-bench-ext-'));
-  cpSync(DIST, dir, { recursive: true });
+  cpSync(dist, dir, { recursive: true });
   return dir;
 }
 
@@ -154,6 +156,8 @@ export interface Subscriber {
   tab: Tab;
   tabIdOf(url: string): Promise<number>;
   subscribe(tabId: number): Promise<void>;
+  /** A panel request and its reply (the background's answer, or an error reply). */
+  request(type: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber> {
@@ -179,20 +183,24 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
     };
     return true;
   })()`);
-  return {
+  let asked = 0;
+  const subscriber: Subscriber = {
     tab,
     async tabIdOf(url) {
       // The extension cannot read tab URLs (no "tabs" permission): the background asks each
       // tab's relay where it is (`find-tabs`), as the CLI's tabIdOf does.
-      let asked = 0;
       return waitFor(async () => {
-        const id = `bench-find-tabs-${(asked += 1)}`;
-        await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('find-tabs', { url }, { id }))}), true`);
-        const reply = await waitFor(() => tab.evaluate<{ tabIds?: number[] } | null>(`window.__bench.replies[${JSON.stringify(id)}] ?? null`), `the reply to ${id}`);
-        const ids = reply.tabIds ?? [];
+        const ids = ((await subscriber.request('find-tabs', { url })).tabIds as number[] | undefined) ?? [];
         if (ids.length > 1) throw new Error(`${ids.length} tabs show ${url}`);
         return ids.length === 1 ? ids[0]! : null;
       }, `a tab showing ${url}`);
+    },
+    async request(type, body) {
+      const id = `bench-${type}-${(asked += 1)}`;
+      await tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make(type as never, body as never, { id }))}), true`);
+      const reply = await waitFor(() => tab.evaluate<Record<string, unknown> | null>(`window.__bench.replies[${JSON.stringify(id)}] ?? null`), `the reply to ${id}`);
+      if (reply.type === 'error') throw new Error(`${type}: ${String(reply.message)}`);
+      return reply;
     },
     async subscribe(tabId) {
       const before = await tab.evaluate<number>('window.__bench.snapshots');
@@ -201,4 +209,5 @@ export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber>
       await waitFor(async () => (await tab.evaluate<number>('window.__bench.snapshots')) > before, 'the snapshot after subscribing');
     },
   };
+  return subscriber;
 }
