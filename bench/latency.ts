@@ -9,14 +9,28 @@
  * frame after each change stamps "shown": event i is shown at the first frame whose count ≥ i.
  * A second port opened inside the panel page, subscribed like the panel, stamps when the
  * background's `records` message arrives (pipeline latency, before rendering).
+ *
+ * With `tabs: 3`, two more tabs of the same page, recorded too (subscribed through a panel page
+ * of the extension, as a second DevTools window would), stream at the same rate at the same time:
+ * the latency is still measured on the first tab, while the background folds and stores all three.
  */
 import { openPanel, poll } from '../src/cli/devtools-panel';
 import { PANEL_PORT, panelSide } from '../src/protocol/panel';
-import { launch, sleep } from './lib/browser';
+import { launch, openSubscriber, sleep, type Tab } from './lib/browser';
 import { startPacedServer } from './paced-server';
 import { percentiles, summarize, type Summary } from './lib/stats';
 
+/** One arm: events per second per tab, and how many tabs stream at once. */
+export interface LatencyConfig {
+  rate: number;
+  tabs: number;
+}
+
+/** The key of a config in `byRate`: "1000", or "1000×3" with 3 tabs streaming. */
+export const latencyKey = (c: LatencyConfig): string => (c.tabs === 1 ? String(c.rate) : `${c.rate}×${c.tabs}`);
+
 export interface LatencyRun {
+  key: string;
   rate: number;
   rep: number;
   events: number;
@@ -28,7 +42,7 @@ export interface LatencyRun {
 export interface LatencyResult {
   seconds: number;
   reps: number;
-  /** rate → pooled percentiles (ms) and the spread of per-rep p95s. */
+  /** latencyKey → pooled percentiles (ms) and the spread of per-rep p95s. */
   byRate: Record<string, {
     shown: ReturnType<typeof percentiles>;
     dom: ReturnType<typeof percentiles>;
@@ -71,8 +85,8 @@ const PANEL_OBSERVER = `(() => {
   return true;
 })()`;
 
-export async function runLatency(opts: { extensionDir: string; reps: number; seconds: number; rates: number[]; log(s: string): void }): Promise<LatencyResult> {
-  const { reps, seconds, rates, log } = opts;
+export async function runLatency(opts: { extensionDir: string; reps: number; seconds: number; configs: LatencyConfig[]; log(s: string): void }): Promise<LatencyResult> {
+  const { reps, seconds, configs, log } = opts;
   const paced = await startPacedServer();
   const browser = await launch({ extensionDir: opts.extensionDir, devtools: true });
   const runs: LatencyRun[] = [];
@@ -84,18 +98,38 @@ export async function runLatency(opts: { extensionDir: string; reps: number; sec
     const { attachTab } = await import('./lib/browser');
     const page = first ? await attachTab(browser.cdp, first.targetId) : await browser.newTab();
     await page.goto(pageUrl);
+    const extra: Tab[] = [];
+    const maxTabs = Math.max(1, ...configs.map((c) => c.tabs));
+    if (maxTabs > 1) {
+      // Each in a window of its own: the first tab and its DevTools must stay visible (a hidden
+      // page's timers and animation frames are throttled, which is not what users see).
+      const sub = await openSubscriber(browser, { window: true });
+      for (let i = 1; i < maxTabs; i++) {
+        const url = `${paced.url}/?latency-extra-${i}`;
+        const t = await browser.newTab(url, { window: true });
+        await sub.subscribe(await sub.tabIdOf(url));
+        extra.push(t);
+      }
+    }
+    // The first tab and its DevTools come last, in front: the panel measured is the one a user watches.
+    await page.send('Page.bringToFront');
     const panel = await openPanel(browser.cdp, browser.extensionId!, pageUrl);
-    for (let rep = 0; rep < reps; rep++) {
-      for (const rate of rates) {
-        const n = rate * seconds;
-        const tag = `r${rate}-${rep}`;
-        await page.evaluate(`(() => {
+    const start = (tab: Tab, rate: number, n: number, tag: string) => tab.evaluate(`(() => {
           window.__arr = []; window.__done = false;
           const es = new EventSource('/paced/sse?rate=${rate}&n=${n}&size=100&delay=1500&tag=${tag}');
           es.onmessage = () => window.__arr.push(performance.timeOrigin + performance.now());
           es.addEventListener('done', () => { es.close(); window.__done = true; });
           return true;
         })()`);
+    for (let rep = 0; rep < reps; rep++) {
+      for (const config of configs) {
+        const { rate } = config;
+        const key = latencyKey(config);
+        const n = rate * seconds;
+        const tag = `r${key}-${rep}`.replace('×', 'x');
+        // The other tabs start first, so the measured stream never runs alone.
+        for (let i = 0; i < config.tabs - 1; i++) await start(extra[i]!, rate, n, `${tag}-extra${i + 1}`);
+        await start(page, rate, n, tag);
         await poll(
           () => panel.evaluate<boolean>(`(() => { const tr = [...document.querySelectorAll('table[aria-label="Streaming connections"] tbody tr')].find((r) => r.querySelector('td.url')?.title.includes(${JSON.stringify(tag)})); if (!tr) return false; tr.click(); return true; })()`),
           `the ${tag} connection in the panel`,
@@ -106,6 +140,7 @@ export async function runLatency(opts: { extensionDir: string; reps: number; sec
         await panel.evaluate(PANEL_OBSERVER);
         const installedAt = await panel.evaluate<number>('performance.timeOrigin + performance.now()');
         await poll(() => page.evaluate<boolean>('window.__done'), `the ${tag} stream to end`, seconds * 1000 + 30_000, 100);
+        for (let i = 0; i < config.tabs - 1; i++) await poll(() => extra[i]!.evaluate<boolean>('window.__done'), `the ${tag} extra stream ${i + 1} to end`, seconds * 1000 + 30_000, 100);
         await sleep(700);
         const arr = await page.evaluate<number[]>('window.__arr');
         const lat = await panel.evaluate<{ shows: [number, number][]; dom: [number, number][]; port: [number, number][] }>('window.__lat');
@@ -132,9 +167,9 @@ export async function runLatency(opts: { extensionDir: string; reps: number; sec
           if (d !== undefined) dom.push(d - t);
         }
         const port = lat.port.filter(([t]) => t >= installedAt).map(([t, at]) => at - t);
-        runs.push({ rate, rep, events: arr.length, shown, dom, port });
+        runs.push({ key, rate, rep, events: arr.length, shown, dom, port });
         const p = percentiles(shown);
-        log(`  latency ${rate}/s rep ${rep + 1}/${reps}: shown p50 ${p.p50.toFixed(1)} ms p95 ${p.p95.toFixed(1)} ms (${shown.length}/${arr.length} events matched), port p95 ${percentiles(port).p95.toFixed(1)} ms`);
+        log(`  latency ${key}/s rep ${rep + 1}/${reps}: shown p50 ${p.p50.toFixed(1)} ms p95 ${p.p95.toFixed(1)} ms (${shown.length}/${arr.length} events matched), port p95 ${percentiles(port).p95.toFixed(1)} ms`);
       }
     }
   } finally {
@@ -142,11 +177,12 @@ export async function runLatency(opts: { extensionDir: string; reps: number; sec
     await paced.close();
   }
   const byRate: LatencyResult['byRate'] = {};
-  for (const rate of rates) {
-    const rs = runs.filter((r) => r.rate === rate);
+  for (const config of configs) {
+    const key = latencyKey(config);
+    const rs = runs.filter((r) => r.key === key);
     const expected = rs.reduce((a, r) => a + r.events, 0);
     const shown = rs.flatMap((r) => r.shown);
-    byRate[String(rate)] = {
+    byRate[key] = {
       shown: percentiles(shown),
       dom: percentiles(rs.flatMap((r) => r.dom)),
       port: percentiles(rs.flatMap((r) => r.port)),

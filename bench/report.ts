@@ -43,11 +43,21 @@ export function rows(r: BenchResults): Row[] {
     }
     out.push({ section: 'deep', figure: 'events of the worker\'s streams in the deep arm\'s capture (last trial\'s tab)', value: String(d.capturedInDeep), spread: '', ratio: '', target: '', verdict: '' });
   }
+  if (r.memory) {
+    const budget = `${round(r.memory.budgetBytes / 2 ** 20, 0)} MB`;
+    for (const p of r.memory.points) {
+      const at = `after ${p.events.toLocaleString('en')} events`;
+      out.push({ section: 'memory', figure: `${at}: background (service worker) JS heap after GC`, value: `${round(p.backgroundHeapMB)} MB`, spread: '', ratio: '', target: '', verdict: '' });
+      out.push({ section: 'memory', figure: `${at}: panel JS heap after GC (opened on the tab)`, value: `${round(p.panelHeapMB)} MB`, spread: `shown in ${ms(p.panelFirstRenderMs)}`, ratio: '', target: '', verdict: '' });
+      out.push({ section: 'memory', figure: `${at}: events / payload bytes the capture holds (budget ${budget})`, value: `${p.heldEvents.toLocaleString('en')} / ${round(p.heldBytes / 2 ** 20)} MB`, spread: `page consumed them in ${ms(p.consumeMs)}`, ratio: '', target: '', verdict: '' });
+    }
+  }
   if (r.latency) {
     for (const [rate, l] of Object.entries(r.latency.byRate)) {
+      // "1000×3": 1,000 events/s in each of 3 tabs at once, measured on the first.
       out.push({ section: `latency ${rate}/s`, figure: 'page → panel shows it, p50', value: ms(l.shown.p50), spread: `per-rep p50 ${round(l.shownP50PerRep.min)}–${round(l.shownP50PerRep.max)}`, ratio: '', target: '', verdict: '' });
       const p95: Row = { section: `latency ${rate}/s`, figure: 'page → panel shows it, p95', value: ms(l.shown.p95), spread: `per-rep p95 ${round(l.shownP95PerRep.min)}–${round(l.shownP95PerRep.max)}`, ratio: '', target: '', verdict: '' };
-      if (rate === '1000') Object.assign(p95, { target: '< 50 ms', verdict: verdict(l.shown.p95 < 50) });
+      if (rate !== '100') Object.assign(p95, { target: '< 50 ms', verdict: verdict(l.shown.p95 < 50) });
       out.push(p95);
       out.push({ section: `latency ${rate}/s`, figure: 'page → panel DOM updated, p50 / p95', value: `${ms(l.dom.p50)} / ${ms(l.dom.p95)}`, spread: '', ratio: '', target: '', verdict: '' });
       out.push({ section: `latency ${rate}/s`, figure: 'hook → records message in the panel page, p50 / p95', value: `${ms(l.port.p50)} / ${ms(l.port.p95)}`, spread: '', ratio: '', target: '', verdict: '' });

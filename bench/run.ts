@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one run, a table with ratios and targets, and JSON in
  * bench/results/ (latest.json, latest.md and a timestamped copy).
  *   --quick        fewer repetitions (development)
- *   --only=a,b     run only some of: capture, deep, latency, panel, storage, export, search, hotspots
+ *   --only=a,b     run only some of: capture, deep, latency, panel, memory, storage, export, search, hotspots
  *   --reps=N       capture repetitions (default 5; quick 2)
  * Never a test: nothing here asserts; misses are reported as MISS.
  */
@@ -17,6 +17,7 @@ import { runDeepCapture, type DeepCaptureResult } from './deep-capture';
 import { runExportImport, type ExportImportResult } from './export-import';
 import { runHotspots, type HotspotsResult } from './hotspots';
 import { runLatency, type LatencyResult } from './latency';
+import { runMemory, type MemoryResult } from './memory';
 import { DIST_DEEP, privateExtensionCopy } from './lib/browser';
 import { loadAverage } from './lib/proc';
 import { runPanelScale, type PanelScaleResult } from './panel-scale';
@@ -33,6 +34,7 @@ export interface BenchResults {
   deep?: DeepCaptureResult;
   latency?: LatencyResult;
   panelScale?: PanelScaleResult;
+  memory?: MemoryResult;
   storage?: StorageResult;
   exportImport?: ExportImportResult;
   search?: SearchBenchResult;
@@ -42,7 +44,7 @@ export interface BenchResults {
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7);
-const ALL = ['capture', 'deep', 'latency', 'panel', 'storage', 'export', 'search', 'hotspots'];
+const ALL = ['capture', 'deep', 'latency', 'panel', 'memory', 'storage', 'export', 'search', 'hotspots'];
 const only = onlyArg ? onlyArg.split(',') : ALL;
 const repsArg = Number(argv.find((a) => a.startsWith('--reps='))?.slice(7));
 const reps = Number.isInteger(repsArg) && repsArg > 0 ? repsArg : quick ? 2 : 5;
@@ -81,11 +83,18 @@ try {
   }
   if (only.includes('latency')) {
     log('latency…');
-    results.latency = await runLatency({ extensionDir, reps: quick ? 1 : 3, seconds: quick ? 3 : 5, rates: [100, 1000], log });
+    results.latency = await runLatency({
+      extensionDir, reps: quick ? 1 : 3, seconds: quick ? 3 : 5, log,
+      configs: [{ rate: 100, tabs: 1 }, { rate: 1000, tabs: 1 }, { rate: 2000, tabs: 1 }, { rate: 1000, tabs: 3 }, { rate: 2000, tabs: 3 }],
+    });
   }
   if (only.includes('panel')) {
     log('panel scale…');
     results.panelScale = await runPanelScale({ demoUrl: demo.url, extensionDir, events: 100_000, reps: quick ? 1 : 3, log });
+  }
+  if (only.includes('memory')) {
+    log('memory after 100,000 and 1,000,000 events…');
+    results.memory = await runMemory({ demoUrl: demo.url, extensionDir, totals: quick ? [100_000] : [100_000, 1_000_000], log });
   }
   if (only.includes('storage')) {
     log('storage…');

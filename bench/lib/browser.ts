@@ -33,7 +33,8 @@ export interface BenchBrowser {
   profile: string;
   extensionId: string | null;
   proc: ChildProcess;
-  newTab(url?: string): Promise<Tab>;
+  /** `window`: in a window of its own, so the tabs already in front stay visible (CDP Target.createTarget `newWindow`). */
+  newTab(url?: string, opts?: { window?: boolean }): Promise<Tab>;
   close(): Promise<void>;
 }
 
@@ -98,8 +99,8 @@ export async function launch(opts: { extensionDir: string | null; devtools?: boo
     profile,
     extensionId,
     proc,
-    async newTab(url = 'about:blank') {
-      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
+    async newTab(url = 'about:blank', { window = false } = {}) {
+      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank', ...(window ? { newWindow: true } : {}) });
       const tab = await attachTab(cdp, targetId);
       if (url !== 'about:blank') await tab.goto(url);
       return tab;
@@ -160,9 +161,9 @@ export interface Subscriber {
   request(type: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-export async function openSubscriber(browser: BenchBrowser): Promise<Subscriber> {
+export async function openSubscriber(browser: BenchBrowser, opts: { window?: boolean } = {}): Promise<Subscriber> {
   const id = browser.extensionId!;
-  const tab = await browser.newTab(`chrome-extension://${id}/panel/index.html`);
+  const tab = await browser.newTab(`chrome-extension://${id}/panel/index.html`, opts);
   // The panel page without a tab bridges the panel's port (page-bridge.ts); the bench counts
   // what arrives in the page itself, so the timings include no trip to Node.
   await waitFor(() => tab.evaluate<boolean>(`typeof window.${BRIDGE_GLOBAL} === 'object'`).then((ok) => ok || null), 'the panel page\'s bridge');
