@@ -84,11 +84,12 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
 
 /**
  * The origin and path the requests of a long-poll stream share, for a fault that must follow
- * the stream from request to request; null for a connection that is one request.
+ * the stream from request to request; null when its live read is one request that goes on (an
+ * SSE read, even after the catch-up read it was joined with) or it is no Durable Streams read.
  */
 export function longPollPath(c: AnalyzedConnection): string | null {
-  if (c.parts && c.parts.length > 1) return streamPath(c.conn.summary.url);
-  return durableStreamRead(c.conn.summary.url)?.live === 'long-poll' && streamRead(c) ? streamPath(c.conn.summary.url) : null;
+  const live = c.parts?.at(-1) ?? c;
+  return durableStreamRead(live.conn.summary.url)?.live === 'long-poll' && streamRead(live) ? streamPath(live.conn.summary.url) : null;
 }
 
 /**

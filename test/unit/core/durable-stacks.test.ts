@@ -63,6 +63,8 @@ describe('Durable Streams', () => {
     expect(one!.parts!.map((p) => p.conn.summary.id)).toEqual(reads.map((r) => r.conn.summary.id));
     expect(longPollPath(one!)).toBe(polls[0]!.url.replace(/\?.*$/, ''));
     expect(longPollPath(analyzeConnection(exchangeCapture(sse[1]!)))).toBeNull();
+    // A catch-up joined with the SSE read it hands over to is followed by that one SSE read.
+    expect(longPollPath(joinLongPolls(sse.map((e, i) => analyzeConnection(exchangeCapture(e, { startedAt: i * 100 }))))[0]!)).toBeNull();
   });
 
   it('keeps reads of other streams, and a read that does not chain, apart', () => {
