@@ -7,9 +7,9 @@
  * reads (MCP progress, Socket.IO args, an app's own JSON) still yields the answer; or with the
  * field the user picked.
  */
-import { analyzeConnection, analyzeWithView, readWithField, type AnalyzedConnection } from '../src/core/analysis';
+import { analyzeConnection, analyzeWithView, joinLongPolls, readWithField, type AnalyzedConnection } from '../src/core/analysis';
 import { framesOf, type Frame } from '../src/core/parse/frames';
-import { recognize, type Recognition } from '../src/core/protocols';
+import { durableStreamRead, recognize, type Recognition } from '../src/core/protocols';
 import type { Output } from '../src/core/reassembly';
 import type { ConnectionCapture } from '../src/core/trace/model';
 import { candidateFields, pickedField, type AnswerField, type FieldCandidate } from '../src/core/view/answer-field';
@@ -46,8 +46,47 @@ export function answerFieldOf(rec: Recognition): AnswerField | null {
   return 'answerField' in rec ? (rec as Recognition & { answerField: AnswerField }).answerField : null;
 }
 
+/**
+ * A chain of long-poll requests the core joined into one logical stream (long-poll.ts), as
+ * one row of the connection list. Its capture has an id of its own, `long-poll:<first request>`,
+ * which stays the same while the chain grows (the core's merged stream takes its last request's).
+ */
+export interface JoinedStream {
+  id: string;
+  conn: ConnectionCapture;
+  /** The requests, in order, each as it was captured. */
+  parts: ConnectionCapture[];
+  /** For each request, the index of its first event in `conn.events`. */
+  eventBase: number[];
+}
+
+export interface Joined {
+  streams: JoinedStream[];
+  /** The stream each joined request belongs to, by the request's id. */
+  byPart: Map<string, JoinedStream>;
+  byId: Map<string, JoinedStream>;
+}
+
+const JOINED_PREFIX = 'long-poll:';
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** What the list and the detail call a joined stream, for its kind. */
+export const joinedLabel = (requests: number): string => `long-poll · ${plural(requests, 'request')}`;
+
+/** A URL's origin and path: what the requests of a joined stream share. */
+export function streamPathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
 /** `pick`: a field key from `candidates`, or null for the automatic reading. */
 export interface Analysis {
+  /** The long-poll chains among a tab's connections (memoized per capture and its version). */
+  joined(capture: { values(): Iterable<ConnectionCapture> }, version: number): Joined;
   frames(conn: ConnectionCapture): Frame[];
   analyzed(conn: ConnectionCapture, pick?: string | null): AnalyzedConnection;
   recognition(conn: ConnectionCapture, pick?: string | null): Recognition;
@@ -97,14 +136,75 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
     return value;
   };
 
+  // The joined streams' captures, analyzed as the core joined them: their events are several
+  // bodies end to end, which no recognizer would read as one.
+  const joinedAnalysis = new WeakMap<ConnectionCapture, AnalyzedConnection>();
+  const joinedRows = { chunks: new WeakMap<ConnectionCapture, EventRow[]>(), messages: new WeakMap<ConnectionCapture, EventRow[]>() };
+  const joinedStreams = new WeakMap<ConnectionCapture, JoinedStream>();
+  const joins = new WeakMap<object, { version: number; value: Joined }>();
+
+  const join = (conns: Iterable<ConnectionCapture>): Joined => {
+    const out: Joined = { streams: [], byPart: new Map(), byId: new Map() };
+    for (const merged of joinLongPolls([...conns].map(analyzeConnection))) {
+      // A catch-up read handing over to one SSE read keeps its two rows: the SSE row is the stream.
+      if (!merged.parts || merged.parts.length < 2 || !merged.parts.some((p) => durableStreamRead(p.conn.summary.url)?.live === 'long-poll')) continue;
+      const parts = merged.parts.map((p) => p.conn);
+      const id = `${JOINED_PREFIX}${parts[0]!.summary.id}`;
+      const conn: ConnectionCapture = { summary: { ...merged.conn.summary, id, detail: joinedLabel(parts.length) }, events: merged.conn.events };
+      const eventBase: number[] = [];
+      let base = 0;
+      for (const p of parts) {
+        eventBase.push(base);
+        base += p.events.length;
+      }
+      const stream: JoinedStream = { id, conn, parts, eventBase };
+      joinedAnalysis.set(conn, { ...merged, conn });
+      joinedStreams.set(conn, stream);
+      out.streams.push(stream);
+      out.byId.set(id, stream);
+      for (const p of parts) out.byPart.set(p.summary.id, stream);
+    }
+    return out;
+  };
+
+  /** Rows with each request's first one marked, so the boundaries show in the event table. */
+  const markRequests = (stream: JoinedStream, rows: EventRow[]): EventRow[] => {
+    let part = 0;
+    for (const r of rows) {
+      if (part >= stream.parts.length || r.first < stream.eventBase[part]!) continue;
+      while (part + 1 < stream.parts.length && r.first >= stream.eventBase[part + 1]!) part++;
+      r.request = { n: part + 1, of: stream.parts.length, url: stream.parts[part]!.summary.url };
+      part++;
+    }
+    return rows;
+  };
+
+  const joinedEventRows = (c: ConnectionCapture, mode: 'chunks' | 'messages'): EventRow[] | null => {
+    const stream = joinedStreams.get(c);
+    if (!stream) return null;
+    let rows = joinedRows[mode].get(c);
+    if (!rows) {
+      rows = markRequests(stream, mode === 'chunks' ? chunkRows(c.events) : messageRows(joinedAnalysis.get(c)!.recognition.frames));
+      joinedRows[mode].set(c, rows);
+    }
+    return rows;
+  };
+
   const analysis: Analysis = {
-    frames: (c) => memo(frames, c, keyOf(c), () => framesOf(c)),
-    analyzed: (c, pick) => (pick ? memo(picked, c, `${answerKey(c)}:${pick}`, () => readWithField(analyzeConnection(c), pickedField(pick))) : automatic(c)),
+    joined: (capture, version) => {
+      let hit = joins.get(capture);
+      if (hit?.version !== version) joins.set(capture, (hit = { version, value: join(capture.values()) }));
+      return hit.value;
+    },
+    frames: (c) => joinedAnalysis.get(c)?.recognition.frames ?? memo(frames, c, keyOf(c), () => framesOf(c)),
+    analyzed: (c, pick) => (!pick && joinedAnalysis.has(c) ? joinedAnalysis.get(c)! : pick ? memo(picked, c, `${answerKey(c)}:${pick}`, () => readWithField(joinedAnalysis.get(c) ?? analyzeConnection(c), pickedField(pick))) : automatic(c)),
     recognition: (c, pick) => analysis.analyzed(c, pick).recognition,
     output: (c, pick) => analysis.analyzed(c, pick).output,
     candidates: (c) => memo(candidates, c, keyOf(c), () => candidateFields(analysis.frames(c))),
-    protocol: (c) =>
-      memo(protocols, c, `${Math.min(c.events.length, PROTOCOL_HEAD)}:${c.summary.contentType ?? ''}`, () => {
+    protocol: (c) => {
+      const j = joinedAnalysis.get(c);
+      if (j) return { id: j.recognition.protocol, name: j.recognition.name, guess: j.recognition.guess };
+      return memo(protocols, c, `${Math.min(c.events.length, PROTOCOL_HEAD)}:${c.summary.contentType ?? ''}`, () => {
         if (c.events.length === 0) return null;
         const head = c.events.length > PROTOCOL_HEAD ? { summary: c.summary, events: c.events.slice(0, PROTOCOL_HEAD) } : c;
         try {
@@ -113,8 +213,9 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
         } catch {
           return null;
         }
-      }),
-    eventRows: (c, mode) => memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c)))),
+      });
+    },
+    eventRows: (c, mode) => joinedEventRows(c, mode) ?? memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c)))),
   };
   return analysis;
 }

@@ -9,7 +9,7 @@ import type { Evidence } from '../src/core/analysis';
 import type { PanelEvent } from '../src/protocol/panel';
 import { appendView } from '../src/core/view/sample';
 import { dropPayloads } from '../src/core/trace/budget';
-import { createAnalysis, type Analysis } from './analysis';
+import { createAnalysis, joinedLabel, streamPathOf, type Analysis, type Joined } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
 import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from './logic/rows';
 import { findMatches, stepMatch } from './logic/search';
@@ -124,6 +124,8 @@ export interface PanelStore {
   layout: ReturnType<typeof createLayoutStore>;
   /** Connections before the text filter (streams, or all requests). */
   allRows: ReadonlySignal<ConnectionRow[]>;
+  /** The long-poll chains shown as one row each. */
+  joined: ReadonlySignal<Joined>;
   /** What the connection table shows: filtered and sorted. */
   rows: ReadonlySignal<ConnectionRow[]>;
   selected: ReadonlySignal<ConnectionCapture | null>;
@@ -165,19 +167,26 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const pageView = createViewStore(options.schedule);
   const analysis = createAnalysis({ samples: () => dataOf(store).view, version: () => pageView.version.value });
   const timing = createTimingStore();
+  // A chain of long-poll requests is one logical stream (the core joins them): one row, in
+  // the place of its first request; its requests stay reachable from its detail.
+  const joined = computed(() => analysis.joined(store.capture, version.value));
   const allRows = computed(() => {
-    void version.value;
+    const { byPart } = joined.value;
     const now = Date.now();
     const out: ConnectionRow[] = [];
     for (const c of store.capture.values()) {
+      const stream = byPart.get(c.summary.id);
+      if (stream) {
+        if (stream.parts[0] === c) out.push({ ...connectionRow(stream.conn.summary, analysis.protocol(stream.conn), now), url: streamPathOf(stream.conn.summary.url), kindLabel: joinedLabel(stream.parts.length) });
+        continue;
+      }
       if (filter.showAll.value || c.summary.streaming) out.push(connectionRow(c.summary, analysis.protocol(c), now));
     }
     return out;
   });
   const selected = computed(() => {
-    void version.value;
     const id = selection.connectionId.value;
-    return id === null ? null : (store.capture.get(id) ?? null);
+    return id === null ? null : (store.capture.get(id) ?? joined.value.byId.get(id)?.conn ?? null);
   });
   const hasModes = computed(() => {
     const k = selected.value?.summary.kind;
@@ -218,6 +227,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     timeline: createTimelineStore(),
     layout: createLayoutStore(),
     allRows,
+    joined,
     rows: computed(() => {
       const terms = filter.terms.value;
       return sortRows(

@@ -101,6 +101,8 @@ export interface EventRow {
   first: number;
   last: number;
   error?: string;
+  /** In a stream joined from many requests: set on each request's first row, naming it. */
+  request?: { n: number; of: number; url: string };
 }
 
 export function chunkRows(events: readonly TraceEvent[]): EventRow[] {

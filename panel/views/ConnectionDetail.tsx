@@ -4,7 +4,8 @@ import { copyText, showNote } from '../clipboard';
 import { canReplay, recordingOf } from '../../src/core/replay/recording';
 import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
-import { lateJoinLine, lateJoinIncomplete } from '../logic/rows';
+import { endLabel, lateJoinLine, lateJoinIncomplete } from '../logic/rows';
+import { joinedLabel, streamPathOf, type JoinedStream } from '../analysis';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
 import { ConversationView } from './ConversationView';
@@ -21,9 +22,33 @@ const TABS: { id: DetailTab; label: string }[] = [
   { id: 'request', label: 'Request' },
 ];
 
+/** The requests a joined long-poll stream is made of, each selectable on its own (as DevTools groups). */
+function JoinedRequests({ store, stream }: { store: PanelStore; stream: JoinedStream }) {
+  return (
+    <details class="joined-requests" aria-label="Requests of this stream">
+      <summary>{joinedLabel(stream.parts.length)}: one logical stream, chained by Stream-Next-Offset</summary>
+      <ol>
+        {stream.parts.map((p) => (
+          <li key={p.summary.id}>
+            <button type="button" class="link" onClick={() => (store.selection.connectionId.value = p.summary.id)} title={p.summary.url}>
+              {p.summary.method} {p.summary.url.slice(streamPathOf(p.summary.url).length)}
+            </button>{' '}
+            <span class="muted">
+              {p.summary.status ?? '—'} · {endLabel(p.summary)} · {p.summary.events} events
+            </span>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
 export function ConnectionDetail({ store, conn, connection }: { store: PanelStore; conn: ConnectionCapture; connection?: PanelConnection | null }) {
   const tab = store.selection.tab.value;
-  const replayable = connection && canReplay(conn);
+  const stream = store.joined.value.byId.get(conn.summary.id) ?? null;
+  const partOf = stream ? null : store.joined.value.byPart.get(conn.summary.id) ?? null;
+  // A joined stream's events are many answers end to end: no one request replays them.
+  const replayable = connection && !stream && canReplay(conn);
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
@@ -33,8 +58,13 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
           </button>
         ))}
         <span class="conn-title" title={conn.summary.url}>
-          <strong>{transportLabel(conn.summary)}</strong> {conn.summary.url}
+          <strong>{stream ? joinedLabel(stream.parts.length) : transportLabel(conn.summary)}</strong> {stream ? streamPathOf(conn.summary.url) : conn.summary.url}
         </span>
+        {partOf && (
+          <button type="button" onClick={() => (store.selection.connectionId.value = partOf.id)} title="This request is one of a long-poll stream's: show the whole stream">
+            Whole stream
+          </button>
+        )}
         <button type="button" onClick={() => void copyText(curlOf(conn), 'cURL command')} title="Copy this request as a cURL command for bash, secrets redacted (the row's context menu has the other formats, and each with secrets)">
           Copy as cURL
         </button>
@@ -51,6 +81,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
           </button>
         )}
       </div>
+      {stream && <JoinedRequests store={store} stream={stream} />}
       {conn.summary.joinedLate && (
         <p class={`late-join ${lateJoinIncomplete(conn.summary.joinedLate) ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">
           {lateJoinLine(conn.summary.joinedLate)}

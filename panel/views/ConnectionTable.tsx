@@ -71,7 +71,7 @@ function headerMenu(store: PanelStore, e: MouseEvent) {
 }
 
 function rowMenu(store: PanelStore, row: ConnectionRow, e: MouseEvent) {
-  const conn = store.capture.get(row.id);
+  const conn = store.capture.get(row.id) ?? store.joined.value.byId.get(row.id)?.conn;
   if (!conn) return;
   menu.show(e, [
     ...COPY_ACTIONS.map((a) => ({ label: a.label, run: () => void copyText(copyOf(conn, a.format, a.secrets), a.what) })),

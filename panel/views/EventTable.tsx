@@ -136,7 +136,7 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
           </thead>
           <tbody>
             {rows.slice(start, end).map((r) => {
-              const cls = [r.index === selected && 'selected', hits?.has(r.index) && 'hit', r.index === currentRow && 'current-hit', r.error && 'bad'].filter(Boolean).join(' ');
+              const cls = [r.index === selected && 'selected', hits?.has(r.index) && 'hit', r.index === currentRow && 'current-hit', r.error && 'bad', r.request && 'request-start'].filter(Boolean).join(' ');
               return (
                 <tr
                   key={r.index}
@@ -152,7 +152,14 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
                   <td class={`dir dir-${r.dir}`} title={r.dir === 'in' ? 'received' : 'sent'}>
                     {r.dir === 'in' ? '↓' : '↑'}
                   </td>
-                  <td>{r.type}</td>
+                  <td>
+                    {r.request && (
+                      <span class="request-mark" title={`request ${r.request.n} of ${r.request.of}: ${r.request.url}`}>
+                        request {r.request.n}/{r.request.of}
+                      </span>
+                    )}
+                    {r.type}
+                  </td>
                   {!compact && <td>{r.id}</td>}
                   {!compact && <td class="num">{formatBytes(r.size)}</td>}
                   <td class="data">

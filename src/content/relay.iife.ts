@@ -51,7 +51,7 @@ function forThisDocument(cmd: HookCommand): HookCommand | null {
   if (cmd.type !== 'arm-fault' || cmd.fault.scope.kind !== 'connection') return cmd;
   const id = parseConnectionId(cmd.fault.scope.connectionId);
   if (id?.docId !== docId) return null;
-  return { ...cmd, fault: { ...cmd.fault, scope: { kind: 'connection', connectionId: id.conn } } };
+  return { ...cmd, fault: { ...cmd.fault, scope: { ...cmd.fault.scope, connectionId: id.conn } } };
 }
 
 const identity = createHookIdentity();

@@ -9,7 +9,7 @@ import { coin, triggerFires, type FaultSpec } from '../core/faults/spec';
 import type { ConnectionKind } from '../core/trace/records';
 import type { Emitter } from './emit';
 import { apply, replaceGetter } from './define';
-import { SafeMap, SafeSet } from '../core/builtins';
+import { parseUrl, SafeMap, SafeSet } from '../core/builtins';
 import { safely } from './safely';
 
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -37,8 +37,18 @@ export interface StreamHandle {
   closed(): void;
 }
 
+/**
+ * Where a registered stream goes, for faults aimed at a stream of many requests (a long-poll
+ * chain), and whether it is a request still waiting for its response.
+ */
+export interface StreamPlace {
+  url: string;
+  /** A fetch with no response yet: only a drop aimed at it (or at its chain) acts on it. */
+  waiting: boolean;
+}
+
 export interface FaultEngine {
-  register(conn: string, control: StreamControl): StreamHandle;
+  register(conn: string, control: StreamControl, place?: StreamPlace): StreamHandle;
   arm(spec: FaultSpec): void;
   disarm(id: string): void;
   /** Releases the streams a stall fault holds until released. */
@@ -53,6 +63,18 @@ interface LiveStream {
   openedAt: number;
   fired: SafeSet<string>;
   held: SafeSet<string>;
+  /** Origin and path of its URL (no query), or null when unknown. */
+  path: string | null;
+  waiting: boolean;
+}
+
+function pathOf(url: string): string | null {
+  try {
+    const u = parseUrl(url);
+    return u.origin + u.pathname;
+  } catch {
+    return null;
+  }
 }
 
 type G = Window & typeof globalThis;
@@ -88,7 +110,8 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
     record('page', spec, `offline for ${ms} ms`);
     if (wasOnline) apply(dispatchEvent, g, [new EventCtor('offline')]);
     const live = streams.values();
-    for (let i = 0; i < live.length; i++) live[i]!.control.drop();
+    // Requests still waiting for a response are left to the browser, as a real network change may.
+    for (let i = 0; i < live.length; i++) if (!live[i]!.waiting) live[i]!.control.drop();
     later(() => {
       if (emitter.now() < offlineUntil - 1) return;
       offlineUntil = 0;
@@ -96,9 +119,20 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
     }, ms);
   };
 
+  /**
+   * A connection-scoped fault hits its connection; one that follows a path (a long-poll chain,
+   * whose request of the moment changes every few hundred ms) hits whichever request to that
+   * path is waiting for its answer: where a long-poll stream spends its time, and where a cut
+   * connection hurts it as a network failure does.
+   */
+  const aimedAt = (scope: Extract<FaultSpec['scope'], { kind: 'connection' }>, s: LiveStream): boolean =>
+    scope.followPath !== undefined ? s.waiting && s.path === scope.followPath : scope.connectionId === s.conn;
+
   const applies = (spec: FaultSpec, s: LiveStream): boolean => {
     if (s.fired.has(spec.id)) return false;
-    if (spec.scope.kind === 'connection' && spec.scope.connectionId !== s.conn) return false;
+    if (spec.scope.kind === 'connection' && !aimedAt(spec.scope, s)) return false;
+    // A tab-wide fault speaks of streams, and nothing but a drop can act on a request with no body yet.
+    if (s.waiting && (spec.kind !== 'drop' || spec.scope.kind !== 'connection')) return false;
     return spec.probability >= 1 || coin(`${spec.id}/${s.conn}`) < spec.probability;
   };
 
@@ -156,13 +190,16 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
   };
 
   return {
-    register(conn, control) {
-      const s: LiveStream = { conn, control, events: 0, openedAt: emitter.now(), fired: new SafeSet(), held: new SafeSet() };
+    register(conn, control, place) {
+      const s: LiveStream = { conn, control, events: 0, openedAt: emitter.now(), fired: new SafeSet(), held: new SafeSet(), path: place ? pathOf(place.url) : null, waiting: place?.waiting ?? false };
       streams.set(conn, s);
       const specs = armed.values();
       for (let i = 0; i < specs.length; i++) scheduleTimed(specs[i]!, s);
-      // A fault armed "now" for every stream also hits streams that open while it is armed.
-      later(() => check(s, null), 0);
+      // A fault armed "now" for every stream also hits streams that open while it is armed;
+      // not a waiting request that got its response meanwhile (its body registers anew).
+      later(() => {
+        if (streams.get(conn) === s) check(s, null);
+      }, 0);
       return {
         onEvent(text) {
           s.events += 1;
@@ -172,7 +209,7 @@ export function createFaultEngine(g: G, emitter: Emitter): FaultEngine {
           if (armed.size > 0) check(s, text);
         },
         closed() {
-          streams.delete(conn);
+          if (streams.get(conn) === s) streams.delete(conn);
         },
       };
     },

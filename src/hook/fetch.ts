@@ -9,7 +9,7 @@ import { contentTypeOf, isBinaryBody, streamDecision } from '../core/trace/model
 import type { Emitter } from './emit';
 import { apply, get, getterOf, replaceValue, standIn } from './define';
 import { safely } from './safely';
-import type { FaultEngine } from './faults';
+import type { FaultEngine, StreamControl } from './faults';
 import type { Replays } from './replay';
 import { engineTraits } from './engine';
 import { errorText } from './connection';
@@ -48,6 +48,7 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
   const promiseResolve = g.Promise.resolve;
   const TypeErrorCtor = g.TypeError;
   const abortedOf = getterOf(g.AbortSignal.prototype, 'aborted');
+  const cancelStream = g.ReadableStream.prototype.cancel;
   // This browser's text for a request that cannot reach the network, for offline windows.
   const { fetchFailed } = engineTraits(g);
 
@@ -114,13 +115,55 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     // the page's Promise, and an abort can settle it at the moment the native one settles.
     return new PromiseCtor<Response>((resolve, reject) => {
       const unwatch = ctx.signal ? watchAbort(ctx.signal, reject) : null;
+      // Set when an injected drop failed the request before its response came, and when the
+      // native request settled (from then on the body, if any, is what faults act on).
+      let dropped = false;
+      let answered = false;
+      // While it waits for its response the request can be dropped (a long-poll spends its life
+      // there): the app's promise rejects with this browser's TypeError for a request the
+      // network failed, as when the connection is reset before the response headers.
+      const waiting: StreamControl = {
+        kind: 'fetch',
+        drop() {
+          if (dropped || answered || ctx.connection.ended) return;
+          dropped = true;
+          unwatch?.();
+          const err = new TypeErrorCtor(fetchFailed);
+          hideOurFrames(err);
+          ctx.connection.end('network-error', errorText(err));
+          reject(err);
+        },
+        // Nothing else acts on a request with no body yet (the engine aims only drops here).
+        hold() {},
+        release() {},
+        truncate() {},
+        shape() {},
+      };
+      if (faults) ctx.connection.handle = safely(() => faults.register(ctx.connection.conn, waiting, { url: ctx.url, waiting: true }), WHERE) ?? null;
+      const doneWaiting = () => {
+        answered = true;
+        ctx.connection.handle?.closed();
+        ctx.connection.handle = null;
+      };
       // `promise` is the native one, which the page never sees: sealing it keeps `then` off the page's Promise.
       settle(promise,
         (res: Response) => {
+          if (dropped) {
+            // The app already has its network error: this late answer goes unread, and
+            // cancelling its body closes the connection the drop stands for.
+            safely(() => {
+              const b = get(native.body, res) as ReadableStream<Uint8Array> | null;
+              if (b) settle(apply(cancelStream, b, []) as Promise<void>, undefined, () => undefined);
+            }, WHERE);
+            return;
+          }
+          safely(doneWaiting, WHERE);
           unwatch?.();
           resolve(safely(() => onResponse(ctx, res), WHERE) ?? res);
         },
         (err: unknown) => {
+          if (dropped) return;
+          safely(doneWaiting, WHERE);
           unwatch?.();
           safely(() => ctx.connection.end(endCause(ctx), errorText(err)), WHERE);
           hideOurFrames(err);

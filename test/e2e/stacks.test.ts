@@ -245,16 +245,40 @@ describe('durable-session stacks, recognized with their handles in the panel (re
     expect(out.handles.map(([k]) => k)).toContain('cursor');
   });
 
-  it('Durable Streams over long-poll: every read named, and analysed as one stream with the whole answer', async () => {
+  it('Durable Streams over long-poll: one row for the chain of reads, with the whole answer, its requests reachable', async () => {
     expect(received.get('ds-long-poll')).toBe(DS_ANSWER);
     const prefix = `${dsOrigin}/streams/chat-long-poll?`;
     const polls = dsRequests.filter((r) => r.startsWith('/streams/chat-long-poll?'));
     // A catch-up read, one long-poll per token, one for the end marker: many short requests
-    // (and a last one the server answers 204 Stream-Closed, with no body to list).
+    // (and a last one the server answers 204 Stream-Closed, with no body).
     const withData = DS_TOKENS.length + 2;
     expect(polls.length).toBeGreaterThanOrEqual(withData);
-    const reads = await finishedRows((u) => u.startsWith(prefix), 'the long-poll rows', withData);
-    expect(new Set(reads.map((r) => r.protocol))).toEqual(new Set(['Durable Streams']));
+    // The panel lists the chain as one stream, by its path, not one row per request.
+    const path = `${dsOrigin}/streams/chat-long-poll`;
+    const [row] = await finishedRows((u) => u === path, 'the long-poll stream row');
+    expect(row!.protocol).toBe('Durable Streams');
+    expect((await rows()).filter((r) => r.url.startsWith(prefix))).toEqual([]);
+    const label = await panel.evaluate<string>(`[...document.querySelectorAll('table[aria-label="Streaming connections"] tbody tr')].find((tr) => tr.cells[0].getAttribute('title') === ${JSON.stringify(path)}).innerText`);
+    const requests = Number(/long-poll · (\d+) requests/.exec(label)?.[1]);
+    expect(requests, label).toBeGreaterThanOrEqual(withData);
+    const whole = await outputShowing(path, DS_ANSWER);
+    expect(whole.text).toBe(DS_ANSWER);
+    expect(whole.heading.startsWith('Durable Streams')).toBe(true);
+    // Its events: every read's, in order, each request's first marked (one mark per request with events).
+    await clickButton(panel, 'Events', '[role=tab]');
+    const marks = await poll(async () => {
+      const m = await panel.evaluate<string[]>(`[...document.querySelectorAll('.request-mark')].map((s) => s.textContent)`);
+      return m.length > 0 ? m : null;
+    }, 'the request marks in the event table', 5000);
+    expect(marks[0]).toBe(`request 1/${requests}`);
+    expect(marks.length).toBeGreaterThanOrEqual(withData);
+    // The requests stay reachable from the detail: a list with one entry per request; one opens on its own.
+    const listed = await panel.evaluate<string[]>(`[...document.querySelectorAll('.joined-requests li button')].map((b) => b.getAttribute('title'))`);
+    expect(listed).toHaveLength(requests);
+    expect(listed.every((u) => u.startsWith(prefix))).toBe(true);
+    const onePoll = listed.findIndex((u) => /live=long-poll/.test(u));
+    await panel.evaluate(`document.querySelectorAll('.joined-requests li button')[${onePoll}].click()`);
+    await poll(async () => ((await panel.evaluate<string>(`document.querySelector('.conn-title')?.getAttribute('title') ?? ''`)) === listed[onePoll] ? true : null), 'the single request in the detail', 5000);
     // What the verdicts and flags read: the capture analysed as the background does.
     const snap = await control.snapshot();
     const joined = analyzeWithView(snap.connections, snap.view ?? []).filter((a) => a.conn.summary.url.startsWith(prefix));
@@ -263,8 +287,10 @@ describe('durable-session stacks, recognized with their handles in the panel (re
     expect(joined[0]!.conn.summary.detail).toMatch(/^Durable Streams: \d+ reads as one stream$/);
     expect(Number(/\d+/.exec(joined[0]!.conn.summary.detail!)![0])).toBeGreaterThanOrEqual(withData);
     // One read alone holds one token, and lists the offset it hands out.
-    const one = reads.find((r) => /live=long-poll/.test(r.url))!;
-    const out = await outputOf(one.url);
-    expect(out.handles.find(([k]) => k === 'offset')?.[1]).toMatch(/^\d{16}_\d{16}$/);
+    await clickButton(panel, 'Output', '[role=tab]');
+    const handles = await panel.evaluate<Array<[string, string]>>(`[...document.querySelectorAll('.resume-handles li')].map((li) => [li.dataset.kind, li.querySelector('code')?.textContent ?? ''])`);
+    expect(handles.find(([k]) => k === 'offset')?.[1]).toMatch(/^\d{16}_\d{16}$/);
+    const oneText = await panel.evaluate<string>(`[...document.querySelectorAll('.output .message .text')].map((t) => t.textContent).join('')`);
+    expect(oneText.length).toBeLessThan(DS_ANSWER.length);
   });
 });

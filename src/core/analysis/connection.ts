@@ -19,6 +19,11 @@ export interface AnalyzedConnection {
   output: Output;
   /** Streams that carry model output (text, reasoning or tool deltas). */
   isAiStream: boolean;
+  /**
+   * When this is one logical stream made of many requests (a long-poll chain, see
+   * long-poll.ts): those requests, analyzed each on its own, in the order they were made.
+   */
+  parts?: readonly AnalyzedConnection[];
 }
 
 const cache = new WeakMap<ConnectionCapture, { events: number; state: string; result: AnalyzedConnection }>();

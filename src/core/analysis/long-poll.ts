@@ -70,6 +70,8 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
       events: events.length,
       bytesIn: chain.reduce((n, c) => n + c.conn.summary.bytesIn, 0),
       bytesOut: chain.reduce((n, c) => n + c.conn.summary.bytesOut, 0),
+      // A fault injected into any read happened to the logical stream.
+      faults: chain.flatMap((c) => c.conn.summary.faults),
       detail: `Durable Streams: ${chain.length} reads as one stream`,
     },
     events,
@@ -77,7 +79,17 @@ function merge(chain: AnalyzedConnection[]): AnalyzedConnection {
   const recognition: Recognition = { ...last.recognition, frames, events: recEvents, handles: collectHandles(frames, recEvents) };
   const output = reassemble(recognition);
   const isAiStream = recEvents.some((e) => e.type === 'text-delta' || e.type === 'reasoning-delta' || e.type === 'tool-call-delta');
-  return { conn, recognition, output, isAiStream };
+  return { conn, recognition, output, isAiStream, parts: chain };
+}
+
+/**
+ * The origin and path the requests of a long-poll stream share, for a fault that must follow
+ * the stream from request to request; null when its live read is one request that goes on (an
+ * SSE read, even after the catch-up read it was joined with) or it is no Durable Streams read.
+ */
+export function longPollPath(c: AnalyzedConnection): string | null {
+  const live = c.parts?.at(-1) ?? c;
+  return durableStreamRead(live.conn.summary.url)?.live === 'long-poll' && streamRead(live) ? streamPath(live.conn.summary.url) : null;
 }
 
 /**

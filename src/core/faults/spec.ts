@@ -22,7 +22,17 @@ export type FaultTrigger =
   | { kind: 'match'; pattern: string };
 
 export type FaultScope =
-  | { kind: 'connection'; connectionId: string }
+  | {
+      kind: 'connection';
+      connectionId: string;
+      /**
+       * For a stream made of many requests (Durable Streams long-poll): the origin and path its
+       * requests share. The fault then hits the request to that path that is waiting for its
+       * answer, now or next, since the request `connectionId` names may be over by the time
+       * the fault arrives.
+       */
+      followPath?: string;
+    }
   /** Every streaming connection of the tab (present and future, while armed). */
   | { kind: 'tab' }
   /** Every tab of the session (the background fans the fault out to linked tabs). */
@@ -87,7 +97,11 @@ function scope(x: unknown): FaultScope | null {
   if (typeof x !== 'object' || x === null) return null;
   const s = x as Record<string, unknown>;
   if (s.kind === 'tab' || s.kind === 'session') return { kind: s.kind };
-  if (s.kind === 'connection' && typeof s.connectionId === 'string' && s.connectionId.length <= 200) return { kind: 'connection', connectionId: s.connectionId };
+  if (s.kind === 'connection' && typeof s.connectionId === 'string' && s.connectionId.length <= 200) {
+    if (s.followPath === undefined) return { kind: 'connection', connectionId: s.connectionId };
+    if (typeof s.followPath !== 'string' || s.followPath.length === 0 || s.followPath.length > 2000) return null;
+    return { kind: 'connection', connectionId: s.connectionId, followPath: s.followPath };
+  }
   return null;
 }
 

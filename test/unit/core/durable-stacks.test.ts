@@ -5,7 +5,7 @@
  * resume handles, the explicit cancel, and how a resumed stream lines up with the dropped one.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeConnection, cancelSignals, findResumes, joinLongPolls } from '../../../src/core/analysis';
+import { analyzeConnection, cancelSignals, findResumes, joinLongPolls, longPollPath } from '../../../src/core/analysis';
 import { resumeRequestOf } from '../../../src/core/protocols';
 import { alignResume, resumeSide } from '../../../src/core/reassembly';
 import { analyze, analyzeConn, type Analysis } from './analyze';
@@ -59,6 +59,12 @@ describe('Durable Streams', () => {
     expect(one!.conn.summary.detail).toBe(`Durable Streams: ${polls.length} reads as one stream`);
     expect(one!.recognition.handles.filter((h) => h.kind === 'offset').map((h) => h.value)).toEqual([69, 109, 149, 186, 222, 261, 300, 338, 359].map(offset));
     expect(one!.output.messages.at(-1)!.finished).toBe(true);
+    // The requests stay reachable, each as it was, and a drop aimed at the stream follows its path.
+    expect(one!.parts!.map((p) => p.conn.summary.id)).toEqual(reads.map((r) => r.conn.summary.id));
+    expect(longPollPath(one!)).toBe(polls[0]!.url.replace(/\?.*$/, ''));
+    expect(longPollPath(analyzeConnection(exchangeCapture(sse[1]!)))).toBeNull();
+    // A catch-up joined with the SSE read it hands over to is followed by that one SSE read.
+    expect(longPollPath(joinLongPolls(sse.map((e, i) => analyzeConnection(exchangeCapture(e, { startedAt: i * 100 }))))[0]!)).toBeNull();
   });
 
   it('keeps reads of other streams, and a read that does not chain, apart', () => {

@@ -57,4 +57,10 @@ describe('rechunking and probability', () => {
     expect(heads).toBeGreaterThan(230);
     expect(heads).toBeLessThan(370);
   });
+  it('a connection scope may follow a stream of many requests by its path; a bad path is refused', () => {
+    const scope = { kind: 'connection', connectionId: 'doc:1', followPath: 'http://app.test/streams/chat-1' };
+    expect(parseFaultSpec({ ...base, scope })).toMatchObject({ ok: true, spec: { scope } });
+    expect(parseFaultSpec({ ...base, scope: { ...scope, followPath: 7 } })).toEqual({ ok: false, error: 'invalid scope' });
+    expect(parseFaultSpec({ ...base, scope: { ...scope, followPath: '' } })).toEqual({ ok: false, error: 'invalid scope' });
+  });
 });

@@ -16,4 +16,14 @@ export const durableStreamsVariants: ZooVariant[] = [
     id: 'durable-streams-replay',
     start: () => startDurableStreamsApp('Durable Streams (SSE read restarted from -1 without de-duplication, no cancel)', 'replay'),
   },
+  {
+    // The library's default live mode: a chain of long-poll GETs; the library retries a failed poll from the same offset.
+    id: 'durable-streams-long-poll',
+    start: () => startDurableStreamsApp('Durable Streams (long-poll reads, library retries, re-read from the last batch offset, cancel endpoint)', 'long-poll'),
+  },
+  {
+    // The misuse over long-poll: library retries off, the app re-reads from -1; history-only second tab, Stop stops reading.
+    id: 'durable-streams-long-poll-replay',
+    start: () => startDurableStreamsApp('Durable Streams (long-poll reads restarted from -1 without de-duplication, no cancel)', 'long-poll-replay'),
+  },
 ];

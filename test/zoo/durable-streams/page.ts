@@ -4,16 +4,21 @@
  */
 import type { ZooApp } from '../types';
 
-export type DsVariant = 'sse-offset' | 'replay';
+export type DsVariant = 'sse-offset' | 'replay' | 'long-poll' | 'long-poll-replay';
 
-export const UI: Record<DsVariant, ZooApp['ui']> = {
+/** The long-poll variants wear their SSE twin's markup: only the read differs. */
+const MARKUP: Record<DsVariant, 'sse-offset' | 'replay'> = { 'sse-offset': 'sse-offset', replay: 'replay', 'long-poll': 'sse-offset', 'long-poll-replay': 'replay' };
+
+const UIS: Record<'sse-offset' | 'replay', ZooApp['ui']> = {
   // A textarea (Enter only adds a line) with an icon-only send button and a "Stop" text button.
   'sse-offset': { input: 'textarea[name="message"]', send: 'button[aria-label="Send message"]', answer: '.answer', stop: 'button.stop' },
   // An input where Enter submits, a "Send" text button and an icon-only stop button.
   replay: { input: 'input[name="q"]', send: 'form button[type="submit"]', answer: '.answer', stop: 'button[aria-label="Stop generating"]' },
 };
 
-const COMPOSER: Record<DsVariant, string> = {
+export const UI = (v: DsVariant): ZooApp['ui'] => UIS[MARKUP[v]];
+
+const COMPOSER: Record<'sse-offset' | 'replay', string> = {
   'sse-offset': `
   <textarea name="message" rows="2" aria-label="Message" placeholder="Message"></textarea>
   <button type="submit" aria-label="Send message"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor"/></svg></button>
@@ -43,7 +48,7 @@ export function page(variant: DsVariant): string {
 <main>
 <h1>Chat</h1>
 <div id="log"></div>
-<form id="composer">${COMPOSER[variant]}
+<form id="composer">${COMPOSER[MARKUP[variant]]}
 </form>
 </main>
 <script type="module" src="/client.js"></script>

@@ -111,8 +111,8 @@ export async function startDurableStreamsApp(name: string, variant: DsVariant): 
         .catch((e: unknown) => json(res, 500, { error: String(e) }));
       return;
     }
-    // The replay variant has no cancel endpoint: its Stop only stops reading.
-    if (req.method === 'POST' && cancel && variant !== 'replay') {
+    // The replay variants have no cancel endpoint: their Stop only stops reading.
+    if (req.method === 'POST' && cancel && variant !== 'replay' && variant !== 'long-poll-replay') {
       const gen = generations.get(cancel[1]!);
       if (!gen) return json(res, 404, { error: 'no such chat' });
       if (gen.state !== 'streaming') return json(res, 409, { cancelled: false, state: gen.state });
@@ -132,7 +132,7 @@ export async function startDurableStreamsApp(name: string, variant: DsVariant): 
     path: '/',
     answer: answerFor,
     counters: () => ({ ...counters }),
-    ui: UI[variant],
+    ui: UI(variant),
     async close() {
       for (const gen of generations.values()) gen.stop.abort(new Error('app closed'));
       await Promise.all([...generations.values()].map((g) => g.ended));
