@@ -11,6 +11,16 @@ const CANCEL_URL = /(^|[/_.-])(cancel|stop|abort|interrupt|halt|terminate)([/_.?
 const CANCEL_FRAME = /"(type|action|op|method|kind|name|event)"\s*:\s*"[^"]*(cancel|stop|abort|interrupt)[^"]*"/i;
 const CANCEL_SOCKETIO = /^42(?:\/[^,]*,)?\d*\["[^"]*(cancel|stop|abort|interrupt)/i;
 
+/**
+ * A Socket.IO cancel sent before the socket upgraded to WebSocket goes out in an Engine.IO
+ * polling POST: its body is the packets, separated by the record separator U+001E (Engine.IO
+ * v4; v3 prefixes each with its length and a colon).
+ */
+function socketIoPollCancel(body: string): boolean {
+  for (const packet of body.split('\u001e')) if (CANCEL_SOCKETIO.test(packet.replace(/^\d+:/, ''))) return true;
+  return false;
+}
+
 export interface CancelSignal {
   connectionId: string;
   time: number;
@@ -26,7 +36,7 @@ export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
       out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url}` });
       continue;
     }
-    if ((s.kind === 'fetch' || s.kind === 'xhr') && s.method !== 'GET' && s.requestBodyPreview && CANCEL_FRAME.test(s.requestBodyPreview)) {
+    if ((s.kind === 'fetch' || s.kind === 'xhr') && s.method !== 'GET' && s.requestBodyPreview && (CANCEL_FRAME.test(s.requestBodyPreview) || socketIoPollCancel(s.requestBodyPreview))) {
       out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url} ${s.requestBodyPreview.slice(0, 120)}` });
       continue;
     }

@@ -68,3 +68,13 @@ describe('trap summary', () => {
     expect(trapSummary([], [v('reconnect-resume', 'fail')], ['the flag checks failed (boom)']).trapped).toBe(true);
   });
 });
+
+describe('explicit cancels sent before a Socket.IO socket upgraded', () => {
+  it('find a cancel event in an Engine.IO polling POST among other packets, and nothing in a poll without one', async () => {
+    const { cancelSignals } = await import('../../../src/core/analysis');
+    const poll = (body: string) => analyzed({ kind: 'xhr', url: 'http://app/socket.io/?EIO=4&transport=polling&t=x&sid=abc', method: 'POST', requestBodyPreview: body, start: 100, events: [[110, 'ok']], end: { time: 120, cause: 'clean' } });
+    expect(cancelSignals([poll('42["cancel",{"room":"r1"}]')]).map((c) => c.label)).toEqual(['POST http://app/socket.io/?EIO=4&transport=polling&t=x&sid=abc 42["cancel",{"room":"r1"}]']);
+    expect(cancelSignals([poll('3\u001e42/chat,["stop"]')])).toHaveLength(1);
+    expect(cancelSignals([poll('42["message",{"text":"please stop here"}]\u001e3')])).toEqual([]);
+  });
+});
