@@ -143,9 +143,19 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
   const joinedStreams = new WeakMap<ConnectionCapture, JoinedStream>();
   const joins = new WeakMap<object, { version: number; value: Joined }>();
 
+  // Only Durable Streams reads can chain; each is analyzed once per event count, not once per
+  // records message for every connection of the tab (at 1,000 events/s that re-recognized whole
+  // connections and kept the panel's thread busy for seconds).
+  const readAnalysis = new WeakMap<ConnectionCapture, Memo<AnalyzedConnection>>();
+  const mayChain = (c: ConnectionCapture): boolean => {
+    const s = c.summary;
+    return (s.kind === 'fetch' || s.kind === 'xhr') && s.method === 'GET' && durableStreamRead(s.url) !== null;
+  };
   const join = (conns: Iterable<ConnectionCapture>): Joined => {
     const out: Joined = { streams: [], byPart: new Map(), byId: new Map() };
-    for (const merged of joinLongPolls([...conns].map(analyzeConnection))) {
+    const reads = [...conns].filter(mayChain);
+    if (reads.length < 2) return out;
+    for (const merged of joinLongPolls(reads.map((c) => memo(readAnalysis, c, answerKey(c), () => analyzeConnection(c))))) {
       // A catch-up read handing over to one SSE read keeps its two rows: the SSE row is the stream.
       if (!merged.parts || merged.parts.length < 2 || !merged.parts.some((p) => durableStreamRead(p.conn.summary.url)?.live === 'long-poll')) continue;
       const parts = merged.parts.map((p) => p.conn);

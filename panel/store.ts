@@ -94,8 +94,10 @@ export function createLayoutStore() {
 
 export interface PanelStore {
   tabId: Signal<number | null>;
-  /** Bumped whenever `capture` changes in place. */
+  /** Bumped whenever `capture` changes in place (for new records, through `frameBatch` when set). */
   version: Signal<number>;
+  /** StoreOptions.frameBatch, or null. */
+  frameBatch: ((update: () => void) => void) | null;
   /** The live tab, always kept current, also while a stored session or an import is shown. */
   live: TabData;
   /** What the views show: the live tab, a stored session or an imported trace. */
@@ -149,6 +151,11 @@ export function searchText(r: EventRow): string {
 export interface StoreOptions {
   /** How findings and page-view matching are deferred while live data grows (tests pass a manual scheduler). */
   schedule?: (fn: () => void) => void;
+  /**
+   * How the UI hears of new records (panel/frame-batch.ts: at most once per frame in the panel's
+   * page). Without it, at once: tests read the store right after `applyMessage`.
+   */
+  frameBatch?: (update: () => void) => void;
 }
 
 function dataOf(store: PanelStore): TabData {
@@ -201,6 +208,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const store: PanelStore = {
     tabId: signal(tabId),
     version,
+    frameBatch: options.frameBatch ?? null,
     live: emptyTabData(),
     source,
     readOnly: computed(() => source.value.kind !== 'live'),
@@ -303,6 +311,14 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         foldRecords(store.live, msg.docId, msg.records);
         // The background dropped these payloads to stay in the tab's byte budget: so does the panel.
         if (msg.evicted) dropPayloads(store.live.capture, msg.evicted);
+        if (store.frameBatch) {
+          // The data is current now; the views hear of it at most once per frame.
+          store.frameBatch(() => {
+            if (live) store.findings.invalidate();
+            store.version.value += 1;
+          });
+          return;
+        }
         if (live) store.findings.invalidate();
         break;
       case 'capture-state':
