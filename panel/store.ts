@@ -3,6 +3,7 @@
  * timeline) and fed by one `applyMessage`, so it is tested without a DOM.
  * The capture is folded with the core's `foldRecords`, the very function the background uses.
  */
+import { createMocksStore, type MocksStore } from './mocks';
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
@@ -109,6 +110,8 @@ export interface PanelStore {
   captureState: ReturnType<typeof createCaptureStateStore>;
   sessions: ReturnType<typeof createSessionsStore>;
   faults: ReturnType<typeof createFaultsStore>;
+  /** The Mocks drawer (panel/mocks.ts). */
+  mocks: MocksStore;
   tests: ReturnType<typeof createTestsStore>;
   exchange: ReturnType<typeof createExchangeStore>;
   findings: FindingsStore;
@@ -205,6 +208,8 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     captureState: createCaptureStateStore(),
     sessions: createSessionsStore(),
     faults: createFaultsStore(),
+    // "Served" is about the live tab, whatever the views show.
+    mocks: createMocksStore(() => store.live.capture, version),
     tests: createTestsStore(),
     exchange: createExchangeStore(),
     findings: createFindingsStore(() => ({ data: dataOf(store), live: source.value.kind === 'live' }), options.schedule),
