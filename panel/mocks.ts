@@ -85,9 +85,13 @@ export async function fromFile(store: MocksStore, file: File, url: string): Prom
   else store.error.value = `${file.name}: ${r.error}`;
 }
 
-/** Mocks that came with an imported trace (already validated there). */
-export function addMocks(store: MocksStore, mocks: Mock[]): void {
-  for (const m of mocks) add(store, m);
+/** Mocks that came with an imported trace or a session (already validated there); ones the drawer has are not added twice. */
+export function addMocks(store: MocksStore, mocks: readonly Mock[]): void {
+  const have = new Set(store.list.value.map((m) => JSON.stringify(m)));
+  const selected = store.selected.value;
+  for (const m of mocks) if (!have.has(JSON.stringify(m))) add(store, m);
+  // Mocks arriving with a snapshot do not take the user away from the one being edited.
+  if (selected >= 0) store.selected.value = selected;
 }
 
 export const insertAt = (store: MocksStore, at: number, step: MockStep) => editCurrent(store, (m) => insertStep(m, at, step));
@@ -113,7 +117,7 @@ export async function armCurrent(store: MocksStore, connection: PanelConnection 
     store.error.value = checked.error;
     return false;
   }
-  const ok = await connection.replay(compileMock(checked.value), 1);
+  const ok = await connection.replay(compileMock(checked.value), 1, checked.value);
   if (ok) store.armed.value = [...store.armed.value, { name: m.name, method: m.request.method, url: m.request.url, armedAt: Date.now() }];
   return ok;
 }

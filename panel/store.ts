@@ -3,7 +3,7 @@
  * timeline) and fed by one `applyMessage`, so it is tested without a DOM.
  * The capture is folded with the core's `foldRecords`, the very function the background uses.
  */
-import { createMocksStore, type MocksStore } from './mocks';
+import { addMocks, createMocksStore, type MocksStore } from './mocks';
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
@@ -262,6 +262,8 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
       case 'snapshot':
         store.live = tabDataOf(msg.snapshot);
         store.sessions.liveId.value = msg.sessionId;
+        // The session's mocks (armed from this or an earlier panel) are offered again.
+        addMocks(store.mocks, msg.snapshot.mocks ?? []);
         store.findings.invalidate(true);
         store.pageView.invalidate(true);
         break;
@@ -316,6 +318,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         store.sessions.loading.value = null;
         store.sessions.open.value = false;
         showSource(store, { kind: 'stored', info: msg.session, data: tabDataOf(msg.snapshot) });
+        addMocks(store.mocks, msg.snapshot.mocks ?? []);
         return;
       case 'test-progress':
         store.tests.running.value = { runId: msg.runId, test: msg.test, step: msg.step, elapsedMs: msg.elapsedMs };

@@ -68,6 +68,24 @@ describe('the Mocks drawer', () => {
     const armed = await until(() => root.querySelector('ul[aria-label="Armed mocks"] li'), 'the armed mock');
     expect(armed.textContent).toContain('waiting for the request');
 
+    // Kept with the tab's session: a panel opened later (DevTools reopened) offers it again.
+    const pair2 = memoryPair();
+    bg.connectPanel(pair2.b, { url: `${EXT}panel/index.html?tabId=31` });
+    const root2 = document.createElement('div');
+    document.body.append(root2);
+    const second = mountInlinePanel(root2, 31, pair2.a);
+    try {
+      button(await until(() => root2.querySelector('.view-tabs'), 'the second panel'), 'Mocks…').click();
+      const steps2 = await until(() => {
+        const trs = [...root2.querySelectorAll('table[aria-label="Mock steps"] tbody tr')];
+        return trs.length > 0 ? trs : null;
+      }, 'the session’s mock in the second panel');
+      expect(steps2.map((tr) => tr.children[1]!.textContent)).toEqual(['event', 'event', 'stall', 'event', 'drop']);
+      expect((root2.querySelector('input[aria-label="Request URL or pattern"]') as HTMLInputElement).value).toBe('http://app/api/runs/*/stream');
+    } finally {
+      second.unmount();
+    }
+
     // The page's request opens: the drawer says the mock was served.
     r.capture([{ type: 'open', conn: 'm-1', time: Date.now() + 1, kind: 'fetch', url: 'http://app/api/runs/run_9/stream', method: 'GET', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null }]);
     await until(() => root.querySelector('ul[aria-label="Armed mocks"] li')?.textContent?.includes('served'), 'served');
