@@ -11,6 +11,7 @@ import { FaultsBar } from './views/FaultsBar';
 import { FindingsView } from './views/FindingsView';
 import { Notices } from './views/Notices';
 import { SearchView } from './views/SearchView';
+import { MocksView } from './views/MocksView';
 import { SessionPicker } from './views/SessionPicker';
 import { Splitter } from './views/Splitter';
 import { Timeline } from './views/Timeline';
@@ -62,6 +63,11 @@ function ViewTabs({ store, faultsOpen, toggleFaults }: { store: PanelStore; faul
       {tab('connections', 'Connections')}
       {tab('findings', 'Tests & findings', flags)}
       <span class="spacer" />
+      {!store.readOnly.value && (
+        <button type="button" aria-expanded={store.mocks.open.value} onClick={() => (store.mocks.open.value = !store.mocks.open.value)} title="Answer a request from a mock: a template or a file, with stalls, drops and duplicates">
+          {store.mocks.open.value ? 'Hide mocks' : 'Mocks…'}
+        </button>
+      )}
       {!store.readOnly.value && (
         <button type="button" aria-expanded={faultsOpen} aria-controls="faults-bar" onClick={toggleFaults} title="Inject drops, stalls, offline windows…">
           {faultsOpen ? 'Hide faults' : 'Faults…'}
@@ -149,6 +155,7 @@ export function App({ store, connection }: Props) {
           <FaultsBar store={store} connection={connection} />
         </div>
       )}
+      {store.mocks.open.value && !store.readOnly.value && <MocksView store={store} connection={connection} />}
       {store.view.value === 'findings' ? <FindingsView store={store} connection={connection} /> : <ConnectionsView store={store} connection={connection} />}
       {store.streamSearch.open.value && <SearchView store={store} />}
       {store.sessions.open.value && <SessionPicker store={store} connection={connection} />}

@@ -8,6 +8,7 @@ import { panelSide, runTestTimeoutMs, type RunTestOptions } from '../src/protoco
 import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
 import type { ReplayRecording } from '../src/core/replay/recording';
+import type { Mock } from '../src/core/mock/model';
 import { applyMessage, type PanelStore } from './store';
 
 /**
@@ -25,8 +26,8 @@ export interface PanelConnection {
   /** Resolves when the verdict is in (the store has it then), or false when the test could not run. */
   runTest(test: TestId, options: Partial<RunTestOptions>): Promise<boolean>;
   cancelTest(): Promise<boolean>;
-  /** Answer the page's next matching request from a recording (see src/hook/replay.ts). */
-  replay(recording: ReplayRecording, scale: number): Promise<boolean>;
+  /** Answer the page's next matching request from a recording (see src/hook/replay.ts); a mock's is kept with the session. */
+  replay(recording: ReplayRecording, scale: number, mock?: Mock): Promise<boolean>;
   /** Deep capture of the tab's workers on or off (the caller has asked for the permission). */
   setDeepCapture(enabled: boolean): Promise<boolean>;
 }
@@ -67,7 +68,7 @@ export function connectPanelOver(store: PanelStore, transport: Transport): Panel
     releaseFault: (faultId, deliver) => shown('Releasing the stall', client.request('release-fault', { tabId, faultId, deliver })),
     runTest: (test, options) => shown(`The ${test} test`, client.request('run-test', { tabId, test, options }, { timeoutMs: runTestTimeoutMs(options) })),
     cancelTest: () => shown('Cancelling the test', client.request('cancel-test', { tabId })),
-    replay: (recording, scale) => shown('Arming the replay', client.request('replay', { tabId, recording, scale })),
+    replay: (recording, scale, mock) => shown(mock ? 'Arming the mock' : 'Arming the replay', client.request('replay', { tabId, recording, scale, ...(mock ? { mock } : {}) })),
     setDeepCapture: (enabled) => shown(enabled ? 'Turning deep capture on' : 'Turning deep capture off', client.request('set-deep-capture', { tabId, enabled })),
   };
 }

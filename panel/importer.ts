@@ -5,6 +5,7 @@
 import type { PanelStore } from './store';
 import { showSource } from './store';
 import { importErrorText, importFile } from './logic/exchange';
+import { addMocks } from './mocks';
 
 export async function importInto(store: PanelStore, file: File): Promise<void> {
   if (store.exchange.importState.value.kind === 'reading') return;
@@ -16,6 +17,8 @@ export async function importInto(store: PanelStore, file: File): Promise<void> {
     return;
   }
   state.value = { kind: 'idle' };
+  // Mocks the trace carried join the drawer's, to arm again on the live tab.
+  addMocks(store.mocks, r.mocks);
   const first = Math.max(0, r.sessions.findIndex((s) => s.data.capture.size > 0));
   showSource(store, { kind: 'imported', fileName: file.name, sessions: r.sessions, index: first, warnings: r.warnings });
 }

@@ -3,6 +3,7 @@
  * timeline) and fed by one `applyMessage`, so it is tested without a DOM.
  * The capture is folded with the core's `foldRecords`, the very function the background uses.
  */
+import { addMocks, createMocksStore, type MocksStore } from './mocks';
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
@@ -111,6 +112,8 @@ export interface PanelStore {
   captureState: ReturnType<typeof createCaptureStateStore>;
   sessions: ReturnType<typeof createSessionsStore>;
   faults: ReturnType<typeof createFaultsStore>;
+  /** The Mocks drawer (panel/mocks.ts). */
+  mocks: MocksStore;
   tests: ReturnType<typeof createTestsStore>;
   exchange: ReturnType<typeof createExchangeStore>;
   findings: FindingsStore;
@@ -222,6 +225,8 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     captureState: createCaptureStateStore(),
     sessions: createSessionsStore(),
     faults: createFaultsStore(),
+    // "Served" is about the live tab, whatever the views show.
+    mocks: createMocksStore(() => store.live.capture, version),
     tests: createTestsStore(),
     exchange: createExchangeStore(),
     findings: createFindingsStore(() => ({ data: dataOf(store), live: source.value.kind === 'live' }), options.schedule),
@@ -275,6 +280,8 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
       case 'snapshot':
         store.live = tabDataOf(msg.snapshot);
         store.sessions.liveId.value = msg.sessionId;
+        // The session's mocks (armed from this or an earlier panel) are offered again.
+        addMocks(store.mocks, msg.snapshot.mocks ?? []);
         store.findings.invalidate(true);
         store.pageView.invalidate(true);
         break;
@@ -337,6 +344,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         store.sessions.loading.value = null;
         store.sessions.open.value = false;
         showSource(store, { kind: 'stored', info: msg.session, data: tabDataOf(msg.snapshot) });
+        addMocks(store.mocks, msg.snapshot.mocks ?? []);
         return;
       case 'test-progress':
         store.tests.running.value = { runId: msg.runId, test: msg.test, step: msg.step, elapsedMs: msg.elapsedMs };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../src/core/trace/records';
 import { foldRecords } from '../../src/core/trace/model';
 import { emptyTabData } from '../source';
+import { templateMock } from '../../src/core/mock';
 import { buildExport, fallbackMeta, importErrorText, importFile, redactionLines, yieldingPieces } from './exchange';
 
 function capture() {
@@ -21,6 +22,16 @@ const join = (it: Iterable<string>) => [...it].join('');
 const env = { browser: 'Chrome 156', extensionVersion: '0.1.0', pageUrl: 'http://h/' };
 
 describe('export and import from the panel', () => {
+  it('carries the Mocks drawer’s mocks in a trace export, and hands them back on import', async () => {
+    const data = capture();
+    const t = templateMock('anthropic', 'hi there', { url: 'http://h/api/chat' });
+    if (!t.ok) throw new Error(t.error);
+    const file = buildExport({ format: 'trace', redact: true, sessions: [{ info: fallbackMeta('s1', 3, 'http://h/', data), data }], environment: env, flags: [], mocks: [t.value] });
+    const back = await importFile(stream(join(file.chunks())));
+    if (!back.ok) throw new Error(back.error.message);
+    expect(back.mocks).toEqual([t.value]);
+  });
+
   it('exports a redacted trace that imports back with the same connections', async () => {
     const data = capture();
     const file = buildExport({ format: 'trace', redact: true, sessions: [{ info: fallbackMeta('s1', 3, 'http://h/', data), data }], environment: env, flags: [] });

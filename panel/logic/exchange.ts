@@ -6,6 +6,7 @@
  */
 import { exportHar, exportTrace, harChunks, importTrace, sessionsFromTrace, type ExportSession, type RedactionReport, type TraceEnvironment, type TraceFlag } from '../../src/core/export';
 import type { ImportError } from '../../src/core/export/trace-format';
+import type { Mock } from '../../src/core/mock/model';
 import type { SessionInfo } from '../../src/core/trace/session';
 import { snapshotOf } from '../../src/core/trace/model';
 import { tabDataOf, type ImportedSession, type TabData } from '../source';
@@ -18,6 +19,8 @@ export interface ExportRequest {
   sessions: { info: SessionMeta; data: TabData }[];
   environment: TraceEnvironment;
   flags: TraceFlag[];
+  /** The Mocks drawer's mocks, carried by a trace export (a HAR has no place for them). */
+  mocks?: Mock[];
 }
 
 export type SessionMeta = ExportSession['info'];
@@ -36,7 +39,7 @@ function exportSessions(req: ExportRequest): ExportSession[] {
 
 export function buildExport(req: ExportRequest): ExportFile {
   const input = { sessions: exportSessions(req), environment: req.environment, flags: req.flags };
-  const trace = exportTrace(input, { redact: req.redact });
+  const trace = exportTrace({ ...input, mocks: req.mocks }, { redact: req.redact });
   if (req.format === 'trace') return { fileName: trace.fileName, mime: 'application/json', report: trace.report, chunks: () => trace.chunks() };
   const { har, report } = exportHar(input, { redact: req.redact });
   return { fileName: trace.fileName.replace(/\.dstrace\.json$/, '.har'), mime: 'application/json', report, chunks: () => harChunks(har) };
@@ -106,7 +109,7 @@ export async function* yieldingPieces(stream: ReadableStream<Uint8Array>, onProg
   }
 }
 
-export type ImportOutcome = { ok: true; sessions: ImportedSession[]; warnings: string[]; kind: 'trace' | 'har' } | { ok: false; error: ImportError };
+export type ImportOutcome = { ok: true; sessions: ImportedSession[]; warnings: string[]; kind: 'trace' | 'har'; mocks: Mock[] } | { ok: false; error: ImportError };
 
 /** Reads a trace or HAR into sessions the panel can show; never throws. */
 export async function importFile(stream: ReadableStream<Uint8Array>, onProgress?: (bytes: number) => void): Promise<ImportOutcome> {
@@ -115,7 +118,7 @@ export async function importFile(stream: ReadableStream<Uint8Array>, onProgress?
   try {
     const sessions = sessionsFromTrace(r.trace).map(({ info, snapshot }) => ({ info, data: tabDataOf(snapshot) }));
     if (sessions.length === 0) return { ok: false, error: { kind: 'invalid', message: 'The file holds no sessions to show.' } };
-    return { ok: true, sessions, warnings: r.warnings, kind: r.source ?? 'trace' };
+    return { ok: true, sessions, warnings: r.warnings, kind: r.source ?? 'trace', mocks: r.trace.mocks ?? [] };
   } catch {
     return { ok: false, error: { kind: 'invalid', message: 'Could not import the trace: its sessions could not be rebuilt.' } };
   }

@@ -21,7 +21,7 @@ function exportRequest(store: PanelStore, format: ExportFormat, redact: boolean)
     const listed = store.sessions.list.value?.find((x) => x.id === id);
     info = listed ? metaOf(listed) : fallbackMeta(id, store.tabId.value, store.captureState.state.value?.origin ?? '', data);
   }
-  return { format, redact, sessions: [{ info, data }], environment: { browser: browserName(), extensionVersion: extensionVersion(), pageUrl: info.url, userAgent: navigator.userAgent }, flags };
+  return { format, redact, sessions: [{ info, data }], environment: { browser: browserName(), extensionVersion: extensionVersion(), pageUrl: info.url, userAgent: navigator.userAgent }, flags, mocks: store.mocks.list.value };
 }
 
 function download(name: string, mime: string, chunks: Iterable<string>): void {

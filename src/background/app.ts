@@ -301,6 +301,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     },
     async replay(m) {
       toRelays(m.tabId, 'arm-replay', { recording: m.recording, scale: m.scale });
+      if (m.mock) await (await deps.services).capture.addMock(m.tabId, m.mock);
       return {};
     },
     'stop-pressed'(m) {

@@ -7,6 +7,7 @@
  * Work for one tab is serialized: a hello that starts a new session, or a reload from storage
  * after a worker restart, completes before that tab's next records are folded.
  */
+import type { Mock } from '../core/mock/model';
 import { PAGE_CONN, isUntrusted, foldRecords, snapshotOf, tabFromSnapshot, type TabCapture, type TabSnapshot } from '../core/trace/model';
 import { correlationIds, sharesCorrelation } from '../core/trace/correlation';
 import type { CaptureRecord } from '../core/trace/records';
@@ -15,6 +16,9 @@ import type { CaptureStore } from './store';
 import { appendView, type ViewSample } from '../core/view/sample';
 import type { Persister } from './persist';
 import { DEFAULT_BYTE_BUDGET, dropPayloads, evictionDetail, heldBytes, heldBytesOf, planEviction, type Eviction } from '../core/trace/budget';
+
+/** Mocks kept per session. */
+const MOCKS_PER_SESSION = 20;
 
 interface LiveTab {
   /** Roughly the bytes its capture holds (see core/trace/budget.ts). */
@@ -42,6 +46,8 @@ export interface CaptureService {
   addView(tabId: number, samples: ViewSample[]): Promise<void>;
   /** Keeps a test run with the tab's live session (and so in its trace). */
   addTestRun(tabId: number, run: TestRunRecord): Promise<void>;
+  /** Keeps a mock armed for the tab with its session (stored, and in its snapshots). */
+  addMock(tabId: number, mock: Mock): Promise<void>;
   /** Starts an empty session for the tab (the panel's Clear). */
   clear(tabId: number): Promise<string | null>;
   /** Ids of the sessions being written to (retention must keep them). */
@@ -176,7 +182,8 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     snapshot(tabId) {
       return serialize(tabId, async () => {
         const tab = await current(tabId);
-        return tab ? { sessionId: tab.session.id, snapshot: { ...snapshotOf(tab.capture, tab.session.signals, tab.session.faults, tab.session.testRuns), view: [...tab.view] } } : { sessionId: null, snapshot: snapshotOf(new Map()) };
+        const mocks = tab?.session.mocks;
+        return tab ? { sessionId: tab.session.id, snapshot: { ...snapshotOf(tab.capture, tab.session.signals, tab.session.faults, tab.session.testRuns), view: [...tab.view], ...(mocks?.length ? { mocks: [...mocks] } : {}) } } : { sessionId: null, snapshot: snapshotOf(new Map()) };
       });
     },
 
@@ -192,6 +199,17 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
         const tab = await current(tabId);
         if (!tab) return;
         tab.session.testRuns.push(run);
+        tab.session.updatedAt = deps.now();
+        deps.persister.enqueue(tab.session, [], []);
+      });
+    },
+
+    addMock(tabId, mock) {
+      return serialize(tabId, async () => {
+        const tab = await current(tabId);
+        if (!tab) return;
+        // The newest few: a session is stored whole on every change.
+        tab.session.mocks = [...(tab.session.mocks ?? []), mock].slice(-MOCKS_PER_SESSION);
         tab.session.updatedAt = deps.now();
         deps.persister.enqueue(tab.session, [], []);
       });

@@ -126,7 +126,7 @@ export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
       }
       connections.sort((a, b) => a.summary.startedAt - b.summary.startedAt);
       await tx.done;
-      return { session, snapshot: { connections, signals: session.signals, faults: session.faults ?? [], testRuns: session.testRuns ?? [] } };
+      return { session, snapshot: { connections, signals: session.signals, faults: session.faults ?? [], testRuns: session.testRuns ?? [], ...(session.mocks?.length ? { mocks: session.mocks } : {}) } };
     },
 
     async latestOfTab(tabId, browserRun) {

@@ -19,6 +19,10 @@ export interface CheckArgs {
   junit: string | null;
   trace: string | null;
   headed: boolean;
+  /** A mock file the tab's matching request is answered from before each test sends. */
+  mock: string | null;
+  /** The request a mock file answers, for formats that carry none ("GET URL" or a URL). */
+  mockUrl: string | null;
 }
 
 export class UsageError extends Error {}
@@ -47,6 +51,14 @@ Options:
   --json FILE            write the full report as JSON
   --junit FILE           write a JUnit XML report
   --trace FILE           write the captured trace
+  --mock FILE            answer the app's request from a mock instead of its backend: armed in the tab
+                         before each test sends, it answers the first matching request of each test
+                         (the app's reconnects go to the network). FILE: a saved mock (.json with
+                         request, response, steps), an SSE body (.sse/.txt, with ": mock delay MS",
+                         ": mock stall MS", ": mock duplicate", ": mock drop" comment lines), NDJSON
+                         (.ndjson/.jsonl), a JSON list of {"delayMs","data"} frames, or a .har entry
+  --mock-url "[METHOD ]URL"  the request the mock answers (needed for SSE, NDJSON and frames; overrides a
+                         saved mock's; method GET unless given); a "*" matches within one path segment
   --browser PATH         Chromium to use (default /usr/bin/chromium)
   --headed               show the browser window
 Exit codes: 0 every test passed, 1 a test failed or was inconclusive, 2 usage or setup error.`;
@@ -55,7 +67,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   const args: CheckArgs = {
     url: '', browser: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', prompt: 'Explain durable sessions in one paragraph.',
     input: null, send: null, stop: null, secondTabUrl: null, driver: null, timeoutMs: 15_000, dropAfter: 5, only: ALL_TESTS,
-    json: null, junit: null, trace: null, headed: false,
+    json: null, junit: null, trace: null, headed: false, mock: null, mockUrl: null,
   };
   const rest = [...argv];
   const value = (flag: string): string => {
@@ -78,6 +90,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       case '--junit': args.junit = value(a); break;
       case '--trace': args.trace = value(a); break;
       case '--headed': args.headed = true; break;
+      case '--mock': args.mock = value(a); break;
+      case '--mock-url': args.mockUrl = value(a); break;
       case '--timeout': {
         const n = Number(value(a));
         if (!Number.isFinite(n) || n <= 0 || n > 600) throw new UsageError('--timeout takes seconds between 1 and 600');
@@ -110,5 +124,6 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     throw new UsageError(`not an http(s) URL: ${positional[0]}`);
   }
   args.url = positional[0]!;
+  if (args.mockUrl !== null && args.mock === null) throw new UsageError('--mock-url needs --mock FILE');
   return args;
 }

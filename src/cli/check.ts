@@ -10,6 +10,8 @@ import { exitCodeOf, formatReport, junitXml, type CheckReport } from './report';
 import type { CheckArgs } from './args';
 import { TrafficWatch } from './traffic';
 import { markerServer, runOne, RunLog } from './run-one';
+import { readMockFile } from './mock-file';
+import { watchMockedRequests } from './mock-traffic';
 
 export class SetupError extends Error {}
 
@@ -35,12 +37,15 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
   if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) throw new SetupError(`the extension is not built (${EXTENSION_DIR}): run npm run build`);
   await reachable(args.url);
   const custom = args.driver ? await loadDriver(args.driver) : null;
+  const mock = args.mock ? await readMockFile(args.mock, args.mockUrl) : null;
+  if (mock && !mock.ok) throw new SetupError(`--mock ${mock.error}`);
 
   const startedAt = Date.now();
   const marker = await markerServer();
   const browser = await launchBrowser({ headless: !args.headed, chromium: args.browser });
   let log: RunLog | null = null;
   let traffic: TrafficWatch | null = null;
+  let unwatchMock: (() => void) | null = null;
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     // Watching from before the app loads: a socket it opens at load may carry the prompt later.
@@ -51,6 +56,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
     const control = await openControl(browser.context, browser.extensionId!);
     log = new RunLog(control, () => args.url, 'check');
     await control.attach(await tabIdOf(control, markerUrl));
+    unwatchMock = mock?.ok ? watchMockedRequests(control, mock.value.recording, traffic) : null;
     for (const test of args.only) {
       const t0 = Date.now();
       out.progress(`${test}: opening ${args.url}`);
@@ -59,6 +65,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
         test,
         send: () => driver.send(page, args.prompt),
         stop: driver.stop?.bind(driver),
+        mock: mock?.ok ? mock.value.recording : undefined,
         options: { timeoutMs: args.timeoutMs, dropAfterEvents: args.dropAfter, secondTabUrl: args.secondTabUrl, stopSelector: args.stop },
         progress: (text) => out.progress(text),
       });
@@ -66,6 +73,7 @@ export async function runCheck(args: CheckArgs, out: Output): Promise<{ report: 
       await log.record(test, t0, verdict);
     }
   } finally {
+    unwatchMock?.();
     log?.close();
     traffic?.stop();
     await browser.close();

@@ -86,6 +86,12 @@ export class TrafficWatch {
     page.on('framenavigated', this.onNavigated);
   }
 
+  /** A request answered inside the page (a mock the hook serves), which Playwright does not see. */
+  served(method: string, url: string, body: string): void {
+    const u = url.split('#')[0]!;
+    this.push(`${method} ${u.split('?')[0]}`, `${method} ${pathOf(u)} (mocked)`, () => `${u}\n${body}`);
+  }
+
   private push(key: string, what: string, text: () => string): void {
     if (this.stopped) return;
     this.list.push({ seq: ++this.seq, key, what, text });

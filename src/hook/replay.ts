@@ -3,8 +3,13 @@
  * origin and path) is answered from it — no network — with the recorded status, headers and
  * body chunks at their recorded times (scaled). The answer goes through the same capture and
  * fault controls as a live response, so a drop can be injected at the same point.
+ *
+ * Mocks are served the same way: their URL may be a pattern (`*` within a path segment), and
+ * their body may end in a drop, which fails the body with the TypeError this browser's own
+ * network failure gives (engine.ts), so the app takes the path a real disconnect takes.
  */
-import { replayKey, type ReplayRecording } from '../core/replay/recording';
+import { isUrlPattern, patternMatches, replayKey, type ReplayRecording } from '../core/replay/recording';
+import { engineTraits } from './engine';
 import { apply, bare } from './define';
 import { append, hasOwn, SafeMap } from '../core/builtins';
 import { createAbortWatch } from './abort';
@@ -24,6 +29,10 @@ export interface Replays {
 
 export function createReplays(g: G): Replays {
   const armed = new SafeMap<string, Array<{ recording: ReplayRecording; scale: number }>>();
+  // Pattern-armed ones, oldest first, scanned after the exact keys.
+  let patterns: Array<{ key: string; entry: { recording: ReplayRecording; scale: number } }> = [];
+  const TypeErrorCtor = g.TypeError;
+  const { bodyDropped } = engineTraits(g);
   const setTimeoutFn = g.setTimeout;
   const clearTimeoutFn = g.clearTimeout;
   const Encoder = g.TextEncoder;
@@ -39,18 +48,30 @@ export function createReplays(g: G): Replays {
   const close = controllerProto!.close;
   const error = controllerProto!.error;
   const watchAbort = createAbortWatch(g, 'hook:replay');
+  const takePattern = (key: string): { recording: ReplayRecording; scale: number } | null => {
+    for (let i = 0; i < patterns.length; i++) {
+      if (!patternMatches(patterns[i]!.key, key)) continue;
+      const found = patterns[i]!.entry;
+      const rest: typeof patterns = [];
+      for (let j = 0; j < patterns.length; j++) if (j !== i) append(rest, patterns[j]!);
+      patterns = rest;
+      return found;
+    }
+    return null;
+  };
   return {
     arm(recording, scale) {
       const key = replayKey(recording.method, recording.url);
+      if (isUrlPattern(recording.url)) return append(patterns, { key, entry: { recording, scale } });
       const list = armed.get(key) ?? [];
       append(list, { recording, scale });
       armed.set(key, list);
     },
     take(method, url) {
-      if (armed.size === 0) return null;
+      if (armed.size === 0 && patterns.length === 0) return null;
       const key = replayKey(method, url);
       const list = armed.get(key);
-      if (!list || list.length === 0) return null;
+      if (!list || list.length === 0) return takePattern(key);
       // The oldest first; the rest move up (no `shift`: see core/builtins.ts).
       const next = list[0]!;
       const rest: Array<{ recording: ReplayRecording; scale: number }> = [];
@@ -66,16 +87,23 @@ export function createReplays(g: G): Replays {
         for (let i = 0; i < timers.length; i++) apply(clearTimeoutFn, g, [timers[i]]);
       };
       const chunks = recording.chunks;
+      const end = recording.end;
       const body = new ReadableStreamCtor<Uint8Array>(bare({
         start(controller: ReadableStreamDefaultController<Uint8Array>) {
           for (let i = 0; i < chunks.length; i++) {
             const chunk = chunks[i]!;
             append(timers, apply(setTimeoutFn, g, [() => {
               apply(enqueue, controller, [apply(encode, encoder, [chunk.text])]);
-              if (i === chunks.length - 1) apply(close, controller, []);
+              if (i === chunks.length - 1 && !end) apply(close, controller, []);
             }, chunk.at * scale]) as unknown as number);
           }
-          if (chunks.length === 0) apply(close, controller, []);
+          if (end) {
+            // Timers of equal delay run in order, so the end never overtakes the last chunk.
+            append(timers, apply(setTimeoutFn, g, [() => {
+              if (end.kind === 'close') apply(close, controller, []);
+              else apply(error, controller, [new TypeErrorCtor(bodyDropped)]);
+            }, end.at * scale]) as unknown as number);
+          } else if (chunks.length === 0) apply(close, controller, []);
           if (signal) {
             watchAbort(signal, (reason) => {
               clearAll();

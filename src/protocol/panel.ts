@@ -14,6 +14,7 @@ import type { ViewSample } from '../core/view/sample';
 import type { Eviction } from '../core/trace/budget';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
 import { parseRecording, type ReplayRecording } from '../core/replay/recording';
+import { parseMock, type Mock } from '../core/mock/model';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Parsers, type Protocol } from './kit';
 import type { InternalErrorReport } from './internal-errors';
 
@@ -56,7 +57,8 @@ export interface PanelRequests {
    * Answer the app's next matching request (method + URL path) from a recording instead of the
    * network; `scale` stretches (>1) or compresses (<1) the recorded timing, 0 sends at once.
    */
-  replay: Tab & { recording: ReplayRecording; scale: number };
+  /** `mock`: what the recording was compiled from, kept with the tab's session. */
+  replay: Tab & { recording: ReplayRecording; scale: number; mock?: Mock };
   /** The check runner's driver pressed (or could not find) the stop control in the second tab. */
   'stop-pressed': Tab & StopPress;
   /**
@@ -228,7 +230,12 @@ const requestParsers: Parsers<PanelRequests> = {
   'release-fault': withTab(releaseOf),
   'run-test': withTab((x) => (TEST_IDS.includes(x.test as TestId) ? { test: x.test as TestId, options: parseRunTestOptions(x.options) } : null)),
   'cancel-test': only,
-  replay: withTab(replayOf),
+  replay: withTab((x) => {
+    const r = replayOf(x);
+    if (!r || x.mock === undefined) return r;
+    const mock = parseMock(x.mock);
+    return mock.ok ? { ...r, mock: mock.value } : null;
+  }),
   'stop-pressed': withTab((x) => {
     const found = stopFoundOf(x);
     return found ? { ...found, ...(typeof x.at === 'number' && Number.isFinite(x.at) ? { at: x.at } : {}) } : null;

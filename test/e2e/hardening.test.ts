@@ -136,6 +136,49 @@ describe('a hostile page', () => {
     expect(run.verdict.reason).not.toMatch(/could not run|no stop control/i);
   });
 
+  it('cannot arm, replace or read a mock: forged arm-replay commands serve nothing, the panel’s mock is served as armed', async () => {
+    await s.page.goto(hostileUrl);
+    const origin = new URL(hostileUrl).origin;
+    const forge = (text: string) =>
+      s.page.evaluate(({ origin, text }) => {
+        const recording = { method: 'GET', url: `${origin}/sse`, status: 200, statusText: '', headers: [['content-type', 'text/event-stream']], chunks: [{ at: 0, text }], end: { kind: 'close', at: 0 } };
+        const commands = [
+          { type: 'arm-replay', recording, scale: 0 },
+          { type: 'replay', tabId: 1, recording, scale: 0 },
+        ];
+        for (const c of commands) {
+          const msg = { source: 'durable-sessions-inspector', v: 1, ...c };
+          dispatchEvent(new CustomEvent('__durable_sessions_command', { detail: msg }));
+          dispatchEvent(new CustomEvent('__durable_sessions_capture', { detail: msg }));
+          postMessage(msg, '*');
+        }
+        // Every window message has arrived (so every listener ran) once the page has them all.
+        return new Promise<void>((resolve) => {
+          let seen = 0;
+          addEventListener('message', function count() {
+            if (++seen === commands.length) {
+              removeEventListener('message', count);
+              resolve();
+            }
+          });
+        });
+      }, { origin, text });
+    const read = () => s.page.evaluate(async () => (await fetch('/sse')).text());
+
+    await forge('data: {"delta":"forged"}\n\n');
+    // The page's own request still goes to its server.
+    expect(await read()).toContain('t19 ');
+
+    const mocked = 'data: {"delta":"from the panel"}\n\n';
+    await s.control.replay({ method: 'GET', url: `${origin}/sse`, status: 200, statusText: '', headers: [['content-type', 'text/event-stream']], chunks: [{ at: 0, text: mocked }], end: { kind: 'close', at: 0 } }, 0);
+    await forge('data: {"delta":"forged over the mock"}\n\n');
+    // Nothing of the armed mock is on the page's window before it is served.
+    expect(await s.page.evaluate(() => JSON.stringify(Object.keys(window)).includes('from the panel'))).toBe(false);
+    expect(await read()).toBe(mocked);
+    // The forged ones did not queue behind it either.
+    expect(await read()).toContain('t19 ');
+  });
+
   it('leaves the extension working for the next page', async () => {
     await s.page.goto(`${s.demo.url}/trapped-sse/`);
     await s.page.getByLabel('Prompt').fill('after the hostile page');

@@ -9,6 +9,7 @@
  * documents every field; keep the two in step.
  */
 import { FAULT_KINDS } from '../faults/spec';
+import type { Mock } from '../mock/model';
 import type { ConnectionSummary, PageSignalEvent, TraceEvent } from '../trace/model';
 import type { Evidence, Severity, TestId, VerdictKind } from '../analysis/types';
 import type { ViewSample } from '../view/sample';
@@ -153,6 +154,8 @@ export interface TraceFileV1 {
   faults: TraceFault[];
   testRuns: TraceTestRun[];
   flags: TraceFlag[];
+  /** Mocks made in the panel (src/core/mock/), which an import offers again; absent in older traces. */
+  mocks?: Mock[];
 }
 
 /**

@@ -3,6 +3,7 @@
  * `TraceFileV1` (export), and a trace becomes sessions with snapshots again (import). Kept
  * separate from the writer so the same trace object feeds the JSON writer and the HAR export.
  */
+import type { Mock } from '../mock/model';
 import type { ConnectionSummary, FiredFault, TabSnapshot, TraceEvent } from '../trace/model';
 import type { Header } from '../trace/records';
 import type { SessionInfo, TestRunRecord } from '../trace/session';
@@ -41,6 +42,8 @@ export interface TraceInput {
   /** Test runs beyond the snapshots' (e.g. one still running, without a verdict). */
   testRuns?: TraceTestRun[];
   flags?: TraceFlag[];
+  /** Mocks to carry with the trace (the panel's Mocks drawer). */
+  mocks?: Mock[];
   /** Write each AI stream's timing and the waits across reconnects (default true). */
   timing?: boolean;
 }
@@ -102,6 +105,7 @@ export function traceFromSessions(input: TraceInput): TraceFileV1 {
     faults: [...faults, ...(input.faults ?? [])],
     testRuns: [...testRuns, ...(input.testRuns ?? [])],
     flags: input.flags ?? [],
+    ...(input.mocks && input.mocks.length > 0 ? { mocks: input.mocks } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * problem and its JSON path. It never returns the input object or any object of it, never
  * throws, and bounds every count and string, so nothing hostile survives into the panel.
  */
+import { parseMock } from '../mock/model';
 import { CONNECTION_STATES, type ConnectionSummary, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
 import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, WORKER_TYPES, type DeepOrigin, type Header, type JoinedLate } from '../trace/records';
 import { FAULT_KINDS } from '../faults/spec';
@@ -30,6 +31,9 @@ import {
 } from './trace-format';
 import { GAP_BUCKET_BOUNDS, TOKEN_SOURCES, type GapStats, type MessageTiming, type ResumeWait, type Stall, type TokenCount } from '../analysis/timing';
 import { MAX_VIEW_SAMPLES } from './trace-view';
+
+/** Mocks one trace may carry (each is bounded by the mock parser). */
+export const MAX_TRACE_MOCKS = 200;
 
 /** Per-field bounds; they mirror what the capture itself keeps (records.ts), with headroom. */
 export const FIELD_LIMITS = {
@@ -549,7 +553,7 @@ function trace(c: Checker, x: unknown): TraceFileV1 {
       redactedCount: c.num(r, 'redactedCount', { int: true, min: 0 }),
     };
   });
-  return {
+  const trace: TraceFileV1 = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
     exportedAt,
@@ -560,6 +564,14 @@ function trace(c: Checker, x: unknown): TraceFileV1 {
     testRuns: c.list(o, 'testRuns', FIELD_LIMITS.listed, (r) => testRun(c, r)),
     flags: c.list(o, 'flags', FIELD_LIMITS.listed, (f) => flag(c, f)),
   };
+  // Optional: traces written before mocks existed have none.
+  const mocks = c.optList(o, 'mocks', MAX_TRACE_MOCKS, (m) => {
+    const parsed = parseMock(m);
+    if (!parsed.ok) c.fail(parsed.error);
+    return parsed.value;
+  });
+  if (mocks !== undefined) trace.mocks = mocks;
+  return trace;
 }
 
 /** Turns anything thrown into an ImportError; unexpected exceptions become a generic one. */

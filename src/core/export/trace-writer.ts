@@ -29,7 +29,7 @@ export function* arrayField(name: string, items: readonly unknown[]): Generator<
 
 /** The lines of a trace, in order. Each line is at most one event (or summary, flag…) long. */
 export function* traceLines(trace: TraceFileV1): Generator<string> {
-  const { sessions, faults, testRuns, flags, ...header } = trace;
+  const { sessions, faults, testRuns, flags, mocks, ...header } = trace;
   yield `${openObject(header)}\n"sessions":[`;
   for (let si = 0; si < sessions.length; si++) {
     // A view can hold megabytes of page text: one sample per line, like events.
@@ -57,7 +57,8 @@ export function* traceLines(trace: TraceFileV1): Generator<string> {
   };
   yield* list('faults', faults, false);
   yield* list('testRuns', testRuns, false);
-  yield* list('flags', flags, true);
+  yield* list('flags', flags, mocks === undefined);
+  if (mocks !== undefined) yield* list('mocks', mocks, true);
   yield '}\n';
 }
 

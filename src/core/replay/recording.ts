@@ -5,7 +5,7 @@
  * of the network, so a bug reproduces without the backend (and faults fire at the same point).
  */
 import type { ConnectionCapture } from '../trace/model';
-import { parseUrl, upper } from '../builtins';
+import { endsWith, indexOf, parseUrl, slice, splitOn, startsWith, upper } from '../builtins';
 import type { Header } from '../trace/records';
 
 export interface ReplayChunk {
@@ -14,16 +14,32 @@ export interface ReplayChunk {
   text: string;
 }
 
+/**
+ * How the body ends after the last chunk: closed cleanly (the default, and what a captured
+ * stream replays), or failed at `at` ms as a network failure fails it — the app's read rejects
+ * with the browser's own TypeError — which is how a mock's `drop` step is served.
+ */
+export interface ReplayEnd {
+  kind: 'close' | 'drop';
+  at: number;
+}
+
 export interface ReplayRecording {
   method: string;
+  /**
+   * The request answered. A `*` in it stands for any run of characters within one path
+   * segment (`/runs/*\/stream` answers every run's stream); without one, origin and path match.
+   */
   url: string;
   status: number;
   statusText: string;
   headers: Header[];
   chunks: ReplayChunk[];
+  /** Absent: the body closes right after its last chunk. */
+  end?: ReplayEnd;
 }
 
-export const REPLAY_LIMITS = { chunks: 200_000, bytes: 64 * 1024 * 1024 } as const;
+export const REPLAY_LIMITS = { chunks: 200_000, bytes: 64 * 1024 * 1024, durationMs: 3_600_000 } as const;
 
 /** Only fetch/XHR bodies can be served again: sockets and EventSource are left for later. */
 export function canReplay(conn: ConnectionCapture): boolean {
@@ -66,13 +82,53 @@ export function parseRecording(x: unknown): { ok: true; recording: ReplayRecordi
     if (bytes > REPLAY_LIMITS.bytes) return { ok: false, error: 'recording too large' };
     chunks.push({ at, text });
   }
-  return { ok: true, recording: { method: r.method, url: r.url, status: r.status, statusText: typeof r.statusText === 'string' ? r.statusText.slice(0, 256) : '', headers, chunks } };
+  let end: ReplayEnd | undefined;
+  if (r.end !== undefined) {
+    const e = r.end as { kind?: unknown; at?: unknown } | null;
+    if (typeof e !== 'object' || e === null || (e.kind !== 'close' && e.kind !== 'drop')) return { ok: false, error: 'end must be { kind: "close" | "drop", at }' };
+    const last = chunks.length > 0 ? chunks[chunks.length - 1]!.at : 0;
+    if (typeof e.at !== 'number' || !Number.isFinite(e.at) || e.at < last || e.at > REPLAY_LIMITS.durationMs) return { ok: false, error: 'end.at must be a time at or after the last chunk' };
+    end = { kind: e.kind, at: e.at };
+  }
+  const last = end?.at ?? chunks[chunks.length - 1]?.at ?? 0;
+  if (last > REPLAY_LIMITS.durationMs) return { ok: false, error: `longer than ${REPLAY_LIMITS.durationMs} ms` };
+  const recording: ReplayRecording = { method: r.method, url: r.url, status: r.status, statusText: typeof r.statusText === 'string' ? r.statusText.slice(0, 256) : '', headers, chunks };
+  if (end) recording.end = end;
+  return { ok: true, recording };
+}
+
+/** True when the recording's URL is a pattern (has a `*`) rather than one URL. */
+export function isUrlPattern(url: string): boolean {
+  return indexOf(url, '*') >= 0;
+}
+
+/**
+ * Whether a request matches a pattern key (`replayKey` of a URL with `*`): each `*` matches
+ * any run of characters without a `/`. Page code: captured built-ins only (see builtins.ts).
+ */
+export function patternMatches(patternKey: string, key: string): boolean {
+  const parts = splitOn(patternKey, '*');
+  if (parts.length === 1) return patternKey === key;
+  if (!startsWith(key, parts[0]!)) return false;
+  let at = parts[0]!.length;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const last = i === parts.length - 1;
+    const found = last ? (endsWith(key, part) && key.length - part.length >= at ? key.length - part.length : -1) : indexOf(key, part, at);
+    if (found < 0) return false;
+    // The wildcard's own span stays within one path segment.
+    if (indexOf(slice(key, at, found), '/') >= 0) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** The key a request is matched by: method, origin and path (queries often carry nonces). */
 export function replayKey(method: string, url: string): string {
   // Captured built-ins: the hook matches requests with this in the page (see builtins.ts).
   try {
+    // A pattern's `*` in the host or path would not survive URL parsing unchanged.
+    if (isUrlPattern(url)) throw new TypeError('pattern');
     const u = parseUrl(url);
     return `${upper(method)} ${u.origin}${u.pathname}`;
   } catch {

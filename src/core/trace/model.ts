@@ -3,6 +3,7 @@
  * events, folded from capture records by one pure function (`applyRecord`), so the background
  * and the panel (and later the trace importer) compute the same thing.
  */
+import type { Mock } from '../mock/model';
 import { before, contains, lower, matches, startsWith, trim } from '../builtins';
 import type { CaptureRecord, ConnectionKind, DataRecord, DeepOrigin, EndCause, Header, JoinedLate, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
@@ -104,6 +105,8 @@ export interface TabSnapshot extends TabLists {
   connections: ConnectionCapture[];
   /** What the page showed while recording (live captures; traces may lack it). */
   view?: ViewSample[];
+  /** Mocks armed for the page load, kept with its session. */
+  mocks?: Mock[];
 }
 
 /** A tab's capture as it is folded and shown: connections by id, so records find theirs. */

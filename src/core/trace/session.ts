@@ -3,6 +3,7 @@
  * together. Shared by the background (which stores it) and the panel (which lists it).
  */
 import type { TabLists } from './model';
+import type { Mock } from '../mock/model';
 import type { TestId, Verdict } from '../analysis/types';
 
 export interface SessionInfo extends TabLists {
@@ -18,6 +19,8 @@ export interface SessionInfo extends TabLists {
   events: number;
   bytes: number;
   correlationIds: string[];
+  /** Mocks armed for this page load (the panel's Mocks drawer), newest last. */
+  mocks?: Mock[];
   /** Last capture batch stored per document (relay seq), to notice lost or repeated batches. */
   docSeqs?: Record<string, number>;
 }
