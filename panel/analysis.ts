@@ -114,7 +114,7 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
           return null;
         }
       }),
-    eventRows: (c, mode) => memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c)))),
+    eventRows: (c, mode) => memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c), c.events))),
   };
   return analysis;
 }

@@ -11,6 +11,7 @@ import { ConversationView } from './ConversationView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
 import { TimingView } from './TimingView';
+import { WsControlView } from './WsControlView';
 import { deepOriginLine } from '../logic/deep-capture';
 
 const TABS: { id: DetailTab; label: string }[] = [
@@ -22,12 +23,16 @@ const TABS: { id: DetailTab; label: string }[] = [
 ];
 
 export function ConnectionDetail({ store, conn, connection }: { store: PanelStore; conn: ConnectionCapture; connection?: PanelConnection | null }) {
-  const tab = store.selection.tab.value;
+  // Only a live tab's own WebSocket (not one read from a stored session or a worker) can be controlled.
+  const controllable = !!connection && conn.summary.kind === 'websocket' && !conn.summary.deep;
+  const tabs = controllable ? [...TABS, { id: 'control' as const, label: 'Control' }] : TABS;
+  const selected = store.selection.tab.value;
+  const tab = selected === 'control' && !controllable ? 'events' : selected;
   const replayable = connection && canReplay(conn);
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} class={tab === t.id ? 'active' : undefined} onClick={() => (store.selection.tab.value = t.id)}>
             {t.label}
           </button>
@@ -67,6 +72,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         {tab === 'conversation' && <ConversationView store={store} conn={conn} />}
         {tab === 'timing' && <TimingView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
+        {tab === 'control' && connection && <WsControlView conn={conn} connection={connection} />}
       </div>
     </section>
   );

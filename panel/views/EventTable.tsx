@@ -152,7 +152,10 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
                   <td class={`dir dir-${r.dir}`} title={r.dir === 'in' ? 'received' : 'sent'}>
                     {r.dir === 'in' ? '↓' : '↑'}
                   </td>
-                  <td>{r.type}</td>
+                  <td>
+                    {r.type}
+                    {r.mark && <span class={`frame-mark mark-${r.mark}`} title="What the panel's WebSocket control did to this frame"> {r.mark}</span>}
+                  </td>
                   {!compact && <td>{r.id}</td>}
                   {!compact && <td class="num">{formatBytes(r.size)}</td>}
                   <td class="data">
