@@ -72,7 +72,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         {tab === 'conversation' && <ConversationView store={store} conn={conn} />}
         {tab === 'timing' && <TimingView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
-        {tab === 'control' && connection && <WsControlView conn={conn} connection={connection} />}
+        {tab === 'control' && connection && <WsControlView store={store} conn={conn} connection={connection} />}
       </div>
     </section>
   );

@@ -9,12 +9,16 @@ import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { Direction } from '../../src/core/trace/records';
 import type { WsAction } from '../../src/protocol/ws-control';
 import type { PanelConnection } from '../connect';
+import type { PanelStore } from '../store';
 import { showNote } from '../clipboard';
 import { PAYLOAD_FORMATS, noteLine, payloadFromInput, waitingHolds, type PayloadFormat } from '../logic/wsControl';
 
 const DIR_LABEL: Record<Direction, string> = { in: 'Incoming (server → app)', out: 'Outgoing (app → server)' };
 
-export function WsControlView({ conn, connection }: { conn: ConnectionCapture; connection: PanelConnection }) {
+export function WsControlView({ store, conn, connection }: { store: PanelStore; conn: ConnectionCapture; connection: PanelConnection }) {
+  // The connection object stays the same as records fold into it: the store's version is what
+  // changes when a control note arrives, so reading it re-renders this tab then.
+  void store.version.value;
   const [message, setMessage] = useState('');
   const [format, setFormat] = useState<PayloadFormat>('text');
   const [code, setCode] = useState('1000');

@@ -12,6 +12,7 @@ import { startControlSession, waitForCapture, type ControlSession } from '../har
 import { startWsControlServer, until, type WsControlServer } from './ws-control/server';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { WsAction } from '../../src/protocol/ws-control';
+import { clickButton, pageAsPanel, selectConnection, typeInto } from '../harness/panel';
 
 interface LogEntry {
   via?: string;
@@ -213,5 +214,41 @@ describe('WebSocket control (Chromium)', () => {
     const c = await connection(conn, 'three notes', (x) => (x.summary.controls?.length ?? 0) >= 3);
     expect(c.summary.controls!.map((n) => [n.action, n.error !== null])).toEqual([['continue', true], ['close', false], ['send', true]]);
     await expect(s.control.wsControl('no-such-doc:ws-1', { kind: 'error' })).rejects.toThrow(/no document/);
+  });
+
+  it('through the real panel: Inject, Send, and a breakpoint edited in the Control tab', async () => {
+    const { conn, socket } = await open('blob');
+    const panelPage = await s.browser.context.newPage();
+    try {
+      await panelPage.setViewportSize({ width: 1400, height: 900 });
+      await panelPage.goto(`chrome-extension://${s.browser.extensionId}/panel/index.html?tabId=${s.control.tabId}`);
+      const panel = pageAsPanel(panelPage);
+      await panel.waitFor(`document.querySelector('table[aria-label="Streaming connections"] tbody tr') !== null`, 'the socket row');
+      await selectConnection(panel, '/ws');
+      await clickButton(panel, 'Control', '[role=tab]');
+      await panel.waitFor(`document.querySelector('[aria-label="WebSocket control"]') !== null`, 'the Control tab');
+
+      await typeInto(panel, 'textarea[aria-label="Message to send or inject"]', 'typed in the panel');
+      await clickButton(panel, 'Inject into app');
+      await logged('the injected message', (e) => e.text === 'typed in the panel');
+      await clickButton(panel, 'Send to server');
+      await until('the server to receive it', () => server.received[socket]!.some((r) => r.text === 'typed in the panel'));
+
+      await typeInto(panel, 'input[aria-label="Breakpoint pattern"]', 'stop here');
+      await clickButton(panel, 'Set breakpoint');
+      await connection(conn, 'the breakpoint', (x) => x.summary.controls?.some((n) => n.action === 'breakpoint') === true);
+      await server.push('please stop here');
+      await panel.waitFor(`document.querySelector('[aria-label="Held messages"] input')?.value === 'please stop here'`, 'the held message in the panel');
+      await typeInto(panel, '[aria-label="Held messages"] input', 'edited in the panel');
+      await clickButton(panel, 'Edit');
+      await logged('the edited message', (e) => e.text === 'edited in the panel');
+      await panel.waitFor(`document.querySelector('[aria-label="Held messages"] li') === null`, 'the hold to leave the list');
+      expect((await log()).filter((e) => e.via === 'onmessage').map((e) => e.text)).toEqual(['hello', 'typed in the panel', 'edited in the panel']);
+      // The event list says which frames the control touched.
+      await clickButton(panel, 'Events', '[role=tab]');
+      await panel.waitFor(`[...document.querySelectorAll('.frame-mark')].map((x) => x.innerText.trim()).join(',') === 'injected,sent,edited'`, 'the marks in the event list');
+    } finally {
+      await panelPage.close();
+    }
   });
 });
