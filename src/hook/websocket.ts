@@ -14,7 +14,7 @@ import { safely } from './safely';
 import { MAX_BINARY_CAPTURE, bytesToBase64, utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
 import { wrapConstructor } from './constructor';
-import { createMessageTransport, messageControl, type Delivery } from './message-transport';
+import { createMessageTransport, messageControl, type Delivery, type Ears } from './message-transport';
 import { base64Bytes, createSocketControl, type SocketControl, type WsControls } from './ws-control';
 import type { FrameMark } from '../core/trace/records';
 
@@ -100,7 +100,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   };
 
   /** The panel's control of one socket, over this install's natives. */
-  const controlOf = (ws: WebSocket, t: Tracked): SocketControl => {
+  const controlOf = (ws: WebSocket, t: Tracked, ears: Pick<Ears, 'behind'>): SocketControl => {
     let origin: string | null = null;
     const bytes = (value: string) => base64Bytes(value, (x) => apply(atobFn, g, [x]) as string, U8);
     return createSocketControl({
@@ -109,6 +109,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       isOpen: () => !t.delivery.cut && ws.readyState === OPEN,
       isOurs: (e) => transport.isOurs(e),
       dataOf: (e) => get(dataOf, e),
+      behind: () => ears.behind,
       sendNative: (data) => void apply(origSend, ws, [data]),
       bytes: (p) => bytes(p.value),
       message(p) {
@@ -162,12 +163,12 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     });
     const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)), control: null };
     sockets.set(ws, t);
-    if (controls) {
-      t.control = controlOf(ws, t);
-      controls.register(connection.conn, t.control);
-    }
     const on = (type: string, fn: (e: Event) => void) => transport.on(ws, type, fn);
     const ears = transport.ears(ws, connection.conn, emitter);
+    if (controls) {
+      t.control = controlOf(ws, t, ears);
+      controls.register(connection.conn, t.control);
+    }
     if (faults) {
       connection.handle = faults.register(connection.conn, messageControl('websocket', t.delivery, {
         drop: () => fail(ws, t, false),

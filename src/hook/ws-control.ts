@@ -26,6 +26,11 @@ export interface SocketPort {
   isOurs(e: Event): boolean;
   /** A message event's data, through the captured getter. */
   dataOf(e: MessageEvent): unknown;
+  /**
+   * Whether our message listener now runs after the app's (the socket joined late, message-transport.ts
+   * `Ears`): incoming messages can then no longer be held or dropped before the app sees them.
+   */
+  behind(): boolean;
   /** The native `send` captured at install; throws what it throws. */
   sendNative(data: unknown): void;
   /** A message event as the browser builds one for this socket (origin, data per binaryType). */
@@ -142,6 +147,13 @@ export function createSocketControl(port: SocketPort, emitter: Pick<Emitter, 'em
     return true;
   };
 
+  /** Refuses, with the reason, what must act on incoming messages before the app once it cannot. */
+  const late = (action: ControlAction, dir: Direction) => {
+    if (dir !== 'in' || !port.behind()) return false;
+    note(action, dir, null, null, 'this socket joined the capture late (it opened while no panel recorded), so the app gets each message before the inspector could hold it back — reload the page with the panel open to do this');
+    return true;
+  };
+
   return {
     incoming(e) {
       if (!active || port.isOurs(e)) return false;
@@ -192,7 +204,7 @@ export function createSocketControl(port: SocketPort, emitter: Pick<Emitter, 'em
           return port.end(code, reason, a.kind === 'close' && a.wasClean, a.kind === 'error');
         }
         case 'block':
-          if (closed('block', a.dir)) return;
+          if (closed('block', a.dir) || late('block', a.dir)) return;
           if (a.dir === 'in') {
             if (a.hold) d.hold();
             else dropIn = true;
@@ -217,6 +229,7 @@ export function createSocketControl(port: SocketPort, emitter: Pick<Emitter, 'em
           return note('resume', a.dir, null, `${released} held message${released === 1 ? '' : 's'} released`, null);
         }
         case 'breakpoint':
+          if (late('breakpoint', a.dir)) return;
           breakpoints.set(a.dir, { pattern: a.pattern, re: a.regex ? regExpOf(a.pattern) : null });
           recompute();
           return note('breakpoint', a.dir, null, `${a.regex ? 'regex ' : ''}${preview(a.pattern)}`, null);

@@ -11,7 +11,7 @@ import type { FrameMark } from '../../../src/core/trace/records';
 
 type G = Window & typeof globalThis;
 
-function setup(opts: { open?: boolean } = {}) {
+function setup(opts: { open?: boolean; behind?: boolean } = {}) {
   const g = { EventTarget, Event, MessageEvent, setTimeout } as unknown as G;
   const Native = class extends EventTarget {
     close(): void {}
@@ -34,6 +34,7 @@ function setup(opts: { open?: boolean } = {}) {
       isOpen: () => open,
       isOurs: (e) => transport.isOurs(e),
       dataOf: (e) => e.data,
+      behind: () => opts.behind ?? false,
       sendNative: (data) => void server.push(data),
       bytes: (p) => base64Bytes(p.value, atob, Uint8Array),
       message: (p) => new MessageEvent('message', { data: p.binary ? base64Bytes(p.value, atob, Uint8Array).buffer : p.value, origin: 'ws://h:1' }),
@@ -160,6 +161,16 @@ describe('WebSocket control of one socket', () => {
     expect(t.server).toEqual([]);
     expect(t.app).toEqual([]);
     expect(t.notes().slice(2)).toEqual([['send', 'out', 'error'], ['inject', 'in', 'error']]);
+  });
+
+  it('refuses to hold incoming messages on a socket whose listener joined late, behind the app’s', () => {
+    const t = setup({ behind: true });
+    t.control.act({ kind: 'block', dir: 'in', hold: true });
+    t.control.act({ kind: 'breakpoint', dir: 'in', pattern: 'x', regex: false });
+    t.control.act({ kind: 'block', dir: 'out', hold: false });
+    t.native('x');
+    expect(t.app).toEqual(['x']);
+    expect(t.notes()).toEqual([['block', 'in', 'error'], ['breakpoint', 'in', 'error'], ['block', 'out', 'ok']]);
   });
 
   it('the page’s registry reports an id it does not know', () => {
