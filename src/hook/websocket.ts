@@ -75,6 +75,10 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   const U8 = g.Uint8Array;
   const atobFn = g.atob;
   const binaryTypeOf = getterOf(Native.prototype, 'binaryType');
+  // The native getters, before the transport takes `readyState` over: a page may shadow either
+  // on the socket object itself, and the control must not read what the page put there.
+  const urlOf = getterOf(Native.prototype, 'url');
+  const nativeReadyState = getterOf(Native.prototype, 'readyState');
   const proto = Native.prototype;
   const origSend = proto.send;
   const transport = createMessageTransport<WebSocket>(g, Native, WHERE);
@@ -106,7 +110,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     return createSocketControl({
       conn: t.connection.conn,
       delivery: t.delivery,
-      isOpen: () => !t.delivery.cut && ws.readyState === OPEN,
+      isOpen: () => !t.delivery.cut && get(nativeReadyState, ws) === OPEN,
       isOurs: (e) => transport.isOurs(e),
       dataOf: (e) => get(dataOf, e),
       behind: () => ears.behind,
@@ -114,7 +118,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       bytes: (p) => bytes(p.value),
       message(p) {
         // The origin the browser gives a socket's messages: its URL's (ws://host:port).
-        origin ??= parseUrl(ws.url).origin;
+        origin ??= parseUrl(get(urlOf, ws) as string).origin;
         let data: unknown = p.value;
         if (p.binary) {
           const b = bytes(p.value);
