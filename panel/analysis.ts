@@ -225,7 +225,7 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
         }
       });
     },
-    eventRows: (c, mode) => joinedEventRows(c, mode) ?? memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c)))),
+    eventRows: (c, mode) => joinedEventRows(c, mode) ?? memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c), c.events))),
   };
   return analysis;
 }

@@ -9,6 +9,7 @@ import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
 import type { ReplayRecording } from '../src/core/replay/recording';
 import type { Mock } from '../src/core/mock/model';
+import type { WsAction } from '../src/protocol/ws-control';
 import { applyMessage, type PanelStore } from './store';
 
 /**
@@ -30,6 +31,8 @@ export interface PanelConnection {
   replay(recording: ReplayRecording, scale: number, mock?: Mock): Promise<boolean>;
   /** Deep capture of the tab's workers on or off (the caller has asked for the permission). */
   setDeepCapture(enabled: boolean): Promise<boolean>;
+  /** Act on one of the tab's WebSockets (its connection id); the result comes back as a control note. */
+  wsControl(conn: string, action: WsAction): Promise<boolean>;
 }
 
 /**
@@ -70,5 +73,6 @@ export function connectPanelOver(store: PanelStore, transport: Transport): Panel
     cancelTest: () => shown('Cancelling the test', client.request('cancel-test', { tabId })),
     replay: (recording, scale, mock) => shown(mock ? 'Arming the mock' : 'Arming the replay', client.request('replay', { tabId, recording, scale, ...(mock ? { mock } : {}) })),
     setDeepCapture: (enabled) => shown(enabled ? 'Turning deep capture on' : 'Turning deep capture off', client.request('set-deep-capture', { tabId, enabled })),
+    wsControl: (conn, action) => shown(`WebSocket ${action.kind}`, client.request('ws-control', { tabId, conn, action })),
   };
 }

@@ -44,6 +44,7 @@ function recordingConnection() {
     replay: async (r, scale) => (sent.push(['replay', r, scale]), true),
     runTest: async (t, o) => (sent.push(['run-test', t, o]), true),
     cancelTest: async () => (sent.push(['cancel-test']), true),
+    wsControl: async (c, a) => (sent.push(['ws-control', c, a]), true),
   };
   return { conn, sent };
 }

@@ -22,7 +22,7 @@ import { createTimingStore, createTimings, type TimingStore, type Timings } from
 import { createStreamSearchStore, type StreamSearchStore } from './stream-search';
 import { createAnswerFieldStore, createCaptureStateStore, createExchangeStore, createFaultsStore, createFindingsStore, createSessionsStore, createTestsStore, createViewStore, type FindingsStore, type MainView } from './stores';
 
-export type DetailTab = 'events' | 'output' | 'conversation' | 'timing' | 'request';
+export type DetailTab = 'events' | 'output' | 'conversation' | 'timing' | 'request' | 'control';
 export type EventMode = 'messages' | 'chunks';
 
 const PRESERVE_KEY = 'durable-sessions.preserveLog';

@@ -1,7 +1,7 @@
 /** What the tables show, computed from the trace model: one row object per connection / event. */
 import type { Frame } from '../../src/core/parse/types';
 import { transportLabel, type ConnectionSummary, type TraceEvent } from '../../src/core/trace/model';
-import type { ConnectionKind, DeepOrigin, EndCause, JoinedLate } from '../../src/core/trace/records';
+import type { ConnectionKind, DeepOrigin, EndCause, FrameMark, JoinedLate } from '../../src/core/trace/records';
 import { statusLabel } from '../format';
 import type { Filterable } from './filter';
 import type { Sortable } from './sort';
@@ -103,6 +103,8 @@ export interface EventRow {
   error?: string;
   /** In a stream joined from many requests: set on each request's first row, naming it. */
   request?: { n: number; of: number; url: string };
+  /** How the WebSocket control touched the frame (injected, sent, blocked…), when it did. */
+  mark?: FrameMark;
 }
 
 export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
@@ -117,6 +119,7 @@ export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
     base64: e.base64,
     first: i,
     last: i,
+    ...(e.mark ? { mark: e.mark } : {}),
   }));
 }
 
@@ -139,7 +142,8 @@ function envelopeType(f: Frame): string | undefined {
   return e.compressed ? `${kind} (compressed)` : kind;
 }
 
-export function messageRows(frames: readonly Frame[]): EventRow[] {
+/** `events` (the frames' own) give each row the control mark of the event it starts at. */
+export function messageRows(frames: readonly Frame[], events: readonly TraceEvent[] = []): EventRow[] {
   return frames.map((f) => {
     const binary = f.kind === 'ws-binary' || f.envelope?.binary === true;
     const row: EventRow = {
@@ -156,6 +160,8 @@ export function messageRows(frames: readonly Frame[]): EventRow[] {
     };
     if (f.json !== undefined) row.json = f.json;
     if (f.error !== undefined) row.error = f.error;
+    const mark = events[f.at.first]?.mark;
+    if (mark) row.mark = mark;
     return row;
   });
 }

@@ -12,6 +12,7 @@ import { ConversationView } from './ConversationView';
 import { OutputView } from './OutputView';
 import { RequestView } from './RequestView';
 import { TimingView } from './TimingView';
+import { WsControlView } from './WsControlView';
 import { deepOriginLine } from '../logic/deep-capture';
 
 const TABS: { id: DetailTab; label: string }[] = [
@@ -44,15 +45,19 @@ function JoinedRequests({ store, stream }: { store: PanelStore; stream: JoinedSt
 }
 
 export function ConnectionDetail({ store, conn, connection }: { store: PanelStore; conn: ConnectionCapture; connection?: PanelConnection | null }) {
-  const tab = store.selection.tab.value;
   const stream = store.joined.value.byId.get(conn.summary.id) ?? null;
   const partOf = stream ? null : store.joined.value.byPart.get(conn.summary.id) ?? null;
+  // Only a live tab's own WebSocket (not one read from a stored session or a worker) can be controlled.
+  const controllable = !!connection && conn.summary.kind === 'websocket' && !conn.summary.deep;
+  const tabs = controllable ? [...TABS, { id: 'control' as const, label: 'Control' }] : TABS;
+  const selected = store.selection.tab.value;
+  const tab = selected === 'control' && !controllable ? 'events' : selected;
   // A joined stream's events are many answers end to end: no one request replays them.
   const replayable = connection && !stream && canReplay(conn);
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} class={tab === t.id ? 'active' : undefined} onClick={() => (store.selection.tab.value = t.id)}>
             {t.label}
           </button>
@@ -98,6 +103,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         {tab === 'conversation' && <ConversationView store={store} conn={conn} />}
         {tab === 'timing' && <TimingView store={store} conn={conn} />}
         {tab === 'request' && <RequestView conn={conn} />}
+        {tab === 'control' && connection && <WsControlView store={store} conn={conn} connection={connection} />}
       </div>
     </section>
   );

@@ -159,6 +159,7 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
                       </span>
                     )}
                     {r.type}
+                    {r.mark && <span class={`frame-mark mark-${r.mark}`} title="What the panel's WebSocket control did to this frame"> {r.mark}</span>}
                   </td>
                   {!compact && <td>{r.id}</td>}
                   {!compact && <td class="num">{formatBytes(r.size)}</td>}

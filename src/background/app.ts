@@ -25,6 +25,7 @@ import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 import type { DeepCapture } from './deep-capture';
 import type { CaptureRecord } from '../core/trace/records';
+import { parseConnectionId } from '../core/trace/connection-id';
 
 export interface BackgroundServices {
   capture: CaptureService;
@@ -312,6 +313,14 @@ export function createBackground(deps: BackgroundDeps): Background {
       if (!deps.deepCapture) throw new Error('deep capture is not part of this background');
       await deps.deepCapture.set(m.tabId, m.enabled);
       await sendCaptureState(m.tabId);
+      return {};
+    },
+    'ws-control'(m) {
+      // Only the document that holds the connection hears it (its relay strips the docId).
+      const docId = parseConnectionId(m.conn)?.docId;
+      const relay = [...routes.relaysOf(m.tabId)].find((r) => r.docId !== null && r.docId === docId);
+      if (!relay) throw new Error(`ws-control: no document of tab ${m.tabId} holds connection ${m.conn} (it may have navigated away)`);
+      relay.transport.post(backgroundToRelay.make('ws-control', { conn: m.conn, action: m.action }));
       return {};
     },
     async 'find-tabs'(m) {

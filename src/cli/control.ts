@@ -14,6 +14,7 @@ import type { TestId } from '../core/analysis/types';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { FaultSpec } from '../core/faults/spec';
 import type { ReplayRecording } from '../core/replay/recording';
+import type { WsAction } from '../protocol/ws-control';
 
 export type PanelClient = Client<PanelRequests, PanelEvents, typeof PANEL_REPLIES>;
 
@@ -36,6 +37,11 @@ export interface Control {
   /** Arms a replay: the tab's next matching request is answered from the recording. */
   replay(recording: ReplayRecording, scale?: number): Promise<void>;
   disarmFault(faultId: string): Promise<void>;
+  /**
+   * Acts on one captured WebSocket (`conn`: its connection id in the snapshot), as the panel's
+   * Control tab does; what happened comes back in the connection's `controls` and frame marks.
+   */
+  wsControl(conn: string, action: WsAction): Promise<void>;
   /** Records the tab's origin from page load on, as the panel's checkbox does. */
   setRecordOnLoad(enabled: boolean): Promise<void>;
   /** Tells a running second-tab-cancel test what the driver's stop press did. */
@@ -127,6 +133,9 @@ export async function openControl(context: BrowserContext, extensionId: string, 
     },
     async disarmFault(faultId) {
       await client.request('disarm-fault', { tabId, faultId });
+    },
+    async wsControl(conn, action) {
+      await client.request('ws-control', { tabId, conn, action });
     },
     async setRecordOnLoad(enabled) {
       await client.request('set-record-on-load', { tabId, enabled });

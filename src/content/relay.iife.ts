@@ -48,6 +48,10 @@ let recording = false;
  * one connection reaches the hook of that document only, with the hook's own id.
  */
 function forThisDocument(cmd: HookCommand): HookCommand | null {
+  if (cmd.type === 'ws-control') {
+    const id = parseConnectionId(cmd.conn);
+    return id?.docId === docId ? { ...cmd, conn: id.conn } : null;
+  }
   if (cmd.type !== 'arm-fault' || cmd.fault.scope.kind !== 'connection') return cmd;
   const id = parseConnectionId(cmd.fault.scope.connectionId);
   if (id?.docId !== docId) return null;
@@ -122,6 +126,7 @@ const handlers: Handlers<BackgroundToRelay, RelayToBackground, typeof RELAY_REPL
   'disarm-fault': toHook,
   'release-fault': toHook,
   'arm-replay': toHook,
+  'ws-control': toHook,
   'press-stop'(m) {
     mine(m, 'press-stop');
     return findAndPressStop(m.selector, m.press);

@@ -100,6 +100,15 @@ export function contains<T>(list: readonly T[], value: T): boolean {
 const reExec = RegExp.prototype.exec;
 /** `re.test(s)` through the captured `exec`: `test` would look `exec` up on the page's prototype. */
 export const matches = (re: RegExp, s: string): boolean => apply(reExec, re, [s]) !== null;
+const RegExpCtor = RegExp;
+/** A regular expression built by the captured constructor, or null when `source` is not a valid one. */
+export function regExpOf(source: string): RegExp | null {
+  try {
+    return new RegExpCtor(source);
+  } catch {
+    return null;
+  }
+}
 
 // ---------------------------------------------------------------- URLs
 

@@ -7,7 +7,7 @@
  */
 import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol/page';
 import { openChannel } from './channel';
-import type { CaptureRecord, Direction } from '../core/trace/records';
+import type { CaptureRecord, Direction, FrameMark } from '../core/trace/records';
 import { apply } from './define';
 import { append, copyBytes, lengthOf, SafeMap } from '../core/builtins';
 import { bytesToBase64 } from './encode';
@@ -37,7 +37,7 @@ export interface Emitter {
    * built: the late-join buffer keeps the fields (a copy of the bytes) and the record, base64
    * and all, is made only when recording starts.
    */
-  data(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time?: number): void;
+  data(conn: string, dir: Direction, text: string | null, bytes: Uint8Array | null, size: number, event: string | null, id: string | null, time?: number, mark?: FrameMark): void;
   /**
    * While dormant, a connection's message listeners were removed (late-join.ts,
    * LATE_FRAMES_PER_CONNECTION): its join will say so, and `wake` (which adds them back) runs
@@ -192,13 +192,15 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     },
     now,
     emit,
-    data(conn, dir, text, bytes, size, event, id, time = now()) {
+    data(conn, dir, text, bytes, size, event, id, time = now(), mark) {
       if (mode === 'dormant') {
         const own = bytes ? copyBytes(bytes, 0, lengthOf(bytes)) : null;
         if (!late.keepData(conn, dir, text, own, size, event, id, time) && everRecorded) missed += 1;
         return;
       }
-      emit(conn, { type: 'data', dir, text, base64: bytes ? encode(bytes) : null, size, event, id }, time);
+      const base64 = bytes ? encode(bytes) : null;
+      // Only frames the WebSocket control touched carry a mark (a literal: no setter on Object.prototype runs).
+      emit(conn, mark ? { type: 'data', dir, text, base64, size, event, id, mark } : { type: 'data', dir, text, base64, size, event, id }, time);
     },
   };
 }

@@ -10,6 +10,7 @@ import { createFaultEngine } from './faults';
 import { createReplays } from './replay';
 import { createHookedRealms } from './hooked-realms';
 import { installInto } from './install';
+import { createWsControls } from './ws-control';
 import { safely } from './safely';
 
 const g = globalThis as Window & typeof globalThis;
@@ -26,12 +27,14 @@ const emitter = realms && claimed === 'claimed' ? safely(() => createEmitter(g),
 if (realms && emitter) {
   const faults = safely(() => createFaultEngine(g, emitter), 'hook:faults') ?? null;
   const replays = createReplays(g);
-  installInto(g, { emitter, faults, replays, realms });
+  const wsControls = safely(() => createWsControls(emitter), 'hook:ws-control') ?? null;
+  installInto(g, { emitter, faults, replays, realms, wsControls });
   safely(() => installPageSignals(g, emitter), 'hook:page-signals');
   emitter.onCommand((cmd) =>
     safely(() => {
       // Commands arrive parsed (emit.ts checks each one once, where it enters the page).
       if (cmd.type === 'arm-replay') replays.arm(cmd.recording, cmd.scale);
+      else if (cmd.type === 'ws-control') wsControls?.act(cmd.conn, cmd.action);
       else if (!faults) return;
       else if (cmd.type === 'arm-fault') faults.arm(cmd.fault);
       else if (cmd.type === 'disarm-fault') faults.disarm(cmd.faultId);

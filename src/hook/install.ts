@@ -11,6 +11,7 @@ import type { Replays } from './replay';
 import type { HookedRealms } from './hooked-realms';
 import { installFetch, type FetchCall } from './fetch';
 import { installWebSocket } from './websocket';
+import type { WsControls } from './ws-control';
 import { installEventSource } from './eventsource';
 import { installXhr } from './xhr';
 import { installWorkerSignals } from './page-signals';
@@ -27,17 +28,19 @@ export interface HookParts {
   faults: FaultEngine | null;
   replays: Replays;
   realms: HookedRealms;
+  /** The panel's WebSocket control, shared by every window the hook installs in. */
+  wsControls: WsControls | null;
 }
 
 export function installInto(w: G, parts: HookParts): void {
-  const { emitter, faults, replays, realms } = parts;
+  const { emitter, faults, replays, realms, wsControls } = parts;
   // First, so that every wrapper installed after it, and it itself, prints native source text.
   safely(() => maskToString(w), 'hook:faces');
   // The window's own fetch, before we wrap it: the EventSource emulation reconnects with it.
   const nativeFetch = w.fetch;
   const call = safely(() => installFetch(w, emitter, faults, replays), 'hook:fetch');
   if (call) safely(() => routeForeignReceivers(w, realms, call, nativeFetch), 'hook:frames');
-  safely(() => installWebSocket(w, emitter, faults), 'hook:websocket');
+  safely(() => installWebSocket(w, emitter, faults, wsControls), 'hook:websocket');
   safely(() => installEventSource(w, emitter, faults, nativeFetch), 'hook:eventsource');
   safely(() => installXhr(w, emitter), 'hook:xhr');
   safely(() => installWorkerSignals(w, emitter), 'hook:page-signals');

@@ -8,13 +8,15 @@
  */
 import type { Emitter } from './emit';
 import { apply, bare, get, getterOf, method, replaceValue } from './define';
-import { append, bufferByteLength, byteLengthOf, bytesOfView, bytesOver, isArray, isArrayBuffer, isArrayBufferView, SafeWeakMap, settle } from '../core/builtins';
+import { append, bufferByteLength, bufferOf, parseUrl, byteLengthOf, bytesOfView, bytesOver, isArray, isArrayBuffer, isArrayBufferView, SafeWeakMap, settle } from '../core/builtins';
 import type { FaultEngine } from './faults';
 import { safely } from './safely';
 import { MAX_BINARY_CAPTURE, bytesToBase64, utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
 import { wrapConstructor } from './constructor';
-import { createMessageTransport, messageControl, type Delivery } from './message-transport';
+import { createMessageTransport, messageControl, type Delivery, type Ears } from './message-transport';
+import { base64Bytes, createSocketControl, type SocketControl, type WsControls } from './ws-control';
+import type { FrameMark } from '../core/trace/records';
 
 type G = Window & typeof globalThis;
 
@@ -24,6 +26,8 @@ interface Tracked {
   connection: Connection;
   clientClosed: boolean;
   delivery: Delivery;
+  /** The panel's control of this socket (null when the hook runs without one). */
+  control: SocketControl | null;
 }
 
 const OPEN = 1;
@@ -49,7 +53,7 @@ function protocolsText(protocols: unknown): string {
   return out;
 }
 
-export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null): void {
+export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null, controls: WsControls | null = null): void {
   const Native = g.WebSocket;
   if (typeof Native !== 'function') return;
   const blobSizeGetter = getterOf(g.Blob.prototype, 'size');
@@ -66,6 +70,17 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   const sockets = new SafeWeakMap<WebSocket, Tracked>();
   const EventCtor = g.Event;
   const CloseEventCtor = g.CloseEvent;
+  const MessageEventCtor = g.MessageEvent;
+  const BlobCtor = g.Blob;
+  const U8 = g.Uint8Array;
+  const atobFn = g.atob;
+  const binaryTypeOf = getterOf(Native.prototype, 'binaryType');
+  // The native getters, before the transport takes `readyState` over: a page may shadow either
+  // on the socket object itself, and the control must not read what the page put there.
+  const urlOf = getterOf(Native.prototype, 'url');
+  const nativeReadyState = getterOf(Native.prototype, 'readyState');
+  const proto = Native.prototype;
+  const origSend = proto.send;
   const transport = createMessageTransport<WebSocket>(g, Native, WHERE);
 
   /**
@@ -73,39 +88,72 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
    * the TCP connection of an open socket is lost, fires only `close` (1006, not clean) — no
    * `error` (that comes with a failed handshake): the fault does the same (see faults e2e).
    */
-  const fail = (ws: WebSocket, t: Tracked, clean: boolean) => {
+  const fail = (ws: WebSocket, t: Tracked, clean: boolean) => endAs(ws, t, clean ? 1000 : 1006, '', clean, !clean && ws.readyState !== OPEN);
+
+  /** Ends the socket for the app with this close event (after an `error` event when `error`). */
+  const endAs = (ws: WebSocket, t: Tracked, code: number, reason: string, wasClean: boolean, error: boolean) => {
     if (t.delivery.cut) return;
     t.delivery.cutOff();
-    const wasOpen = ws.readyState === OPEN;
+    t.control?.ended();
     transport.setReadyState(ws, CLOSED);
     transport.closeNative(ws);
     transport.later(() => {
-      if (!clean && !wasOpen) transport.fire(ws, new EventCtor('error'));
-      transport.fire(ws, new CloseEventCtor('close', bare({ code: clean ? 1000 : 1006, reason: '', wasClean: clean })));
+      if (error) transport.fire(ws, new EventCtor('error'));
+      transport.fire(ws, new CloseEventCtor('close', bare({ code, reason, wasClean })));
     }, 0);
   };
 
-  const emitPayload = (t: Tracked, dir: 'in' | 'out', data: unknown, time: number): void => {
+  /** The panel's control of one socket, over this install's natives. */
+  const controlOf = (ws: WebSocket, t: Tracked, ears: Pick<Ears, 'behind'>): SocketControl => {
+    let origin: string | null = null;
+    const bytes = (value: string) => base64Bytes(value, (x) => apply(atobFn, g, [x]) as string, U8);
+    return createSocketControl({
+      conn: t.connection.conn,
+      delivery: t.delivery,
+      isOpen: () => !t.delivery.cut && get(nativeReadyState, ws) === OPEN,
+      isOurs: (e) => transport.isOurs(e),
+      dataOf: (e) => get(dataOf, e),
+      behind: () => ears.behind,
+      sendNative: (data) => void apply(origSend, ws, [data]),
+      bytes: (p) => bytes(p.value),
+      message(p) {
+        // The origin the browser gives a socket's messages: its URL's (ws://host:port).
+        origin ??= parseUrl(get(urlOf, ws) as string).origin;
+        let data: unknown = p.value;
+        if (p.binary) {
+          const b = bytes(p.value);
+          data = get(binaryTypeOf, ws) === 'arraybuffer' ? bufferOf(b) : new BlobCtor([b]);
+        }
+        return new MessageEventCtor('message', bare({ data, origin }));
+      },
+      fire: (e) => transport.fire(ws, e),
+      record: (dir, data, mark) => emitPayload(t, dir, data, emitter.now(), mark),
+      end: (code, reason, wasClean, error) => endAs(ws, t, code, reason, wasClean, error),
+    }, emitter);
+  };
+
+  const emitPayload = (t: Tracked, dir: 'in' | 'out', data: unknown, time: number, mark: FrameMark | null = null): void => {
     const conn = t.connection.conn;
+    const m = mark ?? undefined;
     if (typeof data === 'string') {
-      emitter.data(conn, dir, data, null, utf8Length(data), null, null, time);
+      emitter.data(conn, dir, data, null, utf8Length(data), null, null, time, m);
     } else if (isArrayBuffer(data) || isArrayBufferView(data)) {
       const bytes = isArrayBuffer(data) ? bytesOver(data) : bytesOfView(data);
       const size = byteLengthOf(bytes);
       // The emitter encodes the bytes, or (dormant) copies them for a late join.
-      emitter.data(conn, dir, null, size <= MAX_BINARY_CAPTURE ? bytes : null, size, null, null, time);
+      emitter.data(conn, dir, null, size <= MAX_BINARY_CAPTURE ? bytes : null, size, null, null, time, m);
     } else {
       const size = blobSize(data);
       if (size === null) return;
       // Reading a Blob does not consume it; the record keeps the time the frame was seen.
       if (size > MAX_BINARY_CAPTURE) {
-        emitter.data(conn, dir, null, null, size, null, null, time);
+        emitter.data(conn, dir, null, null, size, null, null, time, m);
         return;
       }
       settle(
         apply(blobArrayBuffer, data, []) as Promise<ArrayBuffer>,
-        (buf) => safely(() => emitter.data(conn, dir, null, bytesOver(buf), bufferByteLength(buf), null, null, time), WHERE),
-        () => safely(() => emitter.data(conn, dir, null, null, size, null, null, time), WHERE),
+        (buf) => safely(() => emitter.data(conn, dir, null, bytesOver(buf), bufferByteLength(buf), null, null, time, m), WHERE),
+        () => safely(() => emitter.data(conn, dir, null, null, size, null, null, time, m), WHERE),
       );
     }
   };
@@ -117,10 +165,14 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       requestBodySize: null, requestBodyPreview: null,
       detail: protocols === undefined ? null : `protocols: ${protocolsText(protocols)}`,
     });
-    const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)) };
+    const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)), control: null };
     sockets.set(ws, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(ws, type, fn);
     const ears = transport.ears(ws, connection.conn, emitter);
+    if (controls) {
+      t.control = controlOf(ws, t, ears);
+      controls.register(connection.conn, t.control);
+    }
     if (faults) {
       connection.handle = faults.register(connection.conn, messageControl('websocket', t.delivery, {
         drop: () => fail(ws, t, false),
@@ -137,9 +189,12 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       emitter.emit(connection.conn, { type: 'response', status: 101, statusText: 'Switching Protocols', headers, streaming: true });
     });
     ears.hear('message', (e) => {
+      const control = t.control;
+      // The panel's control first: a message it drops or holds is not the faults' to delay.
+      if (control?.incoming(e as MessageEvent)) return transport.hide(e);
       if (t.delivery.intercept(e as MessageEvent)) return transport.hide(e);
       const data = get(dataOf, e);
-      emitPayload(t, 'in', data, emitter.now());
+      emitPayload(t, 'in', data, emitter.now(), control ? control.markOf(e) : null);
       connection.handle?.onEvent(typeof data === 'string' ? data : null);
     });
     on('error', (e) => {
@@ -148,16 +203,18 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     on('close', (e) => {
       if (t.delivery.hidden(e)) return transport.hide(e);
       const ce = e as CloseEvent;
+      t.control?.ended();
+      controls?.unregister(connection.conn);
       const cause = t.clientClosed ? 'client-abort' : ce.wasClean ? 'server-close' : 'network-error';
       connection.end(cause, ce.wasClean ? null : 'connection lost', ce.code, ce.reason || null);
     });
   };
 
-  const proto = Native.prototype;
-  const origSend = proto.send;
   replaceValue(proto, 'send', method(origSend, (self, args) => {
-    const result = apply(origSend, self, args);
     const t = sockets.get(self as WebSocket);
+    // Blocked, paused or held at a breakpoint by the panel: the server does not get it (yet).
+    if (t?.control && safely(() => t.control!.outgoing(args[0]), WHERE)) return undefined;
+    const result = apply(origSend, self, args);
     if (t) safely(() => emitPayload(t, 'out', args[0], emitter.now()), WHERE);
     return result;
   }));

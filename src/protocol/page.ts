@@ -15,6 +15,7 @@ import type { ReplayRecording } from '../core/replay/recording';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parsers } from './kit';
 import { faultIdOf, faultOf, releaseOf, replayOf, stopFoundOf, type StopPress } from './panel';
 import type { InternalErrorReport } from './internal-errors';
+import { wsControlOf, type WsAction } from './ws-control';
 
 /**
  * The hook and the relay talk over a private MessageChannel (src/hook/channel.ts): the hook
@@ -48,6 +49,8 @@ export interface HookCommands {
   'disarm-fault': { faultId: string };
   'release-fault': { faultId: string; deliver: boolean };
   'arm-replay': { recording: ReplayRecording; scale: number };
+  /** WebSocket control on one connection (the relay strips its docId, as for a connection fault). */
+  'ws-control': { conn: string; action: WsAction };
 }
 
 // ── relay → background ──────────────────────────────────────────────────────────────────
@@ -115,6 +118,7 @@ const commandParsers: Parsers<HookCommands> = {
   'disarm-fault': faultIdOf,
   'release-fault': releaseOf,
   'arm-replay': replayOf,
+  'ws-control': wsControlOf,
 };
 
 /**

@@ -17,6 +17,7 @@ import { parseRecording, type ReplayRecording } from '../core/replay/recording';
 import { parseMock, type Mock } from '../core/mock/model';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Parsers, type Protocol } from './kit';
 import type { InternalErrorReport } from './internal-errors';
+import { wsControlOf, type WsAction } from './ws-control';
 
 /** Port name for runtime.connect. */
 export const PANEL_PORT = 'dsi-panel';
@@ -72,6 +73,11 @@ export interface PanelRequests {
    * panel asks for the `debugger` permission in the user's click before it does.
    */
   'set-deep-capture': Tab & { enabled: boolean };
+  /**
+   * Act on one captured WebSocket of the tab (`conn` is the panel's connection id). Answered
+   * once the tab's hook was told; what it did comes back as a `control` capture record.
+   */
+  'ws-control': Tab & { conn: string; action: WsAction };
 }
 
 export interface StopPress {
@@ -150,6 +156,7 @@ export const PANEL_REPLIES = {
   'stop-pressed': 'ack',
   'find-tabs': 'tabs',
   'set-deep-capture': 'ack',
+  'ws-control': 'ack',
 } as const satisfies { [K in keyof PanelRequests]: keyof PanelEvents };
 
 export type PanelRequest<K extends keyof PanelRequests = keyof PanelRequests> = MessageOf<PanelRequests, K>;
@@ -242,6 +249,7 @@ const requestParsers: Parsers<PanelRequests> = {
   }),
   'find-tabs': (x) => (typeof x.url === 'string' && x.url.length <= 16 * 1024 ? { url: x.url } : null),
   'set-deep-capture': withTab((x) => (typeof x.enabled === 'boolean' ? { enabled: x.enabled } : null)),
+  'ws-control': withTab(wsControlOf),
 };
 
 /**

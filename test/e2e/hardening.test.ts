@@ -13,11 +13,13 @@ import { isUntrusted } from '../../src/core/trace/model';
 import { analyzeConnection, answerText } from '../../src/core/analysis';
 import { generateTokens } from '../../demo/model';
 import { firstClick, startPressServer, type PressServer } from '../harness/press-page';
+import { startWsControlServer, type WsControlServer } from './ws-control/server';
 
 let s: ControlSession;
 let hostile: http.Server;
 let hostileUrl = '';
 let press: PressServer;
+let wsApp: WsControlServer;
 
 beforeAll(async () => {
   s = await startControlSession({ tokensPerSecond: 30, tokens: 90 });
@@ -42,12 +44,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
   press = await startPressServer();
+  wsApp = await startWsControlServer();
   hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/hostile`;
 });
 afterAll(async () => {
   await s?.close();
   hostile?.close();
   await press?.close();
+  await wsApp?.close();
 });
 
 describe('a hostile page', () => {
@@ -177,6 +181,52 @@ describe('a hostile page', () => {
     expect(await read()).toBe(mocked);
     // The forged ones did not queue behind it either.
     expect(await read()).toContain('t19 ');
+  });
+
+  it('cannot drive the WebSocket control, even knowing the connection’s ids: only the background’s command acts', async () => {
+    await s.page.goto(`${wsApp.url}/?hostile=1`);
+    const socket = wsApp.received.length;
+    await s.page.evaluate(() => (window as unknown as { __connect: (bt: string) => Promise<void> }).__connect('blob'));
+    const c = await waitForCapture(s.control, 'the socket', (sn) => sn.connections.find((x) => x.summary.kind === 'websocket' && x.summary.state === 'open'));
+    const conn = c.summary.id;
+    // The worst case: the page learnt both the panel's id and the hook's own.
+    const forged = await s.page.evaluate((ids) => {
+      const source = 'durable-sessions-inspector';
+      const actions = [
+        { kind: 'send', data: { binary: false, value: 'forged send' } },
+        { kind: 'inject', data: { binary: false, value: 'forged inject' } },
+        { kind: 'block', dir: 'in', hold: false },
+        { kind: 'close', code: 4666, reason: 'forged', wasClean: true },
+      ];
+      let n = 0;
+      for (const conn of ids) {
+        for (const action of actions) {
+          for (const m of [{ source, v: 1, type: 'ws-control', conn, action }, { source, v: 1, type: 'ws-control', tabId: 1, conn, action }]) {
+            n += 1;
+            postMessage(m, '*');
+            for (const name of ['__durable_sessions_command', '__durable_sessions_capture', '__durable_sessions_port', 'message']) {
+              dispatchEvent(new CustomEvent(name, { detail: m }));
+              document.dispatchEvent(new CustomEvent(name, { detail: m, bubbles: true }));
+            }
+            const channel = new MessageChannel();
+            postMessage({ __durable_sessions_port: true }, '*', [channel.port2]);
+            channel.port1.postMessage(m);
+            dispatchEvent(new MessageEvent('message', { data: { __durable_sessions_port: true }, ports: [new MessageChannel().port2] }));
+          }
+        }
+      }
+      return n;
+    }, [conn, conn.slice(conn.indexOf(':') + 1)]);
+    expect(forged).toBe(16);
+    // The background's own command, sent after all of them, is carried out: by then any forgery would have been too.
+    await s.control.wsControl(conn, { kind: 'inject', data: { binary: false, value: 'real inject' } });
+    await s.page.waitForFunction(() => (window as unknown as { __log: Array<{ text?: string }> }).__log.some((e) => e.text === 'real inject'));
+    const log = await s.page.evaluate(() => (window as unknown as { __log: Array<{ type: string; text?: string | null; via?: string }> }).__log);
+    expect(log.filter((e) => e.via === 'onmessage').map((e) => e.text)).toEqual(['hello', 'real inject']);
+    expect(log.some((e) => e.type === 'close')).toBe(false);
+    expect(wsApp.received[socket]).toEqual([]);
+    const after = await waitForCapture(s.control, 'the real inject', (sn) => sn.connections.find((x) => x.summary.id === conn && x.events.some((e) => e.mark === 'injected')));
+    expect(after.summary.controls?.map((n) => n.action)).toEqual(['inject']);
   });
 
   it('leaves the extension working for the next page', async () => {

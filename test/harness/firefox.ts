@@ -54,6 +54,8 @@ export interface FirefoxSession {
   openStandalonePanel(tabId: number): Promise<Page & PanelView>;
   /** Posts a message built by the protocol kit to the background, through the panel page's bridge. */
   sendToBackground(msg: object): Promise<void>;
+  /** The panel page without a tab whose bridge `sendToBackground` posts through (opened on first use). */
+  controlPage(): Promise<Page>;
   /** Opens DevTools on `page`'s tab and shows the Durable Sessions panel in it. */
   openDevToolsPanel(page: Page): Promise<PanelView>;
   closeDevTools(page: Page): Promise<void>;
@@ -150,6 +152,8 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
     throw new Error(`the extension page ${url} never opened`);
   };
   let controlPage: Page | null = null;
+  // The panel page opened without a tab bridges the panel's port (src/protocol/adapters/page-bridge.ts).
+  const openControlPage = async (): Promise<Page> => (controlPage ??= await openExtensionPage(`${extensionOrigin}/panel/index.html`, `typeof window.${BRIDGE_GLOBAL} === 'object'`));
 
   return {
     browser,
@@ -163,10 +167,10 @@ export async function launchFirefox(opts: { prefs?: Record<string, string | numb
     },
 
     async sendToBackground(msg) {
-      // The panel page opened without a tab bridges the panel's port (src/protocol/adapters/page-bridge.ts).
-      controlPage ??= await openExtensionPage(`${extensionOrigin}/panel/index.html`, `typeof window.${BRIDGE_GLOBAL} === 'object'`);
-      await controlPage.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(msg)})`);
+      await (await openControlPage()).evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(msg)})`);
     },
+
+    controlPage: openControlPage,
 
     async openDevToolsPanel(page) {
       await chrome(`(async () => {

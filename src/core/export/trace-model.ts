@@ -72,7 +72,7 @@ export function faultOfFired(f: FiredFault, sessionId: string): TraceFault {
   return t;
 }
 
-const copyEvent = (e: TraceEvent): TraceEventV1 => ({ seq: e.seq, time: e.time, dir: e.dir, text: e.text, base64: e.base64, size: e.size, event: e.event, id: e.id });
+const copyEvent = (e: TraceEvent): TraceEventV1 => ({ seq: e.seq, time: e.time, dir: e.dir, text: e.text, base64: e.base64, size: e.size, event: e.event, id: e.id, ...(e.mark ? { mark: e.mark } : {}) });
 
 /** Builds an unredacted trace. Events are copied (small objects); payload strings are shared. */
 export function traceFromSessions(input: TraceInput): TraceFileV1 {
@@ -150,6 +150,7 @@ function cloneSummary(s: ConnectionSummary): ConnectionSummary {
     reconnectMarks: s.reconnectMarks.map((m) => ({ ...m })),
     joinedLate: s.joinedLate ? { ...s.joinedLate } : null,
     ...(s.deep ? { deep: { ...s.deep } } : {}),
+    ...(s.controls ? { controls: s.controls.map((n) => ({ ...n })) } : {}),
   };
 }
 

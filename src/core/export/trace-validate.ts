@@ -5,8 +5,8 @@
  * throws, and bounds every count and string, so nothing hostile survives into the panel.
  */
 import { parseMock } from '../mock/model';
-import { CONNECTION_STATES, type ConnectionSummary, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
-import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, WORKER_TYPES, type DeepOrigin, type Header, type JoinedLate } from '../trace/records';
+import { CONNECTION_STATES, type ConnectionSummary, type ControlNote, type FiredFault, type PageSignalEvent, type ReconnectMark } from '../trace/model';
+import { CONNECTION_KINDS, CONTROL_ACTIONS, DIRECTIONS, END_CAUSES, FRAME_MARKS, PAGE_SIGNALS, WORKER_TYPES, type DeepOrigin, type Header, type JoinedLate } from '../trace/records';
 import { FAULT_KINDS } from '../faults/spec';
 import { SEVERITIES, TEST_IDS, VERDICT_KINDS } from '../analysis/types';
 import { VIEW_LIMITS, type ViewSample } from '../view/sample';
@@ -228,6 +228,20 @@ function summary(c: Checker, x: unknown): ConnectionSummary {
     joinedLate: c.field(o, 'joinedLate') == null ? null : c.at('joinedLate', () => joinedLate(c, c.field(o, 'joinedLate'))),
     // Absent for connections the page hook captured (and in traces from before deep capture).
     ...(c.field(o, 'deep') == null ? {} : { deep: c.at('deep', () => deepOrigin(c, c.field(o, 'deep'))) }),
+    // Absent where the WebSocket control did nothing (and in traces from before it).
+    ...(c.field(o, 'controls') == null ? {} : { controls: c.list(o, 'controls', FIELD_LIMITS.evidence, (n) => controlNote(c, n)) }),
+  };
+}
+
+function controlNote(c: Checker, x: unknown): ControlNote {
+  const o = c.obj(x, 'a WebSocket control step');
+  return {
+    time: c.num(o, 'time', { min: 0 }),
+    action: c.oneOf(o, 'action', CONTROL_ACTIONS),
+    dir: c.oneOfOrNull(o, 'dir', DIRECTIONS),
+    holdId: c.strOrNull(o, 'holdId', FIELD_LIMITS.id),
+    detail: c.strOrNull(o, 'detail', FIELD_LIMITS.detail),
+    error: c.strOrNull(o, 'error', FIELD_LIMITS.detail),
   };
 }
 
@@ -303,6 +317,7 @@ function event(c: Checker, x: unknown, index: number): TraceEventV1 {
     event: c.strOrNull(o, 'event', FIELD_LIMITS.label),
     id: c.strOrNull(o, 'id', FIELD_LIMITS.label),
   };
+  if (c.field(o, 'mark') !== undefined) e.mark = c.oneOf(o, 'mark', FRAME_MARKS);
   const parsed = c.field(o, 'parsed');
   if (parsed !== undefined) {
     e.parsed = c.at('parsed', () => {

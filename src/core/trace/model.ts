@@ -5,7 +5,7 @@
  */
 import type { Mock } from '../mock/model';
 import { before, contains, lower, matches, startsWith, trim } from '../builtins';
-import type { CaptureRecord, ConnectionKind, DataRecord, DeepOrigin, EndCause, Header, JoinedLate, PageSignal } from './records';
+import type { CaptureRecord, ConnectionKind, ControlRecord, DataRecord, DeepOrigin, EndCause, FrameMark, Header, JoinedLate, PageSignal } from './records';
 import type { FaultKind } from '../faults/spec';
 import type { TestRunRecord } from './session';
 import type { ViewSample } from '../view/sample';
@@ -50,7 +50,12 @@ export interface ConnectionSummary {
   joinedLate: JoinedLate | null;
   /** Opened by a worker and read through the debugger (deep capture); absent for the hook's own. */
   deep?: DeepOrigin;
+  /** What the panel's WebSocket control did here, in order; absent where it did nothing. */
+  controls?: ControlNote[];
 }
+
+/** One WebSocket control step or breakpoint hit (a `ControlRecord` without its connection). */
+export type ControlNote = Omit<ControlRecord, 'type' | 'conn'>;
 
 export interface ReconnectMark {
   time: number;
@@ -79,6 +84,8 @@ export interface TraceEvent {
   size: number;
   event: string | null;
   id: string | null;
+  /** Set when the inspector's WebSocket control sent, injected, blocked, dropped or edited it. */
+  mark?: FrameMark;
 }
 
 export interface PageSignalEvent {
@@ -291,13 +298,16 @@ export function applyRecord(tab: TabCapture, docId: string, r: CaptureRecord): C
       }
       break;
     case 'data':
-      c.events.push({ seq: c.events.length, time: r.time, dir: r.dir, text: r.text, base64: r.base64, size: r.size, event: r.event, id: r.id });
+      c.events.push({ seq: c.events.length, time: r.time, dir: r.dir, text: r.text, base64: r.base64, size: r.size, event: r.event, id: r.id, ...(r.mark ? { mark: r.mark } : {}) });
       s.events = c.events.length;
       // A JSON or text body that was teed as a maybe-stream proves it by its second chunk.
       if (!s.streaming && s.events >= 2) s.streaming = true;
       if (r.dir === 'in') s.bytesIn += r.size;
       else s.bytesOut += r.size;
       if (s.state === 'connecting') s.state = 'open';
+      break;
+    case 'control':
+      (s.controls ??= []).push({ time: r.time, action: r.action, dir: r.dir, holdId: r.holdId, detail: r.detail, error: r.error });
       break;
     case 'fault':
       s.faults.push({ id: r.faultId, kind: r.fault, time: r.time, connectionId: id, detail: r.detail });

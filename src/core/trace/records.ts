@@ -93,6 +93,15 @@ export interface ResponseRecord {
   streaming: boolean;
 }
 
+/**
+ * How the inspector's WebSocket control touched a frame (absent for a frame nobody touched):
+ * `sent` went to the server from the panel, not the app; `injected` reached the app from the
+ * panel, not the server; `blocked` the app sent and the server never got; `dropped` the
+ * server sent and the app never got; `edited` an edited copy of a breakpoint's message.
+ */
+export const FRAME_MARKS = ['sent', 'injected', 'blocked', 'dropped', 'edited'] as const;
+export type FrameMark = (typeof FRAME_MARKS)[number];
+
 export interface DataRecord {
   type: 'data';
   conn: string;
@@ -107,6 +116,7 @@ export interface DataRecord {
   /** EventSource: the event type and lastEventId as the browser dispatched them. */
   event: string | null;
   id: string | null;
+  mark?: FrameMark;
 }
 
 /** Lifecycle steps a state record reports. */
@@ -169,7 +179,26 @@ export interface FaultRecord {
   detail: string | null;
 }
 
-export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord | FaultRecord;
+/** What the panel's WebSocket control did to a connection, or a breakpoint that held a message. */
+export const CONTROL_ACTIONS = ['send', 'inject', 'close', 'error', 'block', 'resume', 'breakpoint', 'clear-breakpoint', 'continue', 'edit', 'drop', 'breakpoint-hit'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+export interface ControlRecord {
+  type: 'control';
+  conn: string;
+  time: number;
+  action: ControlAction;
+  /** The direction it acted on (a block, a breakpoint, a held message), when it has one. */
+  dir: Direction | null;
+  /** A breakpoint's held message (Continue / Edit / Drop name it), or null. */
+  holdId: string | null;
+  /** What happened, for people: the held message's text, "closed 4001 bye"… */
+  detail: string | null;
+  /** Why it could not be done (the socket was closed, the hold was already released…), or null. */
+  error: string | null;
+}
+
+export type CaptureRecord = OpenRecord | ResponseRecord | DataRecord | StateRecord | EndRecord | PageRecord | FaultRecord | ControlRecord;
 
 export interface SanitizeLimits {
   stringBytes: number;
@@ -256,6 +285,7 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
         size: num(r.size) ?? 0,
         event: str(r.event, 256),
         id: str(r.id, 1024),
+        ...(r.mark === undefined ? {} : markOf(r.mark)),
       };
     }
     case 'state': {
@@ -279,7 +309,17 @@ export function sanitizeRecord(x: unknown, limits: SanitizeLimits): CaptureRecor
       if (!fault || !faultId) return null;
       return { type: 'fault', conn, time, faultId, fault, detail: str(r.detail, 1024) };
     }
+    case 'control': {
+      const action = oneOf(r.action, CONTROL_ACTIONS);
+      if (!action) return null;
+      return { type: 'control', conn, time, action, dir: oneOf(r.dir, DIRECTIONS), holdId: str(r.holdId, 64), detail: str(r.detail, 2048), error: str(r.error, 1024) };
+    }
     default:
       return null;
   }
+}
+
+function markOf(x: unknown): { mark?: FrameMark } {
+  const mark = oneOf(x, FRAME_MARKS);
+  return mark ? { mark } : {};
 }

@@ -3,7 +3,7 @@ import { SEVERITIES, TEST_IDS, VERDICT_KINDS } from '../../../src/core/analysis/
 import { TRACE_FAULT_KINDS } from '../../../src/core/export/trace-format';
 import { FAULT_KINDS } from '../../../src/core/faults/spec';
 import { CONNECTION_STATES } from '../../../src/core/trace/model';
-import { CONNECTION_KINDS, DIRECTIONS, END_CAUSES, PAGE_SIGNALS, WORKER_TYPES } from '../../../src/core/trace/records';
+import { CONNECTION_KINDS, CONTROL_ACTIONS, DIRECTIONS, END_CAUSES, FRAME_MARKS, PAGE_SIGNALS, WORKER_TYPES } from '../../../src/core/trace/records';
 import { loadSchema } from './schema';
 import { TOKEN_SOURCES } from '../../../src/core/analysis/timing';
 
@@ -20,6 +20,9 @@ const CORE_ENUMS: Record<string, readonly (string | null)[]> = {
   '/$defs/summary/properties/end': [...END_CAUSES, null],
   '/$defs/summary/properties/deep/properties/workerType': WORKER_TYPES,
   '/$defs/event/properties/dir': DIRECTIONS,
+  '/$defs/event/properties/mark': FRAME_MARKS,
+  '/$defs/controlNote/properties/action': CONTROL_ACTIONS,
+  '/$defs/controlNote/properties/dir': [...DIRECTIONS, null],
   '/$defs/fault/properties/kind': TRACE_FAULT_KINDS,
   '/$defs/testRun/properties/test': TEST_IDS,
   '/$defs/testRun/properties/verdict': [...VERDICT_KINDS, null],
