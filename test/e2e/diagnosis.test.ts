@@ -5,7 +5,7 @@
  * it changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlSession, type ControlSession } from '../harness/control-session';
+import { startControlSession, waitForCapture, type ControlSession } from '../harness/control-session';
 import type { TestId, Verdict } from '../../src/core/analysis/types';
 import { analyzeConnection, passiveFlags } from '../../src/core/analysis';
 
@@ -82,8 +82,11 @@ describe('multi-agent: the funnelled orchestrator is flagged, the direct one is 
     await s.page.getByLabel('Prompt').fill('plan it');
     await s.page.getByRole('button', { name: 'Send' }).click();
     await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
-    await new Promise((r) => setTimeout(r, 300));
-    const snap = await s.control.snapshot();
+    // The capture trails the page by a batch: wait until every stream of this page has ended in it.
+    const snap = await waitForCapture(s.control, `the ${path} streams ended`, (sn) => {
+      const mine = sn.connections.filter((c) => c.summary.url.includes(path));
+      return mine.length > 0 && mine.every((c) => c.summary.state === 'ended') ? sn : null;
+    });
     return passiveFlags(snap.connections.map(analyzeConnection), Date.now()).map((f) => f.id);
   }
   it('funnel', async () => {

@@ -41,7 +41,9 @@ describe('panel views in real DevTools', () => {
     });
     await sendPrompt(s.page, 'stop me');
     await waitForPageState(s.page, 'streaming');
-    await s.page.waitForTimeout(150);
+    // Stopped mid-answer: once some of it shows and Stop can be pressed.
+    await s.page.waitForFunction(() => ([...document.querySelectorAll('.message.assistant')].at(-1)?.textContent ?? '').length > 0, null, { timeout: 20_000 });
+    await expect.poll(() => s.page.getByRole('button', { name: 'Stop' }).isEnabled(), { timeout: 20_000 }).toBe(true);
     await s.page.getByRole('button', { name: 'Stop' }).click();
     await waitForPageState(s.page, 'stopped');
 
