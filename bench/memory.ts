@@ -10,6 +10,8 @@
  * Taken twice: after 100,000 frames and after 1,000,000, so growth per event shows.
  */
 import { DEFAULT_BYTE_BUDGET } from '../src/core/trace/budget';
+import { BRIDGE_GLOBAL } from '../src/protocol/adapters/page-bridge';
+import { panelSide } from '../src/protocol/panel';
 import { attachTab, launch, openSubscriber, waitFor } from './lib/browser';
 import { waitQuiet } from './lib/proc';
 
@@ -54,10 +56,23 @@ export async function runMemory(opts: { demoUrl: string; extensionDir: string; t
       await background.send('HeapProfiler.enable');
       await background.send('HeapProfiler.collectGarbage');
       const bgHeap = await background.send<{ usedSize: number }>('Runtime.getHeapUsage');
-      // What the capture holds: the reply to a subscribe is the tab's snapshot.
-      const snap = (await sub.request('subscribe', { tabId })).snapshot as { connections: Array<{ events: Array<{ size: number }> }> };
-      const heldEvents = snap.connections.reduce((a, c) => a + c.events.length, 0);
-      const heldBytes = snap.connections.reduce((a, c) => a + c.events.reduce((b, e) => b + e.size, 0), 0);
+      // What the capture holds: the reply to a subscribe is the tab's snapshot, counted where it
+      // arrives (a snapshot of a million events is too large to hand to Node in time).
+      const id = `bench-memory-${total}`;
+      await sub.tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }, { id }))}), true`);
+      const { heldEvents, heldBytes } = await waitFor(
+        () => sub.tab.evaluate<{ heldEvents: number; heldBytes: number } | null>(`(() => {
+          const r = window.__bench.replies[${JSON.stringify(id)}];
+          if (!r) return null;
+          delete window.__bench.replies[${JSON.stringify(id)}];
+          let heldEvents = 0, heldBytes = 0;
+          for (const c of r.snapshot.connections) { heldEvents += c.events.length; for (const e of c.events) heldBytes += e.size; }
+          return { heldEvents, heldBytes };
+        })()`),
+        'the snapshot of the capture',
+        300_000,
+        250,
+      );
 
       const { targetId } = await browser.cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
       const panel = await attachTab(browser.cdp, targetId);
