@@ -86,8 +86,10 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
     const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
     // A recording armed for this request answers it instead of the network (see replay.ts).
     const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
-    if (ctx && replay) {
-      const res = replays!.respond(replay, ctx.signal);
+    // A recording that cannot be served (e.g. a header the browser refuses) is our failure: it
+    // is reported, and the request goes to the network as if nothing were armed.
+    const res = ctx && replay ? safely(() => replays!.respond(replay, ctx.signal), WHERE) : null;
+    if (ctx && res) {
       const out = safely(() => onResponse(ctx, res), WHERE) ?? res;
       const m = mirror.of(out);
       if (m) m.url = ctx.url;

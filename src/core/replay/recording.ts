@@ -39,6 +39,9 @@ export interface ReplayRecording {
   end?: ReplayEnd;
 }
 
+/** An HTTP header name: a token (RFC 9110 §5.1). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 export const REPLAY_LIMITS = { chunks: 200_000, bytes: 64 * 1024 * 1024, durationMs: 3_600_000 } as const;
 
 /** Only fetch/XHR bodies can be served again: sockets and EventSource are left for later. */
@@ -71,7 +74,13 @@ export function parseRecording(x: unknown): { ok: true; recording: ReplayRecordi
   if (!Array.isArray(r.headers) || !Array.isArray(r.chunks)) return { ok: false, error: 'headers and chunks must be arrays' };
   if (r.chunks.length > REPLAY_LIMITS.chunks) return { ok: false, error: `more than ${REPLAY_LIMITS.chunks} chunks` };
   const headers: Header[] = [];
-  for (const h of r.headers.slice(0, 200)) if (Array.isArray(h) && typeof h[0] === 'string' && typeof h[1] === 'string') headers.push([h[0], h[1]]);
+  for (const h of r.headers.slice(0, 200)) {
+    if (!Array.isArray(h) || typeof h[0] !== 'string' || typeof h[1] !== 'string') continue;
+    // What `new Response` would refuse (a name that is no HTTP token, CR/LF/NUL in a value) is
+    // refused here, with a reason, rather than thrown inside the page's fetch.
+    if (!HEADER_NAME.test(h[0]) || /[\r\n\0]/.test(h[1])) return { ok: false, error: `bad header ${JSON.stringify(h[0].slice(0, 64))}` };
+    headers.push([h[0], h[1]]);
+  }
   const chunks: ReplayChunk[] = [];
   let bytes = 0;
   for (const c of r.chunks) {

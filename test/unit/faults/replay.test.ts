@@ -17,6 +17,9 @@ describe('replay recordings', () => {
     expect(parseRecording({ ...recordingOf(conn), url: 'javascript:alert(1)' })).toEqual({ ok: false, error: 'bad url' });
     expect(parseRecording({ ...recordingOf(conn), chunks: [{ at: -1, text: 'x' }] })).toEqual({ ok: false, error: 'bad chunk' });
     expect(parseRecording('nope')).toEqual({ ok: false, error: 'a recording must be an object' });
+    // Headers the page's `new Response` would throw on are refused here, before they reach it.
+    expect(parseRecording({ ...recordingOf(conn), headers: [['x-ok', 'a\r\nset-cookie: s=1']] })).toEqual({ ok: false, error: 'bad header "x-ok"' });
+    expect(parseRecording({ ...recordingOf(conn), headers: [['bad name', 'v']] })).toEqual({ ok: false, error: 'bad header "bad name"' });
   });
 
   it('matches requests by method, origin and path', () => {
