@@ -12,6 +12,7 @@
  */
 import { launch, openSubscriber, sleep, type BenchBrowser, type Tab } from './lib/browser';
 import { cpuByPid, cpuDelta, cpuDeltaByKind, waitQuiet } from './lib/proc';
+import { fetchSseConsumer, webSocketConsumer } from './lib/consumers';
 import { pairedRatio, summarize, type Summary } from './lib/stats';
 
 export const KINDS = ['fetch-sse', 'eventsource', 'websocket'] as const;
@@ -49,19 +50,7 @@ function consumer(kind: Kind, httpBase: string, n: number, size: number): string
   return `(async () => {
     const t0 = performance.now();
     let events = 0;
-    if (${JSON.stringify(kind)} === 'fetch-sse') {
-      const res = await fetch(${JSON.stringify(`${httpBase}/bench/sse?${q}`)});
-      const reader = res.body.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buf += dec.decode(value, { stream: true });
-        let pos = 0, i;
-        while ((i = buf.indexOf('\\n\\n', pos)) >= 0) { events++; pos = i + 2; }
-        buf = buf.slice(pos);
-      }
+    if (${JSON.stringify(kind)} === 'fetch-sse') {${fetchSseConsumer(JSON.stringify(`${httpBase}/bench/sse?${q}`))}
     } else if (${JSON.stringify(kind)} === 'eventsource') {
       await new Promise((resolve, reject) => {
         const es = new EventSource(${JSON.stringify(`${httpBase}/bench/sse?${q}`)});
@@ -69,12 +58,7 @@ function consumer(kind: Kind, httpBase: string, n: number, size: number): string
         es.addEventListener('done', () => { es.close(); resolve(); });
         es.onerror = () => { es.close(); reject(new Error('eventsource error after ' + events)); };
       });
-    } else {
-      await new Promise((resolve, reject) => {
-        const ws = new WebSocket(${JSON.stringify(`${wsBase}/bench/ws?${q}`)});
-        ws.onmessage = () => { events++; };
-        ws.onclose = (e) => (e.code === 1000 ? resolve() : reject(new Error('ws closed ' + e.code)));
-      });
+    } else {${webSocketConsumer(JSON.stringify(`${wsBase}/bench/ws?${q}`))}
     }
     return { ms: performance.now() - t0, events };
   })()`;

@@ -12,6 +12,7 @@
  * browser process's CDP work and the extension's folding after the worker is done.
  */
 import { launch, openSubscriber, sleep, type BenchBrowser, type Tab } from './lib/browser';
+import { fetchSseConsumer, webSocketConsumer } from './lib/consumers';
 import { cpuByPid, cpuDelta, cpuDeltaByKind, waitQuiet } from './lib/proc';
 import { pairedRatio, summarize, type Summary } from './lib/stats';
 
@@ -45,23 +46,8 @@ function workerSource(kind: DeepKind, httpBase: string, n: number, size: number)
   const q = `n=${n}&size=${size}&r=`;
   const wsBase = httpBase.replace(/^http/, 'ws');
   const body = kind === 'fetch-sse'
-    ? `const res = await fetch(${JSON.stringify(`${httpBase}/bench/sse?${q}`)} + Math.random());
-       const reader = res.body.getReader();
-       const dec = new TextDecoder();
-       let buf = '';
-       for (;;) {
-         const { done, value } = await reader.read();
-         if (done) break;
-         buf += dec.decode(value, { stream: true });
-         let pos = 0, i;
-         while ((i = buf.indexOf('\\n\\n', pos)) >= 0) { events++; pos = i + 2; }
-         buf = buf.slice(pos);
-       }`
-    : `await new Promise((resolve, reject) => {
-         const ws = new WebSocket(${JSON.stringify(`${wsBase}/bench/ws?${q}`)} + Math.random());
-         ws.onmessage = (e) => { events++; };
-         ws.onclose = (e) => (e.code === 1000 ? resolve() : reject(new Error('ws closed ' + e.code)));
-       });`;
+    ? fetchSseConsumer(`${JSON.stringify(`${httpBase}/bench/sse?${q}`)} + Math.random()`)
+    : webSocketConsumer(`${JSON.stringify(`${wsBase}/bench/ws?${q}`)} + Math.random()`);
   return `onmessage = async () => {
     const t0 = performance.now();
     let events = 0;

@@ -11,27 +11,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { assertFirefoxReady, launchFirefox, waitInPanel, type FirefoxSession } from '../harness/firefox';
-import { startWsControlServer, until, type WsControlServer } from './ws-control/server';
+import { startWsControlServer, until, type AppLogEntry as LogEntry, type WsControlServer } from './ws-control/server';
 import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES } from '../../src/protocol/panel';
 import { DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
 import type { ConnectionCapture, TabSnapshot } from '../../src/core/trace/model';
 import type { WsAction } from '../../src/protocol/ws-control';
 
 assertFirefoxReady();
-
-interface LogEntry {
-  via?: string;
-  type: string;
-  isMessageEvent?: boolean;
-  origin?: string;
-  dataType?: string;
-  text?: string | null;
-  hex?: string | null;
-  code?: number;
-  reason?: string;
-  wasClean?: boolean;
-  readyState?: number;
-}
 
 let ff: FirefoxSession;
 let server: WsControlServer;

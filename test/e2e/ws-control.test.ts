@@ -9,24 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket as PwWebSocket } from 'playwright-core';
 import { startControlSession, waitForCapture, type ControlSession } from '../harness/control-session';
-import { startWsControlServer, until, type WsControlServer } from './ws-control/server';
+import { startWsControlServer, until, type AppLogEntry as LogEntry, type WsControlServer } from './ws-control/server';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { WsAction } from '../../src/protocol/ws-control';
 import { clickButton, pageAsPanel, selectConnection, typeInto } from '../harness/panel';
-
-interface LogEntry {
-  via?: string;
-  type: string;
-  isMessageEvent?: boolean;
-  origin?: string;
-  dataType?: string;
-  text?: string | null;
-  hex?: string | null;
-  code?: number;
-  reason?: string;
-  wasClean?: boolean;
-  readyState?: number;
-}
 
 let s: ControlSession;
 let server: WsControlServer;

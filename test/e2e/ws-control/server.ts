@@ -8,6 +8,21 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 
+/** What the app page (app.js) logs of each event its socket gives it, as the tests read it. */
+export interface AppLogEntry {
+  via?: string;
+  type: string;
+  isMessageEvent?: boolean;
+  origin?: string;
+  dataType?: string;
+  text?: string | null;
+  hex?: string | null;
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+  readyState?: number;
+}
+
 export interface Received {
   text: string | null;
   hex: string | null;
