@@ -23,6 +23,8 @@ export interface MemoryPoint {
   panelFirstRenderMs: number;
   heldEvents: number;
   heldBytes: number;
+  /** The snapshot-part messages that followed the snapshot (0: it fit one message). */
+  snapshotParts: number;
 }
 
 export interface MemoryResult {
@@ -60,14 +62,18 @@ export async function runMemory(opts: { demoUrl: string; extensionDir: string; t
       // arrives (a snapshot of a million events is too large to hand to Node in time).
       const id = `bench-memory-${total}`;
       await sub.tab.evaluate(`window.${BRIDGE_GLOBAL}.post(${JSON.stringify(panelSide.out.make('subscribe', { tabId }, { id }))}), true`);
-      const { heldEvents, heldBytes } = await waitFor(
-        () => sub.tab.evaluate<{ heldEvents: number; heldBytes: number } | null>(`(() => {
+      const { heldEvents, heldBytes, parts } = await waitFor(
+        () => sub.tab.evaluate<{ heldEvents: number; heldBytes: number; parts: number } | null>(`(() => {
           const r = window.__bench.replies[${JSON.stringify(id)}];
           if (!r) return null;
+          if (r.type === 'error') throw new Error('subscribe: ' + r.message);
+          const parts = window.__bench.parts ?? { n: 0, events: 0, bytes: 0 };
+          if (parts.n < (r.parts ?? 0)) return null;
           delete window.__bench.replies[${JSON.stringify(id)}];
-          let heldEvents = 0, heldBytes = 0;
+          window.__bench.parts = { n: 0, events: 0, bytes: 0 };
+          let heldEvents = parts.events, heldBytes = parts.bytes;
           for (const c of r.snapshot.connections) { heldEvents += c.events.length; for (const e of c.events) heldBytes += e.size; }
-          return { heldEvents, heldBytes };
+          return { heldEvents, heldBytes, parts: r.parts ?? 0 };
         })()`),
         'the snapshot of the capture',
         300_000,
@@ -89,9 +95,9 @@ export async function runMemory(opts: { demoUrl: string; extensionDir: string; t
       await panel.send('HeapProfiler.collectGarbage');
       const panelHeapMB = ((await panel.metrics()).JSHeapUsedSize ?? 0) / MB;
       await panel.close();
-      const point = { events: total, consumeMs, backgroundHeapMB: bgHeap.usedSize / MB, panelHeapMB, panelFirstRenderMs, heldEvents, heldBytes };
+      const point = { events: total, consumeMs, backgroundHeapMB: bgHeap.usedSize / MB, panelHeapMB, panelFirstRenderMs, heldEvents, heldBytes, snapshotParts: parts };
       points.push(point);
-      log(`  memory after ${total.toLocaleString('en')} frames: background heap ${point.backgroundHeapMB.toFixed(1)} MB, panel heap ${panelHeapMB.toFixed(1)} MB (shown in ${panelFirstRenderMs} ms), capture holds ${heldEvents.toLocaleString('en')} events / ${(heldBytes / MB).toFixed(1)} MB of ${(DEFAULT_BYTE_BUDGET / MB).toFixed(0)} MB budget`);
+      log(`  memory after ${total.toLocaleString('en')} frames: background heap ${point.backgroundHeapMB.toFixed(1)} MB, panel heap ${panelHeapMB.toFixed(1)} MB (shown in ${panelFirstRenderMs} ms), capture holds ${heldEvents.toLocaleString('en')} events / ${(heldBytes / MB).toFixed(1)} MB of ${(DEFAULT_BYTE_BUDGET / MB).toFixed(0)} MB budget; snapshot in 1 + ${parts} messages`);
     }
   } finally {
     await browser.close();

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundPanelSide, type PanelEvents } from '../src/protocol/panel';
 import type { CaptureRecord } from '../src/core/trace/records';
-import type { TabSnapshot } from '../src/core/trace/model';
+import { foldRecords, snapshotOf, type TabSnapshot } from '../src/core/trace/model';
+import { splitSnapshot } from '../src/core/trace/snapshot-parts';
 import type { SessionInfo, TestRunRecord } from '../src/core/trace/session';
 import type { PanelConnection } from './connect';
 import { armFromForm, cancelTest, disarm, firedCount, loadSession, openSessions, release, startTest } from './actions';
@@ -196,5 +197,27 @@ describe('preserve log', () => {
     send(store, { type: 'reset', sessionId: 's4', reason: 'cleared' });
     expect([...store.capture.keys()]).toEqual([]);
     store.filter.preserveLog.value = false;
+  });
+});
+
+describe('a snapshot too large for one message', () => {
+  it('takes its events from the parts that follow, and the records that arrived meanwhile after them, in order', () => {
+    // The whole capture as the background holds it: two chat streams of 4 events each.
+    const state = { capture: new Map(), signals: [], faults: [] } as unknown as Parameters<typeof foldRecords>[0];
+    foldRecords(state, 'd', [...trapped('1', 1000), ...trapped('2', 2000)]);
+    const whole: TabSnapshot = snapshotOf(state.capture);
+    const { snapshot, parts } = splitSnapshot(whole, 500);
+    expect(parts.length).toBeGreaterThan(1);
+    const store = createPanelStore(TAB);
+    send(store, { type: 'snapshot', sessionId: 's', snapshot, parts: parts.length });
+    // A record captured while the parts travel: it must land after them.
+    const late: CaptureRecord = { type: 'open', conn: '3', time: 3000, kind: 'websocket', url: 'ws://h/x', method: 'GET', requestHeaders: [], requestBodySize: null, requestBodyPreview: null, detail: null };
+    send(store, { type: 'records', docId: 'd', records: [late] });
+    expect(store.live.capture.size).toBe(2);
+    for (const p of parts) send(store, { type: 'snapshot-part', sessionId: 's', connectionId: p.connectionId, events: p.events });
+    const events = (id: string) => store.live.capture.get(id)!.events.map((e) => e.text);
+    expect(events('d:1')).toEqual(whole.connections[0]!.events.map((e) => e.text));
+    expect(events('d:2')).toEqual(whole.connections[1]!.events.map((e) => e.text));
+    expect(store.live.capture.size).toBe(3);
   });
 });

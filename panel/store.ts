@@ -99,6 +99,11 @@ export interface PanelStore {
   version: Signal<number>;
   /** StoreOptions.frameBatch, or null. */
   frameBatch: ((update: () => void) => void) | null;
+  /**
+   * A snapshot too large for one message comes with `parts` (snapshot-part): how many are still
+   * due, and the records that arrived meanwhile, applied once the last part is in.
+   */
+  snapshotParts: { pending: number; held: PanelEvent<'records'>[] };
   /** The live tab, always kept current, also while a stored session or an import is shown. */
   live: TabData;
   /** What the views show: the live tab, a stored session or an imported trace. */
@@ -212,6 +217,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     tabId: signal(tabId),
     version,
     frameBatch: options.frameBatch ?? null,
+    snapshotParts: { pending: 0, held: [] },
     live: emptyTabData(),
     source,
     readOnly: computed(() => source.value.kind !== 'live'),
@@ -279,6 +285,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
     switch (msg.type) {
       case 'snapshot':
         store.live = tabDataOf(msg.snapshot);
+        store.snapshotParts = { pending: msg.parts ?? 0, held: [] };
         store.sessions.liveId.value = msg.sessionId;
         // The session's mocks (armed from this or an earlier panel) are offered again.
         addMocks(store.mocks, msg.snapshot.mocks ?? []);
@@ -287,6 +294,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         break;
       case 'reset': {
         const previous = store.live;
+        store.snapshotParts = { pending: 0, held: [] };
         store.live = emptyTabData();
         // Connection ids carry their document's id, so earlier page loads never collide.
         if (msg.reason === 'navigated' && store.filter.preserveLog.peek()) {
@@ -314,7 +322,28 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
           store.pageView.invalidate();
         }
         return;
+      case 'snapshot-part': {
+        if (store.snapshotParts.pending === 0) return;
+        const conn = store.live.capture.get(msg.connectionId);
+        if (conn) for (const e of msg.events) conn.events.push(e);
+        store.snapshotParts.pending -= 1;
+        if (store.snapshotParts.pending > 0) return;
+        // The snapshot is whole: what was captured meanwhile goes on top of it, in order.
+        const held = store.snapshotParts.held;
+        store.snapshotParts.held = [];
+        for (const r of held) {
+          foldRecords(store.live, r.docId, r.records);
+          if (r.evicted) dropPayloads(store.live.capture, r.evicted);
+        }
+        store.findings.invalidate(true);
+        store.pageView.invalidate(true);
+        break;
+      }
       case 'records':
+        if (store.snapshotParts.pending > 0) {
+          store.snapshotParts.held.push(msg);
+          return;
+        }
         foldRecords(store.live, msg.docId, msg.records);
         // The background dropped these payloads to stay in the tab's byte budget: so does the panel.
         if (msg.evicted) dropPayloads(store.live.capture, msg.evicted);

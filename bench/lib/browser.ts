@@ -172,6 +172,11 @@ export async function openSubscriber(browser: BenchBrowser, opts: { window?: boo
     window.${DELIVER_BINDING} = (kind, m) => {
       if (kind !== 'message') return;
       if (typeof m.replyTo === 'string') window.__bench.replies[m.replyTo] = m;
+      // The events a large snapshot could not carry follow it (core/trace/snapshot-parts.ts).
+      if (m.type === 'snapshot-part') {
+        const t = (window.__bench.parts ??= { n: 0, events: 0, bytes: 0 });
+        t.n++; t.events += m.events.length; for (const e of m.events) t.bytes += e.size;
+      }
       const now = performance.timeOrigin + performance.now();
       if (m.type === 'snapshot') window.__bench.snapshots++;
       if (m.type === 'records') {

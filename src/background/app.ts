@@ -25,6 +25,7 @@ import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 import type { DeepCapture } from './deep-capture';
 import type { CaptureRecord } from '../core/trace/records';
+import { splitSnapshot } from '../core/trace/snapshot-parts';
 import { parseConnectionId } from '../core/trace/connection-id';
 
 export interface BackgroundServices {
@@ -222,10 +223,24 @@ export function createBackground(deps: BackgroundDeps): Background {
     async subscribe(m, { ctx }) {
       const { capture } = await deps.services;
       ctx.subscribe(m.tabId);
-      const { sessionId, snapshot } = await capture.snapshot(m.tabId);
+      const { sessionId, snapshot: whole } = await capture.snapshot(m.tabId);
       // The snapshot goes out before the capture-state that follows it, as the panel expects.
       void updateRecording(m.tabId).catch((e: unknown) => failed('subscribe', e));
-      return { tabId: m.tabId, sessionId, snapshot };
+      // A long capture does not fit one message: the events past the limit follow the reply,
+      // to this panel only, and it holds new records until the last part (snapshot-parts.ts).
+      const { snapshot, parts } = splitSnapshot(whole);
+      if (parts.length > 0) {
+        setTimeout(() => {
+          for (const p of parts) {
+            try {
+              ctx.transport.post(backgroundPanelSide.out.make('snapshot-part', { tabId: m.tabId, sessionId, connectionId: p.connectionId, events: p.events }));
+            } catch (e) {
+              failed('snapshot part', e);
+            }
+          }
+        }, 0);
+      }
+      return { tabId: m.tabId, sessionId, snapshot, ...(parts.length > 0 ? { parts: parts.length } : {}) };
     },
     async clear(m) {
       const sessionId = await (await deps.services).capture.clear(m.tabId);

@@ -7,7 +7,7 @@
  *                           background ──events──────────▶ every panel watching the tab
  */
 import type { CaptureRecord, WorkerType } from '../core/trace/records';
-import type { TabSnapshot } from '../core/trace/model';
+import type { TabSnapshot, TraceEvent } from '../core/trace/model';
 import type { SessionInfo, StorageStatus, TestRunRecord } from '../core/trace/session';
 import { TEST_IDS, type TestId } from '../core/analysis/types';
 import type { ViewSample } from '../core/view/sample';
@@ -90,7 +90,13 @@ export interface StopPress {
 
 /** Background → panel. */
 export interface PanelEvents {
-  snapshot: Tab & { sessionId: string | null; snapshot: TabSnapshot };
+  /**
+   * The tab's capture. `parts`: how many `snapshot-part` messages follow it with the events it
+   * could not carry (core/trace/snapshot-parts.ts); records that arrive before the last are held.
+   */
+  snapshot: Tab & { sessionId: string | null; snapshot: TabSnapshot; parts?: number };
+  /** The next events of one connection of the snapshot just sent, in order. */
+  'snapshot-part': Tab & { sessionId: string | null; connectionId: string; events: TraceEvent[] };
   /**
    * Newly captured records of one document of the tab; the panel folds them with `foldRecords`,
    * then drops the payloads the background dropped to stay in the tab's byte budget.
@@ -264,6 +270,7 @@ const withTabId = (check: (x: Record<string, unknown>) => boolean = () => true) 
 
 const eventParsers: Parsers<PanelEvents> = {
   snapshot: trusted(withTabId((x) => typeof x.snapshot === 'object' && x.snapshot !== null)),
+  'snapshot-part': trusted(withTabId((x) => typeof x.connectionId === 'string' && Array.isArray(x.events))),
   records: trusted(withTabId((x) => typeof x.docId === 'string' && Array.isArray(x.records))),
   reset: trusted(withTabId()),
   'capture-state': trusted(withTabId((x) => Array.isArray(x.armedFaults) && Array.isArray(x.internalErrors))),

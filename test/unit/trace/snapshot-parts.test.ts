@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { eventWeight, splitSnapshot } from '../../../src/core/trace/snapshot-parts';
+import type { ConnectionCapture, TabSnapshot, TraceEvent } from '../../../src/core/trace/model';
+
+const ev = (seq: number, text: string): TraceEvent => ({ seq, time: seq, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
+const conn = (id: string, n: number, size: number): ConnectionCapture => ({ summary: { id } as ConnectionCapture['summary'], events: Array.from({ length: n }, (_, i) => ev(i, `${id}${i}`.padEnd(size, 'x'))) });
+const snap = (...connections: ConnectionCapture[]): TabSnapshot => ({ connections, signals: [], faults: [], testRuns: [] });
+
+describe('a snapshot split to fit the browser’s message limit', () => {
+  it('leaves a snapshot that fits as it is', () => {
+    const s = snap(conn('a', 3, 10));
+    expect(splitSnapshot(s, 10_000)).toEqual({ snapshot: s, parts: [] });
+  });
+
+  it('keeps what fits inline and sends the rest in order, per connection, each part within the limit', () => {
+    const s = snap(conn('a', 40, 200), conn('b', 40, 200));
+    const limit = 20 * eventWeight(s.connections[0]!.events[0]!);
+    const { snapshot, parts } = splitSnapshot(s, limit);
+    expect(snapshot.connections[0]!.events).toHaveLength(20);
+    // After one connection overflowed, the next keeps nothing inline.
+    expect(snapshot.connections[1]!.events).toHaveLength(0);
+    for (const p of parts) expect(p.events.reduce((w, e) => w + eventWeight(e), 0)).toBeLessThanOrEqual(limit);
+    // Reassembled, every connection has all its events in order; summaries are untouched.
+    for (const [i, c] of s.connections.entries()) {
+      const rebuilt = [...snapshot.connections[i]!.events, ...parts.filter((p) => p.connectionId === c.summary.id).flatMap((p) => p.events)];
+      expect(rebuilt).toEqual(c.events);
+      expect(snapshot.connections[i]!.summary).toBe(c.summary);
+    }
+    // The original is not changed.
+    expect(s.connections[0]!.events).toHaveLength(40);
+  });
+
+  it('gives an event larger than the limit a part of its own', () => {
+    const s = snap(conn('a', 3, 5000));
+    const { snapshot, parts } = splitSnapshot(s, 1000);
+    expect(snapshot.connections[0]!.events).toHaveLength(0);
+    expect(parts.map((p) => p.events.length)).toEqual([1, 1, 1]);
+  });
+});
