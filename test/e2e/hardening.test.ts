@@ -290,8 +290,12 @@ describe('a faulty world', () => {
       addEventListener('__durable_sessions_command', (e) => w.__cmds.push(JSON.stringify((e as CustomEvent).detail)));
       addEventListener('error', (e) => w.__errors.push(e.message));
     });
-    await s.control.page.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The reload unloads the extension and closes every page of it: once the control page is
+    // closed, the old service worker, and the relay's port to it, are gone.
+    const oldPage = s.control.page;
+    const unloaded = oldPage.isClosed() ? Promise.resolve() : oldPage.waitForEvent('close', { timeout: 30_000 });
+    await oldPage.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
+    await unloaded;
     await s.page.getByLabel('Prompt').fill('orphaned');
     await s.page.getByRole('button', { name: 'Send' }).click();
     await s.page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
