@@ -5,6 +5,7 @@
  * (`{"type":"cancel"}`, a Socket.IO `42["cancel",…]`). The SSE
  * Resume-Cancel Conflict is a stop that sends none of these and only closes the stream.
  */
+import { crossed } from '../parse';
 import type { AnalyzedConnection } from './connection';
 
 const CANCEL_URL = /(^|[/_.-])(cancel|stop|abort|interrupt|halt|terminate)([/_.?-]|$)/i;
@@ -49,7 +50,7 @@ export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
       if (ev.type === 'control' && frame && ev.name.startsWith('cancel: ')) named.set(frame.at.first, `sent ${ev.name.slice(8)} (${c.recognition.name})`);
     }
     for (const e of c.conn.events) {
-      if (e.dir !== 'out' || e.text === null) continue;
+      if (e.dir !== 'out' || e.text === null || !crossed(e)) continue;
       if (named.has(e.seq) || CANCEL_FRAME.test(e.text) || CANCEL_SOCKETIO.test(e.text)) out.push({ connectionId: s.id, time: e.time, eventSeq: e.seq, label: named.get(e.seq) ?? `sent ${e.text.slice(0, 120)}` });
     }
     for (const ev of c.recognition.events) {

@@ -17,6 +17,7 @@
  */
 import type { AiEvent } from '../protocols/types';
 import type { Frame } from '../parse/types';
+import { crossed } from '../parse';
 import { messageKey } from '../reassembly';
 import type { AnalyzedConnection } from './connection';
 import type { ResumeObservation } from './resume';
@@ -177,7 +178,7 @@ export function streamTiming(a: AnalyzedConnection, options: TimingOptions = {})
   const s = a.conn.summary;
   const events = a.conn.events;
   const frames = a.recognition.frames;
-  const firstIn = events.find((e) => e.dir === 'in');
+  const firstIn = events.find((e) => e.dir === 'in' && crossed(e));
   const lastTime = events.at(-1)?.time ?? null;
   const end = s.endedAt ?? lastTime;
 

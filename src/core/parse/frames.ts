@@ -115,10 +115,24 @@ function numbered(parts: FramePart[], events: TraceEvent[]): Frame[] {
   return parts.map((p, index) => ({ ...p, index, time: events[p.at.last]?.time ?? 0 }));
 }
 
+/**
+ * Whether a frame crossed between the app and the server. The inspector's WebSocket control
+ * marks what it authored or stopped: `sent` (the panel, not the app, spoke to the server),
+ * `injected` (the panel, not the server, spoke to the app), `dropped` (the app never got it),
+ * `blocked` (the server never got it). Those are shown in the event list with their mark but are
+ * no evidence of what the app or its server did, so no recognizer, answer or verdict reads them
+ * — a cancel sent from the panel is not the app's cancel, an injected token not the server's.
+ * An `edited` frame did cross (in its edited form) and is read.
+ */
+export function crossed(e: TraceEvent): boolean {
+  return e.mark === undefined || e.mark === 'edited';
+}
+
 export function framesOf(conn: ConnectionCapture): Frame[] {
   const { events } = conn;
   try {
-    if (conn.summary.kind === 'websocket') return numbered(events.map((e, at) => messageFrame(e, at, 'ws-text')), events);
+    // Frames keep the index of their event in `at`, so skipping marked ones keeps every link.
+    if (conn.summary.kind === 'websocket') return numbered(events.flatMap((e, at) => (crossed(e) ? [messageFrame(e, at, 'ws-text')] : [])), events);
     if (conn.summary.kind === 'eventsource') return numbered(eventSourceFrames(events), events);
     const inFrames = bodyFrames(conn);
     // Request bodies (and anything else the page sent) go where they happened in time.

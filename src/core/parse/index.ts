@@ -1,5 +1,5 @@
 /** Framing of captured connections into messages; see frames.ts. */
-export { framesOf, bodyChunks, bodyFraming, type BodyFraming } from './frames';
+export { framesOf, crossed, bodyChunks, bodyFraming, type BodyFraming } from './frames';
 export { sseFrames } from './sse';
 export { jsonLineFrames, jsonValueFrames } from './ndjson';
 export { envelopeFrames, envelopeWire, type EnvelopeWire } from './envelopes';

@@ -3,7 +3,7 @@
  * ended) from wire text in the demo app's formats, for the analysis tests.
  */
 import { applyRecord, type ConnectionCapture, type TabCapture } from '../../../src/core/trace/model';
-import type { CaptureRecord, ConnectionKind, EndCause, Header } from '../../../src/core/trace/records';
+import type { CaptureRecord, ConnectionKind, EndCause, FrameMark, Header } from '../../../src/core/trace/records';
 import { analyzeConnection, type AnalyzedConnection } from '../../../src/core/analysis';
 
 let n = 0;
@@ -21,6 +21,8 @@ export interface ConnSpec {
   /** EventSource reconnects: [time lost, after how many events, Last-Event-ID, time reopened]. */
   reconnects?: Array<[number, number, string | null, number]>;
   requestBodyPreview?: string;
+  /** What the WebSocket control did to an event, by its index in `events`. */
+  marks?: Record<number, FrameMark>;
 }
 
 export function connection(spec: ConnSpec): ConnectionCapture {
@@ -38,7 +40,8 @@ export function connection(spec: ConnSpec): ConnectionCapture {
       recs.push({ type: 'state', conn, time: lost, state: 'reconnecting', readyState: 0, lastEventId: lastId });
       recs.push({ type: 'state', conn, time: reopened, state: 'open', readyState: 1, lastEventId: null });
     }
-    recs.push({ type: 'data', conn, time, dir, text, base64: null, size: text.length, event: event ?? null, id: id ?? null });
+    const mark = spec.marks?.[i];
+    recs.push({ type: 'data', conn, time, dir, text, base64: null, size: text.length, event: event ?? null, id: id ?? null, ...(mark ? { mark } : {}) });
   });
   if (spec.end) recs.push({ type: 'end', conn, time: spec.end.time, cause: spec.end.cause, error: null, code: null, reason: null });
   for (const r of recs) applyRecord(tab, 'doc', r);
