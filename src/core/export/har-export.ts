@@ -111,6 +111,7 @@ function webSocketMessages(events: TraceEventV1[]): HarWebSocketMessage[] {
     time: seconds(e.time),
     opcode: e.base64 !== null ? 2 : 1,
     data: e.base64 ?? e.text ?? '',
+    ...(e.mark ? { _mark: e.mark } : {}),
   }));
 }
 
@@ -214,6 +215,7 @@ export function harFromTrace(trace: TraceFileV1): Har {
         faults: trace.faults,
         testRuns: trace.testRuns,
         flags: trace.flags,
+        ...(trace.mocks ? { mocks: trace.mocks } : {}),
       },
     },
   };

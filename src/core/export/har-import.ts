@@ -22,7 +22,7 @@
  * checked in one place; structural HAR problems are reported with their HAR path.
  */
 import { contentTypeOf, isStreamingContentType } from '../trace/model';
-import { CONNECTION_KINDS, type ConnectionKind, type Header } from '../trace/records';
+import { CONNECTION_KINDS, FRAME_MARKS, type ConnectionKind, type FrameMark, type Header } from '../trace/records';
 import { base64ToBytes } from './base64';
 import { failure, formatPath, ImportFailure } from './json-stream';
 import { utf8Length } from '../trace/bytes';
@@ -92,13 +92,19 @@ function wsEvents(msgs: unknown[], warnings: string[], where: string): Ev[] {
     const t = num(get(m, 'time'));
     if (t === null || (opcode !== 1 && opcode !== 2)) continue;
     const dir = get(m, 'type') === 'send' ? 'out' : 'in';
+    // Ours (`_mark`): what the WebSocket control did to the frame. One that is not a mark is
+    // left out with a warning; the frame itself is kept.
+    const mark = get(m, '_mark');
+    const known = (FRAME_MARKS as readonly unknown[]).includes(mark);
+    if (mark !== undefined && !known) warnings.push(`${where}: a WebSocket frame's _mark is not one of ${FRAME_MARKS.join(', ')} and was left out.`);
+    const marked = known ? { mark: mark as FrameMark } : {};
     if (opcode === 2) {
       if (!isValidBase64(data)) {
         warnings.push(`${where}: a binary WebSocket frame is not valid base64 and was skipped.`);
         continue;
       }
-      out.push({ time: ms(t), dir, text: null, base64: data, size: base64ToBytes(data)?.length ?? 0, event: null, id: null });
-    } else out.push({ time: ms(t), dir, text: data, base64: null, size: utf8Length(data), event: null, id: null });
+      out.push({ time: ms(t), dir, text: null, base64: data, size: base64ToBytes(data)?.length ?? 0, event: null, id: null, ...marked });
+    } else out.push({ time: ms(t), dir, text: data, base64: null, size: utf8Length(data), event: null, id: null, ...marked });
   }
   return out;
 }
@@ -323,6 +329,7 @@ export function harToTrace(value: unknown, options: HarImportOptions & { limits?
       faults: get(ds, 'faults') ?? [],
       testRuns: get(ds, 'testRuns') ?? [],
       flags: get(ds, 'flags') ?? [],
+      ...(get(ds, 'mocks') !== undefined ? { mocks: get(ds, 'mocks') } : {}),
     };
     const r = validateTrace(candidate, options.limits);
     return r.ok ? { ...r, warnings: [...warnings, ...r.warnings] } : r;

@@ -3,7 +3,8 @@
  * plus the custom fields Chrome writes (`_resourceType`, `_webSocketMessages`…) and ours
  * (`_durableSessions`). Custom fields start with `_`, as the spec requires.
  */
-import type { ConnectionKind, EndCause, JoinedLate } from '../trace/records';
+import type { ConnectionKind, EndCause, FrameMark, JoinedLate } from '../trace/records';
+import type { Mock } from '../mock/model';
 import type { ConnectionState, FiredFault, ReconnectMark } from '../trace/model';
 import type { TraceFault, TraceFlag, TraceRedaction, TraceSessionV1, TraceTestRun } from './trace-format';
 
@@ -68,6 +69,8 @@ export interface HarWebSocketMessage {
   time: number;
   opcode: number;
   data: string;
+  /** Ours: what the inspector's WebSocket control did to the frame (sent, injected, blocked…). */
+  _mark?: FrameMark;
 }
 
 /** Chrome's `EventSourceMessage` shape (time in seconds, like WebSocket messages). */
@@ -147,6 +150,8 @@ export interface HarDurableLog {
   faults: TraceFault[];
   testRuns: TraceTestRun[];
   flags: TraceFlag[];
+  /** The session's mock streams, as the trace keeps them. */
+  mocks?: Mock[];
 }
 
 export interface Har {

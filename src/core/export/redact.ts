@@ -34,6 +34,7 @@
  *   a text the JSON rules lengthened is cut back to the per-sample bound, keeping its end.
  * Sizes stay as captured: they describe what went over the wire.
  */
+import type { Mock } from '../mock/model';
 import type { Header } from '../trace/records';
 import { compileJsonPath, replaceAtPath, type PathSegment } from './json-path';
 import type { ViewSample } from '../view/sample';
@@ -420,6 +421,23 @@ function redactConnection(conn: TraceConnectionV1, c: CompiledRedaction, hits: H
 }
 
 /** Hits are session-level (no connection): a page text is not tied to one stream. */
+/**
+ * A mock as an export carries it: often written from a captured stream, so its URL, response
+ * headers and events may hold the same secrets. Its hits are listed under `mock:<name>`.
+ */
+function redactMock(m: Mock, c: CompiledRedaction, hits: Hits): Mock {
+  const who = `mock:${m.name}`;
+  const u = redactUrl(m.request.url, c);
+  for (const n of u.names) hits.add(who, 'url', n);
+  const steps = m.steps.map((step) => {
+    if (step.kind !== 'event') return step;
+    const r = redactText(step.data, c);
+    for (const n of r.names) hits.add(who, 'event', n);
+    return r.names.length > 0 ? { ...step, data: r.text } : step;
+  });
+  return { ...m, request: { ...m.request, url: u.url }, response: { ...m.response, headers: redactHeaders(m.response.headers, c, hits, who, 'response-header') }, steps };
+}
+
 function redactView(view: ViewSample[], c: CompiledRedaction, hits: Hits): ViewSample[] {
   return view.map((s) => {
     const r = redactText(s.text, c);
@@ -472,6 +490,7 @@ export function redactTrace(trace: TraceFileV1, config: RedactionConfig = {}): {
     sessions,
     testRuns: trace.testRuns.map(evidence),
     flags: trace.flags.map(evidence),
+    ...(trace.mocks ? { mocks: trace.mocks.map((m) => redactMock(m, c, hits)) } : {}),
     redaction: { applied: true, rules: c.rules, redactedCount: hits.count },
   };
   return { trace: out, report: { rules: c.rules, count: hits.count, where: hits.list() } };

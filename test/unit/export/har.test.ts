@@ -56,6 +56,20 @@ describe('HAR export', () => {
     expect(e.request.postData).toBeUndefined();
   });
 
+  it('keeps what the WebSocket control did to a frame, and reads it back', () => {
+    const c = capture('websocket', [{ dir: 'out', text: '42["cancel"]', size: 12, mark: 'sent' }, { text: 'hi', size: 2, mark: 'injected' }, { text: 'yo', size: 2 }], { status: null, contentType: null, url: 'wss://a.test/ws', method: 'GET', responseHeaders: [], requestBodyPreview: null, requestBodySize: null });
+    const e = entryOf(c);
+    expect(e._webSocketMessages!.map((m) => m._mark)).toEqual(['sent', 'injected', undefined]);
+    const r = harToTrace({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [e] } });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.trace.sessions[0]!.connections[0]!.events.map((x) => x.mark)).toEqual(['sent', 'injected', undefined]);
+    // Not one of the marks: the frame is kept, the mark left out, and the import says so.
+    const bad = harToTrace({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [{ ...e, _webSocketMessages: [{ ...e._webSocketMessages![0]!, _mark: 'forged' }] }] } });
+    if (!bad.ok) throw new Error(bad.error.message);
+    expect(bad.trace.sessions[0]!.connections[0]!.events.map((x) => [x.text, x.mark])).toEqual([['42["cancel"]', undefined]]);
+    expect(bad.warnings.join(' ')).toMatch(/_mark is not one of sent, injected/);
+  });
+
   it('writes EventSource messages and the SSE text they came as', () => {
     const e = entryOf(capture('eventsource', [{ text: 'a\nb', event: 'message', id: '1', size: 3 }, { text: 'x', event: 'done', id: '2', size: 1 }], { method: 'GET' }));
     expect(e._eventSourceMessages).toEqual([

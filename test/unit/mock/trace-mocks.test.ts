@@ -1,6 +1,8 @@
 /** Mocks travel with a trace: written, checked by the schema and the validator, read back; older traces without them still import. */
 import { describe, expect, it } from 'vitest';
 import { exportTrace, importTrace } from '../../../src/core/export/trace-export';
+import { exportHar } from '../../../src/core/export/har-export';
+import { harToTrace } from '../../../src/core/export/har-import';
 import type { TraceInput } from '../../../src/core/export/trace-model';
 import { templateMock, insertStep, type Mock } from '../../../src/core/mock';
 import { schemaValidator } from '../export/schema';
@@ -48,4 +50,24 @@ describe('mocks in a trace', () => {
     expect(r.error.message).toContain('a drop ends the stream');
     expect(r.error.path ?? r.error.message).toContain('mocks[0]');
   });
+
+  it('are redacted on export like the streams they were made from: URL, response headers, events', async () => {
+    const secret = { ...mock, request: { ...mock.request, url: 'https://app.example.test/api/runs/*/stream?api_key=abc123secretvalue' }, response: { ...mock.response, headers: [...mock.response.headers, ['set-cookie', 'session=abcdef0123456789']] as [string, string][] }, steps: [...mock.steps, { kind: 'event' as const, delayMs: 0, data: 'data: here is sk-abcdefghijklmnopqrstuvwx\n\n' }] };
+    const steps: Mock['steps'] = [...secret.steps.filter((x) => x.kind !== 'drop'), { kind: 'drop', delayMs: 0 }];
+    const { trace, report } = exportTrace(input([{ ...secret, steps }]));
+    const text = JSON.stringify(trace.mocks);
+    expect(text).not.toContain('abc123secretvalue');
+    expect(text).not.toContain('abcdef0123456789');
+    expect(text).not.toContain('sk-abcdefghijklmnopqrstuvwx');
+    expect(report.where.filter((w) => w.connectionId === `mock:${mock.name}`).map((w) => w.location).sort()).toEqual(['event', 'response-header', 'url']);
+  });
+
+  it('travel in a HAR too, and come back from it', () => {
+    const { har } = exportHar(input([mock]), { redact: false });
+    expect(har.log._durableSessions?.mocks).toEqual([mock]);
+    const r = harToTrace(JSON.parse(JSON.stringify(har)));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.trace.mocks).toEqual([mock]);
+  });
 });
+
