@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { launchBrowser, type LaunchedBrowser } from '../../src/cli/chromium';
 import { poll, type PanelHandle } from '../../src/cli/devtools-panel';
-import { clickButton, watchTabInPanel } from '../harness/panel';
+import { clickButton, connectionRows, watchTabInPanel } from '../harness/panel';
 import { bundleClient } from '../zoo/bundle';
 import { chatRoutes, DELTAS, QUOTA_MESSAGE } from '../fixtures/protocols/connect/service';
 import type { Wire } from './connect/client';
@@ -48,17 +48,7 @@ interface Row {
   end: string;
 }
 
-const rows = (): Promise<Row[]> =>
-  panel.evaluate<Row[]>(`(() => {
-    const table = document.querySelector('table[aria-label="Streaming connections"]');
-    if (!table) return [];
-    const headers = [...table.querySelectorAll('thead th')].map((th) => th.innerText.trim());
-    return [...table.querySelectorAll('tbody tr')].map((tr) => ({
-      url: tr.cells[0].getAttribute('title') ?? '',
-      protocol: tr.cells[headers.indexOf('Protocol')]?.innerText.trim() ?? '',
-      end: tr.cells[headers.indexOf('End')]?.innerText.trim() ?? '',
-    }));
-  })()`);
+const rows = async (): Promise<Row[]> => (await connectionRows(panel)).map((r) => ({ url: r.fullUrl, protocol: r.protocol, end: r.end }));
 
 /** The Output view of the connection row whose Protocol cell is `name`. */
 async function outputOf(name: string): Promise<{ heading: string; text: string; badge: string }> {

@@ -24,7 +24,7 @@ import { analyzeWithView } from '../../src/core/analysis';
 import { recognize, recognizerById } from '../../src/core/protocols';
 import { reassemble } from '../../src/core/reassembly';
 import { loadFixture } from '../unit/core/fixture';
-import { clickButton, watchTabInPanel } from '../harness/panel';
+import { clickButton, connectionRows, watchTabInPanel } from '../harness/panel';
 import { bundleClient } from '../zoo/bundle';
 import { startProtocolServer, wsFrames, type ProtocolCase, type ProtocolServer } from './protocols/server';
 
@@ -76,17 +76,7 @@ interface Row {
   end: string;
 }
 
-const rows = (): Promise<Row[]> =>
-  panel.evaluate<Row[]>(`(() => {
-    const table = document.querySelector('table[aria-label="Streaming connections"]');
-    if (!table) return [];
-    const headers = [...table.querySelectorAll('thead th')].map((th) => th.innerText.trim());
-    return [...table.querySelectorAll('tbody tr')].map((tr) => ({
-      url: tr.cells[0].getAttribute('title') ?? '',
-      protocol: tr.cells[headers.indexOf('Protocol')]?.innerText.trim() ?? '',
-      end: tr.cells[headers.indexOf('End')]?.innerText.trim() ?? '',
-    }));
-  })()`);
+const rows = async (): Promise<Row[]> => (await connectionRows(panel)).map((r) => ({ url: r.fullUrl, protocol: r.protocol, end: r.end }));
 
 /** Waits for the finished, recognized rows whose URL passes `match`. */
 async function finishedRows(match: (url: string) => boolean, what: string, count = 1): Promise<Row[]> {

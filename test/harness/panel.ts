@@ -1,11 +1,14 @@
 /** Reading and driving the panel as a user would: by visible text, roles and labels. */
 import type { Page } from 'playwright-core';
-import { poll, tableRows, type PanelHandle } from '../../src/cli/devtools-panel';
+import { poll, type PanelHandle } from '../../src/cli/devtools-panel';
 import type { LaunchedBrowser } from '../../src/cli/chromium';
 import { openControl, tabIdOf, type Control } from '../../src/cli/control';
 
 export interface ConnectionRow {
+  /** The URL as the row shows it (shortened). */
   url: string;
+  /** The whole URL, from the cell's tooltip. */
+  fullUrl: string;
   kind: string;
   protocol: string;
   status: string;
@@ -21,10 +24,13 @@ const EVENTS = 'Connection events';
 /** Connection rows keyed by the column headers a user reads. */
 export async function connectionRows(panel: PanelHandle): Promise<ConnectionRow[]> {
   const headers = await panel.evaluate<string[]>(`[...document.querySelectorAll('table[aria-label="${CONNECTIONS}"] thead th')].map((th) => th.innerText.trim())`);
-  const rows = await tableRows(panel, CONNECTIONS);
-  return rows.map((cells) => {
+  // Cells and the URL cell's tooltip read at once, so a row added meanwhile cannot shift them.
+  const rows = await panel.evaluate<Array<{ cells: string[]; title: string }>>(
+    `[...document.querySelectorAll('table[aria-label="${CONNECTIONS}"] tbody tr')].map((tr) => ({ cells: [...tr.cells].map((td) => td.innerText.trim()), title: tr.cells[0]?.getAttribute('title') ?? '' }))`,
+  );
+  return rows.map(({ cells, title }) => {
     const get = (h: string) => cells[headers.indexOf(h)] ?? '';
-    return { url: get('URL'), kind: get('Kind'), protocol: get('Protocol'), status: get('Status'), events: Number(get('Events') || 0), received: get('Received'), duration: get('Duration'), end: get('End') };
+    return { url: get('URL'), fullUrl: title, kind: get('Kind'), protocol: get('Protocol'), status: get('Status'), events: Number(get('Events') || 0), received: get('Received'), duration: get('Duration'), end: get('End') };
   });
 }
 
