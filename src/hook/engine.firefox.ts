@@ -13,4 +13,10 @@ export const GECKO: EngineTraits = {
   fetchFailed: 'NetworkError when attempting to fetch resource.',
   // `dom.serverEvents.defaultReconnectionTime` (Chromium waits 3 s).
   eventSourceRetryMs: 5000,
+  // dom/websocket/WebSocket.cpp throws the bare DOMException codes, whose messages are these
+  // (dom/base/domerr.msg); the binding's own argument-count TypeError names the method.
+  wsSendConnecting: 'An attempt was made to use an object that is not, or is no longer, usable',
+  wsSendMissing: 'WebSocket.send: At least 1 argument required, but only 0 passed',
+  wsCloseCode: () => 'A parameter or an operation is not supported by the underlying object',
+  wsCloseReason: 'An invalid or illegal string was specified',
 };
