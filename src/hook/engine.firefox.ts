@@ -14,9 +14,10 @@ export const GECKO: EngineTraits = {
   // `dom.serverEvents.defaultReconnectionTime` (Chromium waits 3 s).
   eventSourceRetryMs: 5000,
   // dom/websocket/WebSocket.cpp throws the bare DOMException codes, whose messages are these
-  // (dom/base/domerr.msg); the binding's own argument-count TypeError names the method.
+  // (dom/base/domerr.msg); `send` is overloaded, so the binding's argument-count TypeError
+  // says so (measured on a real socket: test/e2e/firefox-ws-replay.test.ts).
   wsSendConnecting: 'An attempt was made to use an object that is not, or is no longer, usable',
-  wsSendMissing: 'WebSocket.send: At least 1 argument required, but only 0 passed',
+  wsSendMissing: 'WebSocket.send: 0 is not a valid argument count for any overload.',
   wsCloseCode: () => 'A parameter or an operation is not supported by the underlying object',
   wsCloseReason: 'An invalid or illegal string was specified',
 };
