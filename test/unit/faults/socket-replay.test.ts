@@ -6,9 +6,9 @@ import { parseAnyRecording, recordingOfConnection } from '../../../src/core/repl
 import { replayOf } from '../../../src/protocol/panel';
 
 /** A connection as the capture folds it from the hook's records (the same fold the panel runs). */
-function capture(records: Array<Omit<CaptureRecord, 'conn'>>): ConnectionCapture {
+function capture(records: Array<Record<string, unknown>>): ConnectionCapture {
   const tab: TabCapture = new Map();
-  for (const r of records) applyRecord(tab, 'doc', { ...r, conn: 'c1' } as CaptureRecord);
+  for (const r of records) applyRecord(tab, 'doc', { ...r, conn: 'c1' } as unknown as CaptureRecord);
   return tab.get('doc:c1')!;
 }
 const data = (time: number, dir: 'in' | 'out', text: string | null, extra: Partial<Record<'base64' | 'event' | 'id', string>> = {}) =>
