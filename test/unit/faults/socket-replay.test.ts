@@ -76,7 +76,7 @@ describe('EventSource recordings', () => {
     data(1090, 'in', 'two\nlines', { event: 'token', id: '2' }),
     { type: 'state', time: 1130, state: 'reconnecting', readyState: 0, lastEventId: '2' },
     { type: 'state', time: 1450, state: 'open', readyState: 1, lastEventId: null },
-    data(1500, 'in', 'three', { event: 'message', id: null }),
+    data(1500, 'in', 'three', { event: 'message' }),
     { type: 'end', time: 1600, cause: 'client-abort', error: null, code: null, reason: null },
   ]);
 
