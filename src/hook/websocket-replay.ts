@@ -105,6 +105,10 @@ export function createWsPlayer(h: WsPlayerHost): WsPlayer {
     }
     append(segments[segments.length - 1]!.frames, f);
   }
+  // The close plays in the segment it fell in: a send the app made after it (recorded, as the
+  // app's send on a closed socket is) waits for nothing.
+  let closeSegment = 0;
+  if (recording.close) for (let i = 1; i < segments.length; i++) if (segments[i]!.base < recording.close.at) closeSegment = i;
 
   const message = (f: WsReplayFrame): MessageEvent => {
     let data: unknown = f.text;
@@ -118,7 +122,8 @@ export function createWsPlayer(h: WsPlayerHost): WsPlayer {
   const closeEvent = (code: number, reason: string, wasClean: boolean) =>
     new CloseEventCtor('close', { __proto__: null, code, reason, wasClean } as CloseEventInit);
 
-  const play = (seg: Segment, last: boolean) => {
+  const play = (index: number) => {
+    const seg = segments[index]!;
     for (let i = 0; i < seg.frames.length; i++) {
       const f = seg.frames[i]!;
       later(() => {
@@ -126,7 +131,7 @@ export function createWsPlayer(h: WsPlayerHost): WsPlayer {
       }, (f.at - seg.base) * scale);
     }
     const c = recording.close;
-    if (last && c) {
+    if (index === closeSegment && c) {
       later(() => {
         h.setReadyState(CLOSED);
         stopped = true;
@@ -146,7 +151,7 @@ export function createWsPlayer(h: WsPlayerHost): WsPlayer {
         h.setReadyState(OPEN);
         h.dispatch(new EventCtor('open'));
       }, 0);
-      play(segments[0]!, segments.length === 1);
+      play(0);
     },
     send(args) {
       if (args.length === 0) throw new TypeErrorCtor(h.traits.wsSendMissing);
@@ -163,7 +168,7 @@ export function createWsPlayer(h: WsPlayerHost): WsPlayer {
         return data;
       }
       sends += 1;
-      for (let i = 1; i < segments.length; i++) if (segments[i]!.after === sends) play(segments[i]!, i === segments.length - 1);
+      for (let i = 1; i < segments.length; i++) if (segments[i]!.after === sends) play(i);
       return data;
     },
     close(args) {

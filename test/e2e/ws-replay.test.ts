@@ -77,6 +77,26 @@ describe('WebSocket replay (Chromium)', () => {
     expect(server.ws.connections).toBe(1);
   });
 
+  it('paced by sends, each recorded reply waits for the app’s send that preceded it', async () => {
+    // An app slower than the recorded one: it sends `start` 200 ms after the open. At scale 0
+    // the recorded clock alone plays the replies at once; paced, they follow the send.
+    const arm = async (paced: boolean) => {
+      await fresh();
+      await s.control.replay({ ...recording, ...(paced ? { pacedBySends: true } : {}) }, 0);
+      return s.page.evaluate((url) => new Promise<string[]>((resolve) => {
+        const seen: string[] = [];
+        const ws = new WebSocket(url);
+        ws.onopen = () => setTimeout(() => (ws.send('start'), seen.push('sent start')), 200);
+        ws.onmessage = (e) => seen.push(typeof e.data === 'string' ? e.data : 'binary');
+        ws.onclose = (e) => (seen.push(`close ${e.code}`), resolve(seen));
+      }), recording.url);
+    };
+    // Unpaced, the socket has closed before the app sends (the page resolves on the close).
+    expect(await arm(false)).toEqual(['alpha', 'beta', 'binary', 'gamma', 'close 4001']);
+    expect(await arm(true)).toEqual(['sent start', 'alpha', 'beta', 'binary', 'gamma', 'close 4001']);
+    expect(server.ws.connections).toBe(1);
+  });
+
   it('answers one socket only: the next one reaches the server again', async () => {
     expect(await run('ws')).toBe(recorded);
     expect(server.ws.connections).toBe(2);
