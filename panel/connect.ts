@@ -7,7 +7,7 @@ import { createClient, errorMessage, type Transport } from '../src/protocol/kit'
 import { panelSide, runTestTimeoutMs, type RunTestOptions } from '../src/protocol/panel';
 import type { TestId } from '../src/core/analysis';
 import type { FaultSpec } from '../src/core/faults/spec';
-import type { ReplayRecording } from '../src/core/replay/recording';
+import type { AnyRecording } from '../src/core/replay/any';
 import type { Mock } from '../src/core/mock/model';
 import type { WsAction } from '../src/protocol/ws-control';
 import { applyMessage, type PanelStore } from './store';
@@ -28,7 +28,7 @@ export interface PanelConnection {
   runTest(test: TestId, options: Partial<RunTestOptions>): Promise<boolean>;
   cancelTest(): Promise<boolean>;
   /** Answer the page's next matching request from a recording (see src/hook/replay.ts); a mock's is kept with the session. */
-  replay(recording: ReplayRecording, scale: number, mock?: Mock): Promise<boolean>;
+  replay(recording: AnyRecording, scale: number, mock?: Mock): Promise<boolean>;
   /** Deep capture of the tab's workers on or off (the caller has asked for the permission). */
   setDeepCapture(enabled: boolean): Promise<boolean>;
   /** Act on one of the tab's WebSockets (its connection id); the result comes back as a control note. */

@@ -1,7 +1,7 @@
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { transportLabel } from '../../src/core/trace/model';
 import { copyText, showNote } from '../clipboard';
-import { canReplay, recordingOf } from '../../src/core/replay/recording';
+import { canReplayConnection, recordingOfConnection } from '../../src/core/replay/any';
 import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
 import { endLabel, lateJoinLine, lateJoinIncomplete } from '../logic/rows';
@@ -53,7 +53,9 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
   const selected = store.selection.tab.value;
   const tab = selected === 'control' && !controllable ? 'events' : selected;
   // A joined stream's events are many answers end to end: no one request replays them.
-  const replayable = connection && !stream && canReplay(conn);
+  const replayable = connection && !stream && canReplayConnection(conn);
+  const socket = conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
+  const replayed = conn.summary.detail?.startsWith('replayed from a recording') === true;
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
@@ -76,16 +78,23 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
         {replayable && (
           <button
             type="button"
-            title="Answer the page's next request to this URL from this capture, with its original timing, instead of the network (arm faults first to reproduce a failure)"
+            title={socket
+              ? `Answer the page's next new ${conn.summary.kind === 'websocket' ? 'WebSocket' : 'EventSource'} to this URL from this capture, with its original timing, without contacting the server (arm faults first to reproduce a failure)`
+              : "Answer the page's next request to this URL from this capture, with its original timing, instead of the network (arm faults first to reproduce a failure)"}
             onClick={() => {
-              void connection.replay(recordingOf(conn), 1);
-              showNote('Replay armed: the page’s next matching request is answered from this capture', 4000);
+              void connection.replay(recordingOfConnection(conn), 1);
+              showNote(socket ? `Replay armed: the page’s next ${conn.summary.kind === 'websocket' ? 'WebSocket' : 'EventSource'} to this URL is served from this capture` : 'Replay armed: the page’s next matching request is answered from this capture', 4000);
             }}
           >
             Replay in page
           </button>
         )}
       </div>
+      {replayed && (
+        <p class="replayed" role="note" aria-label="Replayed">
+          Served from a recording: this {conn.summary.kind === 'websocket' ? 'WebSocket' : 'EventSource'} never reached the server.
+        </p>
+      )}
       {stream && <JoinedRequests store={store} stream={stream} />}
       {conn.summary.joinedLate && (
         <p class={`late-join ${lateJoinIncomplete(conn.summary.joinedLate) ? 'warn' : 'ok'}`} role="note" aria-label="Joined late">

@@ -13,7 +13,7 @@ import type { TabSnapshot } from '../core/trace/model';
 import type { TestId } from '../core/analysis/types';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { FaultSpec } from '../core/faults/spec';
-import type { ReplayRecording } from '../core/replay/recording';
+import type { AnyRecording } from '../core/replay/any';
 import type { WsAction } from '../protocol/ws-control';
 
 export type PanelClient = Client<PanelRequests, PanelEvents, typeof PANEL_REPLIES>;
@@ -35,7 +35,7 @@ export interface Control {
   runTest(test: TestId, options: Partial<RunTestOptions>, onProgress?: (step: string, elapsedMs: number) => void): Promise<TestRunRecord>;
   armFault(fault: FaultSpec): Promise<void>;
   /** Arms a replay: the tab's next matching request is answered from the recording. */
-  replay(recording: ReplayRecording, scale?: number): Promise<void>;
+  replay(recording: AnyRecording, scale?: number): Promise<void>;
   disarmFault(faultId: string): Promise<void>;
   /**
    * Acts on one captured WebSocket (`conn`: its connection id in the snapshot), as the panel's

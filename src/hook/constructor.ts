@@ -9,14 +9,26 @@ import { safely } from './safely';
 
 type G = Window & typeof globalThis;
 
-/** `where` names the caller for safely()'s error counts. */
-export function wrapConstructor<T extends object>(g: G, name: string, onConstruct: (instance: T, args: unknown[]) => void, where = 'hook:constructor'): boolean {
+/**
+ * `where` names the caller for safely()'s error counts. `replace`, asked before the native
+ * constructor runs, may return the instance to give the app instead (a replayed socket, which
+ * must never reach the network); it never throws (a failure of ours is counted and the native constructor runs).
+ */
+export function wrapConstructor<T extends object>(
+  g: G, name: string, onConstruct: (instance: T, args: unknown[]) => void, where = 'hook:constructor',
+  replace: ((args: unknown[], newTarget: Function) => T | null) | null = null,
+): boolean {
   const Native = (g as unknown as Record<string, unknown>)[name];
   if (typeof Native !== 'function') return false;
   const proxy = new Proxy(Native as new (...args: unknown[]) => T, {
     construct(target, args: unknown[], newTarget) {
       let instance: T;
       try {
+        const stand = replace ? (safely(() => replace(args, newTarget), where) ?? null) : null;
+        if (stand) {
+          safely(() => onConstruct(stand, args), where);
+          return stand;
+        }
         // The captured Reflect.construct: a page that replaces it later is neither called nor able to break us.
         instance = construct(target, args, newTarget) as T;
       } catch (err) {

@@ -13,4 +13,11 @@ export const GECKO: EngineTraits = {
   fetchFailed: 'NetworkError when attempting to fetch resource.',
   // `dom.serverEvents.defaultReconnectionTime` (Chromium waits 3 s).
   eventSourceRetryMs: 5000,
+  // dom/websocket/WebSocket.cpp throws the bare DOMException codes, whose messages are these
+  // (dom/base/domerr.msg); `send` is overloaded, so the binding's argument-count TypeError
+  // says so (measured on a real socket: test/e2e/firefox-ws-replay.test.ts).
+  wsSendConnecting: 'An attempt was made to use an object that is not, or is no longer, usable',
+  wsSendMissing: 'WebSocket.send: 0 is not a valid argument count for any overload.',
+  wsCloseCode: () => 'A parameter or an operation is not supported by the underlying object',
+  wsCloseReason: 'An invalid or illegal string was specified',
 };

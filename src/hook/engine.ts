@@ -14,6 +14,17 @@ export interface EngineTraits {
   fetchFailed: string;
   /** The EventSource reconnection time before any `retry:` (HTML leaves it to the browser). */
   eventSourceRetryMs: number;
+  /**
+   * What a replayed WebSocket (no native object behind it: replay-faces.ts) throws where a
+   * native one would: `send()` while CONNECTING (an InvalidStateError), `send()` without an
+   * argument (a TypeError), `close()` with a code other than 1000 or 3000–4999 (an
+   * InvalidAccessError) and with a reason over 123 UTF-8 bytes (a SyntaxError). The e2e replay
+   * suites compare each with a real socket's.
+   */
+  wsSendConnecting: string;
+  wsSendMissing: string;
+  wsCloseCode(code: number): string;
+  wsCloseReason: string;
 }
 
 /** Chromium's texts (verified in test/e2e/faults.test.ts against real drops). */
@@ -21,6 +32,11 @@ export const CHROMIUM: EngineTraits = {
   bodyDropped: 'network error',
   fetchFailed: 'Failed to fetch',
   eventSourceRetryMs: 3000,
+  // third_party/blink/renderer/modules/websockets/dom_websocket.cc
+  wsSendConnecting: "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.",
+  wsSendMissing: "Failed to execute 'send' on 'WebSocket': 1 argument required, but only 0 present.",
+  wsCloseCode: (code) => `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${code} is neither.`,
+  wsCloseReason: "Failed to execute 'close' on 'WebSocket': The close reason must not be greater than 123 UTF-8 bytes.",
 };
 
 /**

@@ -10,10 +10,13 @@
  * the default time when the server's `retry:` came before the drop (the browser parsed it,
  * the page cannot read it).
  *
- * This path runs only during a fault the user injected, and unlike the rest of the hook it
+ * A replayed EventSource (eventsource.ts) is this emulation from the start, fed from its
+ * recording instead of the network.
+ *
+ * This path runs only during a fault the user injected or a replay they armed, and unlike the rest of the hook it
  * still uses page-visible built-ins (`eventsource-parser`'s string methods, the page's current
  * `Event`, `URL` and `TextDecoder` globals and promise methods): a page that spies on those
- * during a fault test can notice it.
+ * during a fault test or a replay can notice it.
  */
 import { append } from '../core/builtins';
 import { createParser } from 'eventsource-parser';
@@ -42,6 +45,11 @@ export interface TakeoverHost {
   fire(e: Event): void;
   onState(state: 'reconnecting' | 'open', lastEventId: string | null): void;
   onFail(error: string): void;
+  /**
+   * Connect at once (readyState CONNECTING, no `error` first): a replayed EventSource starts
+   * here, its requests answered from its recording (replay.ts) by `nativeFetch`.
+   */
+  immediate?: boolean;
 }
 
 export interface Takeover {
@@ -146,7 +154,10 @@ export function startTakeover(h: TakeoverHost): Takeover {
     );
   };
 
-  lose();
+  if (h.immediate) {
+    h.setReadyState(CONNECTING);
+    connect(generation);
+  } else lose();
   return {
     close() {
       closed = true;

@@ -3,6 +3,11 @@
  * constructor and each EventSource is the native object. The browser parses the stream and
  * dispatches one event per message type, so we listen to `message` and to every named type
  * the app itself listens to (a type nobody listens to is invisible to the app as well).
+ *
+ * An EventSource armed for replay has no native object (replay-faces.ts): it is the emulation
+ * of eventsource-takeover.ts from its first request, whose responses are the recording's
+ * (`sseResponseOf`, served by replay.ts), so parsing, `readyState`, `lastEventId` and the
+ * reconnection after a recorded end are the same code that carries a live one on after a drop.
  */
 import type { Emitter } from './emit';
 import { apply, get, getterOf, method, replaceValue } from './define';
@@ -15,6 +20,12 @@ import { engineTraits } from './engine';
 import { openConnection, type Connection } from './connection';
 import { wrapConstructor } from './constructor';
 import { createMessageTransport, messageControl, type Delivery, type Ears } from './message-transport';
+import type { Replays, SocketReplay } from './replay';
+import { installFaces } from './replay-faces';
+import { baseUrlOf } from './base-url';
+import { parseUrl, resolvedWith, startsWith } from '../core/builtins';
+import { sseResponseOf, type EsRecording } from '../core/replay/socket-recording';
+import { REPLAYED } from './websocket';
 
 type G = Window & typeof globalThis;
 
@@ -36,7 +47,7 @@ const CONNECTING = 0;
 const CLOSED = 2;
 
 
-export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine | null = null, nativeFetch: typeof fetch = g.fetch): void {
+export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine | null = null, nativeFetch: typeof fetch = g.fetch, replays: Replays | null = null): void {
   const Native = g.EventSource;
   if (typeof Native !== 'function') return;
   // The browser's own reconnection delay before any `retry:` (3 s in Chromium, 5 s in Firefox).
@@ -52,6 +63,67 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
   };
   const messageSize = (e: MessageEvent): number => utf8Length(dataText(e));
   const transport = createMessageTransport<EventSource>(g, Native, WHERE);
+  const faces = installFaces<EventSource>(g, Native.prototype, { readonly: ['url', 'withCredentials'], writable: [], handlers: ['onopen', 'onmessage', 'onerror'] });
+  const baseUrl = baseUrlOf(g);
+  const BooleanFn = g.Boolean;
+  const StringFn = g.String;
+  /** Replayed EventSources and their recordings, until `track` hands each to its emulation. */
+  const armedFor = new SafeWeakMap<EventSource, SocketReplay<EsRecording>>();
+  /** The emulations of replayed EventSources made while nothing recorded (no Tracked holds them). */
+  const untracked = new SafeWeakMap<EventSource, Takeover>();
+
+  /**
+   * The app's `new EventSource(url)` answered with a replayed object when the URL matches an
+   * armed recording; a URL the native constructor refuses is left to it (the app gets its error).
+   */
+  const replayed = (args: unknown[], newTarget: Function): EventSource | null => {
+    if (!replays?.socketsArmed() || args.length === 0) return null;
+    let href: string;
+    try {
+      href = parseUrl(StringFn(args[0]), baseUrl()).href;
+    } catch {
+      return null;
+    }
+    if (!startsWith(href, 'http:') && !startsWith(href, 'https:')) return null;
+    const taken = replays.takeSocket('eventsource', href);
+    if (!taken) return null;
+    const init = args[1];
+    const withCredentials = typeof init === 'object' && init !== null ? BooleanFn((init as { withCredentials?: unknown }).withCredentials) : false;
+    const es = faces.make(newTarget, { url: href, withCredentials });
+    transport.setReadyState(es, CONNECTING);
+    armedFor.set(es, taken);
+    return es;
+  };
+
+  /** What the emulation fetches with: the recorded responses in turn, then the network, as the browser would reconnect. */
+  const replayFetch = (r: SocketReplay<EsRecording>): typeof fetch => {
+    let served = 0;
+    return ((url: string, init: RequestInit) => {
+      const responses = r.recording.responses;
+      if (served >= responses.length) return apply(nativeFetch, g, [url, init]) as Promise<Response>;
+      const response = responses[served]!;
+      served += 1;
+      return resolvedWith(replays!.respond({ recording: sseResponseOf(r.recording, response), scale: r.scale }, init.signal ?? null));
+    }) as typeof fetch;
+  };
+
+  /** A replayed EventSource: its emulation starts at once, its first open is the capture's response. */
+  const startReplay = (es: EventSource, t: Tracked, r: SocketReplay<EsRecording>): void => {
+    t.delivery.cutOff();
+    t.takeover = startTakeover({
+      g, es, url: es.url, withCredentials: es.withCredentials, nativeFetch: replayFetch(r),
+      lastEventId: '', retryMs: reconnectMs, immediate: true,
+      setReadyState: (state) => transport.setReadyState(es, state),
+      fire: (e) => transport.fire(es, e),
+      onState: (state, lastEventId) => {
+        if (state === 'open' && !t.opened) {
+          t.opened = true;
+          emitter.emit(t.connection.conn, { type: 'response', status: 200, statusText: 'OK', headers: [['content-type', 'text/event-stream']], streaming: true });
+        } else emitter.emit(t.connection.conn, { type: 'state', state, readyState: state === 'open' ? 1 : 0, lastEventId });
+      },
+      onFail: (error) => t.connection.end('network-error', error),
+    });
+  };
 
   /** A drop: the browser's EventSource cannot be made to reconnect, so the emulation carries it on. */
   const takeOver = (es: EventSource, t: Tracked): void => {
@@ -90,7 +162,8 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
   const track = (es: EventSource): void => {
     const connection = openConnection(emitter, {
       kind: 'eventsource', url: es.url, method: 'GET', requestHeaders: [['accept', 'text/event-stream']],
-      requestBodySize: null, requestBodyPreview: null, detail: es.withCredentials ? 'withCredentials' : null,
+      requestBodySize: null, requestBodyPreview: null,
+      detail: armedFor.has(es) ? (es.withCredentials ? `${REPLAYED}; withCredentials` : REPLAYED) : es.withCredentials ? 'withCredentials' : null,
     });
     const t: Tracked = { connection, types: new SafeSet(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), ears: transport.ears(es, connection.conn, emitter), takeover: null };
     sources.set(es, t);
@@ -105,7 +178,11 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     }
     // During an injected offline window a new EventSource cannot connect: it goes straight to
     // the emulation, which keeps retrying until the window ends.
-    if (faults?.offline()) takeOver(es, t);
+    const replay = armedFor.get(es);
+    if (replay) {
+      armedFor.delete(es);
+      startReplay(es, t, replay);
+    } else if (faults?.offline()) takeOver(es, t);
     // Once the emulation has the connection, the native lifecycle events are hidden and the
     // emulation's own ones (which report their state themselves) pass unrecorded.
     on('open', (e) => {
@@ -147,8 +224,11 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
   }));
   const origClose = proto.close;
   replaceValue(proto, 'close', method(origClose, (self, args) => {
-    const result = apply(origClose, self, args);
     const t = sources.get(self as EventSource);
+    // A replayed EventSource has no native object: its emulation is all there is to close.
+    const fake = faces.of(self) !== undefined;
+    if (fake && !t) safely(() => untracked.get(self as EventSource)?.close(), WHERE);
+    const result = fake ? undefined : apply(origClose, self, args);
     if (t) {
       safely(() => {
         t.takeover?.close();
@@ -159,5 +239,14 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
   }));
   wrapConstructor<EventSource>(g, 'EventSource', (es) => {
     if (emitter.tracks()) track(es);
-  }, WHERE);
+    else if (armedFor.has(es)) {
+      // Not recording (a replay armed, then recording stopped): the replay still plays, uncaptured.
+      const r = armedFor.get(es)!;
+      armedFor.delete(es);
+      untracked.set(es, startTakeover({
+        g, es, url: es.url, withCredentials: es.withCredentials, nativeFetch: replayFetch(r), lastEventId: '', retryMs: reconnectMs, immediate: true,
+        setReadyState: (state) => transport.setReadyState(es, state), fire: (e) => transport.fire(es, e), onState: () => undefined, onFail: () => undefined,
+      }));
+    }
+  }, WHERE, replayed);
 }

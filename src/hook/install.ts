@@ -40,8 +40,8 @@ export function installInto(w: G, parts: HookParts): void {
   const nativeFetch = w.fetch;
   const call = safely(() => installFetch(w, emitter, faults, replays), 'hook:fetch');
   if (call) safely(() => routeForeignReceivers(w, realms, call, nativeFetch), 'hook:frames');
-  safely(() => installWebSocket(w, emitter, faults, wsControls), 'hook:websocket');
-  safely(() => installEventSource(w, emitter, faults, nativeFetch), 'hook:eventsource');
+  safely(() => installWebSocket(w, emitter, faults, wsControls, replays), 'hook:websocket');
+  safely(() => installEventSource(w, emitter, faults, nativeFetch, replays), 'hook:eventsource');
   safely(() => installXhr(w, emitter), 'hook:xhr');
   safely(() => installWorkerSignals(w, emitter), 'hook:page-signals');
   safely(() => installFrameReach(w, { emitter, realms, install: (child) => installInto(child, parts) }), 'hook:frames');

@@ -9,6 +9,8 @@
  * network failure gives (engine.ts), so the app takes the path a real disconnect takes.
  */
 import { isUrlPattern, patternMatches, replayKey, type ReplayRecording } from '../core/replay/recording';
+import { isSocketRecording, type AnyRecording } from '../core/replay/any';
+import type { EsRecording, SocketRecording, WsRecording } from '../core/replay/socket-recording';
 import { engineTraits } from './engine';
 import { apply, bare } from './define';
 import { append, hasOwn, SafeMap } from '../core/builtins';
@@ -19,8 +21,20 @@ const create = Object.create;
 
 type G = Window & typeof globalThis;
 
+/** A socket recording taken for one new WebSocket or EventSource. */
+export interface SocketReplay<R extends SocketRecording> {
+  recording: R;
+  scale: number;
+}
+
 export interface Replays {
-  arm(recording: ReplayRecording, scale: number): void;
+  /** Arms any recording: a socket's is taken by the next matching constructor call, a response's by the next matching request. */
+  arm(recording: AnyRecording, scale: number): void;
+  /** Takes the armed WebSocket replay for this (absolute) URL, if any. */
+  /** Whether any socket recording is armed (the constructors' fast path). */
+  socketsArmed(): boolean;
+  takeSocket(kind: 'websocket', url: string): SocketReplay<WsRecording> | null;
+  takeSocket(kind: 'eventsource', url: string): SocketReplay<EsRecording> | null;
   /** Takes the armed replay for this request, if any (each answers one request). */
   take(method: string, url: string): { recording: ReplayRecording; scale: number } | null;
   /** A Response whose body plays the recording; errors with the signal's reason on abort. */
@@ -29,6 +43,11 @@ export interface Replays {
 
 export function createReplays(g: G): Replays {
   const armed = new SafeMap<string, Array<{ recording: ReplayRecording; scale: number }>>();
+  /**
+   * Socket recordings, oldest first, kept apart from the responses: a fetch of a ws:// URL's
+   * http twin never takes a WebSocket's recording, nor a WebSocket a response's.
+   */
+  let sockets: Array<{ kind: SocketRecording['kind']; key: string; pattern: boolean; entry: SocketReplay<SocketRecording> }> = [];
   // Pattern-armed ones, oldest first, scanned after the exact keys.
   let patterns: Array<{ key: string; entry: { recording: ReplayRecording; scale: number } }> = [];
   const TypeErrorCtor = g.TypeError;
@@ -59,8 +78,26 @@ export function createReplays(g: G): Replays {
     }
     return null;
   };
+  const takeSocket = (kind: SocketRecording['kind'], url: string): SocketReplay<SocketRecording> | null => {
+    if (sockets.length === 0) return null;
+    const key = replayKey('GET', url);
+    for (let i = 0; i < sockets.length; i++) {
+      const s = sockets[i]!;
+      if (s.kind !== kind || !(s.pattern ? patternMatches(s.key, key) : s.key === key)) continue;
+      const rest: typeof sockets = [];
+      for (let j = 0; j < sockets.length; j++) if (j !== i) append(rest, sockets[j]!);
+      sockets = rest;
+      return s.entry;
+    }
+    return null;
+  };
   return {
+    takeSocket: takeSocket as Replays['takeSocket'],
+    socketsArmed: () => sockets.length > 0,
     arm(recording, scale) {
+      if (isSocketRecording(recording)) {
+        return append(sockets, { kind: recording.kind, key: replayKey('GET', recording.url), pattern: isUrlPattern(recording.url), entry: { recording, scale } });
+      }
       const key = replayKey(recording.method, recording.url);
       if (isUrlPattern(recording.url)) return append(patterns, { key, entry: { recording, scale } });
       const list = armed.get(key) ?? [];
@@ -101,7 +138,7 @@ export function createReplays(g: G): Replays {
             // Timers of equal delay run in order, so the end never overtakes the last chunk.
             append(timers, apply(setTimeoutFn, g, [() => {
               if (end.kind === 'close') apply(close, controller, []);
-              else apply(error, controller, [new TypeErrorCtor(bodyDropped)]);
+              else if (end.kind === 'drop') apply(error, controller, [new TypeErrorCtor(bodyDropped)]);
             }, end.at * scale]) as unknown as number);
           } else if (chunks.length === 0) apply(close, controller, []);
           if (signal) {

@@ -5,10 +5,15 @@
  * `extensions`, `binaryType` are untouched). Outgoing frames are seen by wrapping
  * `prototype.send`; incoming ones by a listener we add before the app can add its own (one
  * that goes quiet while dormant: message-transport.ts `ears`).
+ *
+ * A socket armed for replay is the exception: it has no native object (replay-faces.ts says
+ * why and how it is built), and what the native socket would do is its player's
+ * (websocket-replay.ts). Each tracked socket reaches its connection through a `Wire`, so the
+ * capture, the faults and the panel's control treat both alike.
  */
 import type { Emitter } from './emit';
 import { apply, bare, get, getterOf, method, replaceValue } from './define';
-import { append, bufferByteLength, bufferOf, parseUrl, byteLengthOf, bytesOfView, bytesOver, isArray, isArrayBuffer, isArrayBufferView, SafeWeakMap, settle } from '../core/builtins';
+import { append, slice, startsWith, bufferByteLength, bufferOf, parseUrl, byteLengthOf, bytesOfView, bytesOver, isArray, isArrayBuffer, isArrayBufferView, SafeWeakMap, settle } from '../core/builtins';
 import type { FaultEngine } from './faults';
 import { safely } from './safely';
 import { MAX_BINARY_CAPTURE, bytesToBase64, utf8Length } from './encode';
@@ -17,13 +22,31 @@ import { wrapConstructor } from './constructor';
 import { createMessageTransport, messageControl, type Delivery, type Ears } from './message-transport';
 import { base64Bytes, createSocketControl, type SocketControl, type WsControls } from './ws-control';
 import type { FrameMark } from '../core/trace/records';
+import type { Replays } from './replay';
+import { installFaces } from './replay-faces';
+import { createWsPlayer, type WsPlayer } from './websocket-replay';
+import { engineTraits } from './engine';
+import { baseUrlOf } from './base-url';
+import { isProtocolList } from './websocket-args';
 
 type G = Window & typeof globalThis;
 
 const WHERE = 'hook:websocket';
 
+/** What the capture and the control do to the socket underneath: the native one, or a replay's player. */
+interface Wire {
+  readyState(): number;
+  url(): string;
+  binaryType(): unknown;
+  /** Sends to the server (throws what the socket throws). */
+  send(data: unknown): void;
+  /** Closes the real connection without the app-visible wrapper (which records a client close). */
+  close(): void;
+}
+
 interface Tracked {
   connection: Connection;
+  wire: Wire;
   clientClosed: boolean;
   delivery: Delivery;
   /** The panel's control of this socket (null when the hook runs without one). */
@@ -32,6 +55,14 @@ interface Tracked {
 
 const OPEN = 1;
 const CLOSED = 3;
+
+/** The open record's note on a socket served from a recording (the panel shows it). */
+export const REPLAYED = 'replayed from a recording';
+
+const hasFragment = (href: string): boolean => {
+  for (let i = 0; i < href.length; i++) if (href[i] === '#') return true;
+  return false;
+};
 
 /** A frame's size for bandwidth shaping: text in UTF-8 bytes, binary as it is. */
 const frameSize = (data: unknown, blobSize: (b: unknown) => number | null): number => {
@@ -53,7 +84,7 @@ function protocolsText(protocols: unknown): string {
   return out;
 }
 
-export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null, controls: WsControls | null = null): void {
+export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | null = null, controls: WsControls | null = null, replays: Replays | null = null): void {
   const Native = g.WebSocket;
   if (typeof Native !== 'function') return;
   const blobSizeGetter = getterOf(g.Blob.prototype, 'size');
@@ -82,6 +113,70 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   const proto = Native.prototype;
   const origSend = proto.send;
   const transport = createMessageTransport<WebSocket>(g, Native, WHERE);
+  // The transport's readyState (a replayed socket has no native one), not what a page may shadow on the object.
+  const readyStateOf = getterOf(proto, 'readyState');
+  const StringFn = g.String;
+  const faces = installFaces<WebSocket>(g, proto, {
+    readonly: ['url', 'protocol', 'extensions', 'bufferedAmount'],
+    // An enum attribute: a value that is none of its strings is ignored, not an error.
+    writable: [{ key: 'binaryType', accept: (v) => { const s = StringFn(v); return s === 'blob' || s === 'arraybuffer' ? s : undefined; } }],
+    handlers: ['onopen', 'onmessage', 'onerror', 'onclose'],
+  });
+  const players = new SafeWeakMap<WebSocket, WsPlayer>();
+  const traits = engineTraits(g);
+  const baseUrl = baseUrlOf(g);
+  const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
+  const nativeWire = (ws: WebSocket): Wire => ({
+    readyState: () => get(nativeReadyState, ws) as number,
+    url: () => get(urlOf, ws) as string,
+    binaryType: () => get(binaryTypeOf, ws),
+    send: (data) => void apply(origSend, ws, [data]),
+    close: () => transport.closeNative(ws),
+  });
+  /** A replayed socket's wire: the panel's sends go nowhere (no server), a cut stops the player. */
+  const replayWire = (ws: WebSocket, player: WsPlayer): Wire => ({
+    readyState: () => get(readyStateOf, ws) as number,
+    url: () => faces.of(ws)!.values.url as string,
+    binaryType: () => faces.of(ws)!.values.binaryType,
+    send: () => undefined,
+    close: () => player.stop(),
+  });
+
+  /**
+   * A socket armed for replay: the app's constructor call answered with a replayed object when
+   * its URL matches an armed recording. Arguments the native constructor would refuse (a bad
+   * URL, a fragment, an invalid protocol list) are left to it, so the app gets its exception.
+   */
+  const replayed = (args: unknown[], newTarget: Function): WebSocket | null => {
+    if (!replays?.socketsArmed() || args.length === 0) return null;
+    let href: string;
+    try {
+      href = parseUrl(StringFn(args[0]), baseUrl()).href;
+    } catch {
+      return null;
+    }
+    // The standard's http(s) → ws(s) mapping; any other scheme, or a fragment, the native refuses.
+    if (startsWith(href, 'http:')) href = `ws:${slice(href, 5)}`;
+    else if (startsWith(href, 'https:')) href = `wss:${slice(href, 6)}`;
+    if (!(startsWith(href, 'ws:') || startsWith(href, 'wss:')) || hasFragment(href)) return null;
+    if (args[1] !== undefined && !isProtocolList(args[1])) return null;
+    const taken = replays.takeSocket('websocket', href);
+    if (!taken) return null;
+    const ws = faces.make(newTarget, { url: href, protocol: '', extensions: '', bufferedAmount: 0, binaryType: 'blob' });
+    transport.setReadyState(ws, 0);
+    const face = faces.of(ws)!;
+    const player = createWsPlayer({
+      g, ws, url: href, recording: taken.recording, scale: taken.scale, face, traits,
+      readyState: () => get(readyStateOf, ws) as number,
+      setReadyState: (state) => transport.setReadyState(ws, state),
+      dispatch: (e) => void apply(dispatchEvent, ws, [e]),
+      blobSize,
+    });
+    players.set(ws, player);
+    // Started after the capture's listeners are added (onConstruct): its first event is a task later.
+    transport.later(() => player.start(), 0);
+    return ws;
+  };
 
   /**
    * Ends the socket for the app as the network would, and closes the real one. Chromium, when
@@ -96,7 +191,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     t.delivery.cutOff();
     t.control?.ended();
     transport.setReadyState(ws, CLOSED);
-    transport.closeNative(ws);
+    t.wire.close();
     transport.later(() => {
       if (error) transport.fire(ws, new EventCtor('error'));
       transport.fire(ws, new CloseEventCtor('close', bare({ code, reason, wasClean })));
@@ -110,19 +205,19 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     return createSocketControl({
       conn: t.connection.conn,
       delivery: t.delivery,
-      isOpen: () => !t.delivery.cut && get(nativeReadyState, ws) === OPEN,
+      isOpen: () => !t.delivery.cut && t.wire.readyState() === OPEN,
       isOurs: (e) => transport.isOurs(e),
       dataOf: (e) => get(dataOf, e),
       behind: () => ears.behind,
-      sendNative: (data) => void apply(origSend, ws, [data]),
+      sendNative: (data) => t.wire.send(data),
       bytes: (p) => bytes(p.value),
       message(p) {
         // The origin the browser gives a socket's messages: its URL's (ws://host:port).
-        origin ??= parseUrl(get(urlOf, ws) as string).origin;
+        origin ??= parseUrl(t.wire.url()).origin;
         let data: unknown = p.value;
         if (p.binary) {
           const b = bytes(p.value);
-          data = get(binaryTypeOf, ws) === 'arraybuffer' ? bufferOf(b) : new BlobCtor([b]);
+          data = t.wire.binaryType() === 'arraybuffer' ? bufferOf(b) : new BlobCtor([b]);
         }
         return new MessageEventCtor('message', bare({ data, origin }));
       },
@@ -160,12 +255,15 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
 
   const track = (ws: WebSocket, args: unknown[]): void => {
     const protocols = args[1];
+    const player = players.get(ws);
+    const described = protocols === undefined ? null : `protocols: ${protocolsText(protocols)}`;
     const connection = openConnection(emitter, {
       kind: 'websocket', url: ws.url, method: 'GET', requestHeaders: [],
       requestBodySize: null, requestBodyPreview: null,
-      detail: protocols === undefined ? null : `protocols: ${protocolsText(protocols)}`,
+      // The panel marks it: this socket never reached the network.
+      detail: player ? (described ? `${REPLAYED}; ${described}` : REPLAYED) : described,
     });
-    const t: Tracked = { connection, clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)), control: null };
+    const t: Tracked = { connection, wire: player ? replayWire(ws, player) : nativeWire(ws), clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)), control: null };
     sockets.set(ws, t);
     const on = (type: string, fn: (e: Event) => void) => transport.on(ws, type, fn);
     const ears = transport.ears(ws, connection.conn, emitter);
@@ -214,6 +312,13 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     const t = sockets.get(self as WebSocket);
     // Blocked, paused or held at a breakpoint by the panel: the server does not get it (yet).
     if (t?.control && safely(() => t.control!.outgoing(args[0]), WHERE)) return undefined;
+    const player = players.get(self as WebSocket);
+    if (player) {
+      // A replayed socket: checked as a socket checks it, captured, and swallowed (no server).
+      const sent = player.send(args);
+      if (t) safely(() => emitPayload(t, 'out', sent, emitter.now()), WHERE);
+      return undefined;
+    }
     const result = apply(origSend, self, args);
     if (t) safely(() => emitPayload(t, 'out', args[0], emitter.now()), WHERE);
     return result;
@@ -221,7 +326,8 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   const origClose = proto.close;
   replaceValue(proto, 'close', method(origClose, (self, args) => {
     const t = sockets.get(self as WebSocket);
-    const result = apply(origClose, self, args);
+    const player = players.get(self as WebSocket);
+    const result = player ? player.close(args) : apply(origClose, self, args);
     if (t && !t.clientClosed) {
       t.clientClosed = true;
       safely(() => emitter.emit(t.connection.conn, { type: 'state', state: 'closing', readyState: (self as WebSocket).readyState, lastEventId: null }), WHERE);
@@ -230,5 +336,5 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
   }));
   wrapConstructor<WebSocket>(g, 'WebSocket', (ws, args) => {
     if (emitter.tracks()) track(ws, args);
-  }, WHERE);
+  }, WHERE, replayed);
 }

@@ -11,7 +11,7 @@
 import type { CaptureRecord } from '../core/trace/records';
 import type { ViewObservation } from '../core/view/sample';
 import type { FaultSpec } from '../core/faults/spec';
-import type { ReplayRecording } from '../core/replay/recording';
+import type { AnyRecording } from '../core/replay/any';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parsers } from './kit';
 import { faultIdOf, faultOf, releaseOf, replayOf, stopFoundOf, type StopPress } from './panel';
 import type { InternalErrorReport } from './internal-errors';
@@ -48,7 +48,7 @@ export interface HookCommands {
   'arm-fault': { fault: FaultSpec };
   'disarm-fault': { faultId: string };
   'release-fault': { faultId: string; deliver: boolean };
-  'arm-replay': { recording: ReplayRecording; scale: number };
+  'arm-replay': { recording: AnyRecording; scale: number };
   /** WebSocket control on one connection (the relay strips its docId, as for a connection fault). */
   'ws-control': { conn: string; action: WsAction };
 }

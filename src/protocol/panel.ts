@@ -13,7 +13,7 @@ import { TEST_IDS, type TestId } from '../core/analysis/types';
 import type { ViewSample } from '../core/view/sample';
 import type { Eviction } from '../core/trace/budget';
 import { parseFaultSpec, type FaultSpec } from '../core/faults/spec';
-import { parseRecording, type ReplayRecording } from '../core/replay/recording';
+import { parseAnyRecording, type AnyRecording } from '../core/replay/any';
 import { parseMock, type Mock } from '../core/mock/model';
 import { direction, parseErrorReply, type ErrorReply, type MessageOf, type Parser, type Parsers, type Protocol } from './kit';
 import type { InternalErrorReport } from './internal-errors';
@@ -59,7 +59,7 @@ export interface PanelRequests {
    * network; `scale` stretches (>1) or compresses (<1) the recorded timing, 0 sends at once.
    */
   /** `mock`: what the recording was compiled from, kept with the tab's session. */
-  replay: Tab & { recording: ReplayRecording; scale: number; mock?: Mock };
+  replay: Tab & { recording: AnyRecording; scale: number; mock?: Mock };
   /** The check runner's driver pressed (or could not find) the stop control in the second tab. */
   'stop-pressed': Tab & StopPress;
   /**
@@ -209,9 +209,10 @@ export function faultOf(x: unknown): FaultSpec | null {
   return parsed.ok ? parsed.spec : null;
 }
 
-export function replayOf(x: Record<string, unknown>): { recording: ReplayRecording; scale: number } | null {
+/** A fetch/XHR, WebSocket or EventSource recording and its time scale (old traces' recordings have no `kind`). */
+export function replayOf(x: Record<string, unknown>): { recording: AnyRecording; scale: number } | null {
   if (typeof x.scale !== 'number' || !Number.isFinite(x.scale) || x.scale < 0 || x.scale > 100) return null;
-  const parsed = parseRecording(x.recording);
+  const parsed = parseAnyRecording(x.recording);
   return parsed.ok ? { recording: parsed.recording, scale: x.scale } : null;
 }
 

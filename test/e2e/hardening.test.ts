@@ -14,6 +14,7 @@ import { analyzeConnection, answerText } from '../../src/core/analysis';
 import { generateTokens } from '../../demo/model';
 import { firstClick, startPressServer, type PressServer } from '../harness/press-page';
 import { startWsControlServer, type WsControlServer } from './ws-control/server';
+import type { WsRecording } from '../../src/core/replay/socket-recording';
 
 let s: ControlSession;
 let hostile: http.Server;
@@ -181,6 +182,52 @@ describe('a hostile page', () => {
     expect(await read()).toBe(mocked);
     // The forged ones did not queue behind it either.
     expect(await read()).toContain('t19 ');
+  });
+
+  it('cannot arm or read a WebSocket replay: forged arm-replay commands serve no socket, the panel’s replay is served as armed', async () => {
+    await s.page.goto(`${wsApp.url}/?hostile=replay`);
+    const url = `${wsApp.url.replace('http', 'ws')}/ws`;
+    const recordingOf = (text: string): WsRecording => ({ kind: 'websocket', url, protocol: '', extensions: '', frames: [{ at: 0, dir: 'in', text, base64: null }] });
+    const forge = () =>
+      s.page.evaluate((recording) => {
+        const source = 'durable-sessions-inspector';
+        const commands = [{ type: 'arm-replay', recording, scale: 0 }, { type: 'replay', tabId: 1, recording, scale: 0 }];
+        for (const c of commands) {
+          const msg = { source, v: 1, ...c };
+          dispatchEvent(new CustomEvent('__durable_sessions_command', { detail: msg }));
+          dispatchEvent(new CustomEvent('__durable_sessions_capture', { detail: msg }));
+          postMessage(msg, '*');
+        }
+        return new Promise<void>((resolve) => {
+          let seen = 0;
+          addEventListener('message', function count() {
+            if (++seen === commands.length) {
+              removeEventListener('message', count);
+              resolve();
+            }
+          });
+        });
+      }, recordingOf('forged'));
+    /** Opens the app's socket and returns the text of the first message it got (the server greets with 'hello'). */
+    const connect = async () => {
+      await s.page.evaluate(() => ((window as unknown as { __log: unknown[] }).__log.length = 0));
+      await s.page.evaluate(() => (window as unknown as { __connect: (bt: string) => Promise<void> }).__connect('blob'));
+      await s.page.waitForFunction(() => (window as unknown as { __log: unknown[] }).__log.length > 0);
+      return s.page.evaluate(() => (window as unknown as { __log: Array<{ text?: string }> }).__log[0]!.text);
+    };
+    const before = wsApp.received.length;
+    await forge();
+    expect(await connect()).toBe('hello');
+    expect(wsApp.received.length).toBe(before + 1);
+
+    await s.control.replay(recordingOf('from the panel'), 0);
+    await forge();
+    expect(await s.page.evaluate(() => JSON.stringify(Object.keys(window)).includes('from the panel'))).toBe(false);
+    expect(await connect()).toBe('from the panel');
+    expect(wsApp.received.length).toBe(before + 1);
+    // The forged ones did not queue behind it: the next socket reaches the server.
+    expect(await connect()).toBe('hello');
+    expect(wsApp.received.length).toBe(before + 2);
   });
 
   it('cannot drive the WebSocket control, even knowing the connection’s ids: only the background’s command acts', async () => {

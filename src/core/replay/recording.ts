@@ -20,7 +20,8 @@ export interface ReplayChunk {
  * with the browser's own TypeError — which is how a mock's `drop` step is served.
  */
 export interface ReplayEnd {
-  kind: 'close' | 'drop';
+  /** `open`: the body stays open after its last chunk until the app cancels it (an EventSource replay's last response; never parsed from input). */
+  kind: 'close' | 'drop' | 'open';
   at: number;
 }
 
