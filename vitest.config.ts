@@ -8,6 +8,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'src/**/*.test.ts', 'panel/**/*.test.ts', 'panel/**/*.test.tsx'],
           environment: 'node',
+          // The property tests (hundreds of generated or mangled traces) take 1–2 s on a quiet
+          // machine and passed 5 s, Vitest's default, with another process busy on the 2 cores.
+          // No unit test waits for time, so this limit only catches a hang.
+          testTimeout: 60_000,
         },
       },
       {
