@@ -220,4 +220,27 @@ describe('a snapshot too large for one message', () => {
     expect(events('d:2')).toEqual(whole.connections[1]!.events.map((e) => e.text));
     expect(store.live.capture.size).toBe(3);
   });
+
+  it('a stored session too large for one message opens only once its parts are in, whole', () => {
+    const state = { capture: new Map(), signals: [], faults: [] } as unknown as Parameters<typeof foldRecords>[0];
+    foldRecords(state, 'd', [...trapped('1', 1000), ...trapped('2', 2000)]);
+    const whole: TabSnapshot = snapshotOf(state.capture);
+    const { snapshot, parts } = splitSnapshot(whole, 500);
+    expect(parts.length).toBeGreaterThan(1);
+    const store = createPanelStore(TAB);
+    const info = { id: 'old', tabId: TAB, browserRun: 'r', url: 'http://h/', startedAt: 1, updatedAt: 2, correlationIds: [], signals: [], events: 8, connections: 2 } as unknown as SessionInfo;
+    store.sessions.loading.value = 'old';
+    send(store, { type: 'stored-session', session: info, snapshot, parts: parts.length });
+    // Not shown while parts are due: what it would show is not the stored capture yet.
+    expect(store.source.value.kind).toBe('live');
+    for (const p of parts) send(store, { type: 'stored-session-part', sessionId: 'old', connectionId: p.connectionId, events: p.events });
+    const source = store.source.value;
+    expect(source.kind).toBe('stored');
+    if (source.kind !== 'stored') return;
+    const events = (id: string) => source.data.capture.get(id)!.events.map((e) => e.text);
+    expect(events('d:1')).toEqual(whole.connections[0]!.events.map((e) => e.text));
+    expect(events('d:2')).toEqual(whole.connections[1]!.events.map((e) => e.text));
+    expect(store.sessions.loading.value).toBeNull();
+  });
 });
+

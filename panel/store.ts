@@ -8,6 +8,7 @@ import { batch, computed, signal, type ReadonlySignal, type Signal } from '@prea
 import { foldRecords, type ConnectionCapture, type TabCapture } from '../src/core/trace/model';
 import type { Evidence } from '../src/core/analysis';
 import type { PanelEvent } from '../src/protocol/panel';
+import type { SessionInfo } from '../src/core/trace/session';
 import { appendView } from '../src/core/view/sample';
 import { dropPayloads } from '../src/core/trace/budget';
 import { createAnalysis, joinedLabel, streamPathOf, type Analysis, type Joined } from './analysis';
@@ -104,6 +105,8 @@ export interface PanelStore {
    * due, and the records that arrived meanwhile, applied once the last part is in.
    */
   snapshotParts: { pending: number; held: PanelEvent<'records'>[] };
+  /** A stored session being opened whose events still come in parts (stored-session-part). */
+  storedParts: { sessionId: string; pending: number; info: SessionInfo; data: TabData } | null;
   /** The live tab, always kept current, also while a stored session or an import is shown. */
   live: TabData;
   /** What the views show: the live tab, a stored session or an imported trace. */
@@ -218,6 +221,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     version,
     frameBatch: options.frameBatch ?? null,
     snapshotParts: { pending: 0, held: [] },
+    storedParts: null,
     live: emptyTabData(),
     source,
     readOnly: computed(() => source.value.kind !== 'live'),
@@ -370,11 +374,29 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         return;
       case 'stored-session':
         if (store.sessions.loading.value !== msg.session.id) return;
+        addMocks(store.mocks, msg.snapshot.mocks ?? []);
+        // Shown once whole: a verdict or an answer read from part of it would be wrong.
+        if ((msg.parts ?? 0) > 0) {
+          store.storedParts = { sessionId: msg.session.id, pending: msg.parts!, info: msg.session, data: tabDataOf(msg.snapshot) };
+          return;
+        }
         store.sessions.loading.value = null;
         store.sessions.open.value = false;
         showSource(store, { kind: 'stored', info: msg.session, data: tabDataOf(msg.snapshot) });
-        addMocks(store.mocks, msg.snapshot.mocks ?? []);
         return;
+      case 'stored-session-part': {
+        const pending = store.storedParts;
+        if (!pending || pending.sessionId !== msg.sessionId || store.sessions.loading.value !== msg.sessionId) return;
+        const conn = pending.data.capture.get(msg.connectionId);
+        if (conn) for (const e of msg.events) conn.events.push(e);
+        pending.pending -= 1;
+        if (pending.pending > 0) return;
+        store.storedParts = null;
+        store.sessions.loading.value = null;
+        store.sessions.open.value = false;
+        showSource(store, { kind: 'stored', info: pending.info, data: pending.data });
+        return;
+      }
       case 'test-progress':
         store.tests.running.value = { runId: msg.runId, test: msg.test, step: msg.step, elapsedMs: msg.elapsedMs };
         return;

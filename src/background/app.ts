@@ -25,7 +25,7 @@ import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 import type { DeepCapture } from './deep-capture';
 import type { CaptureRecord } from '../core/trace/records';
-import { splitSnapshot } from '../core/trace/snapshot-parts';
+import { splitSnapshot, type SnapshotPart } from '../core/trace/snapshot-parts';
 import { parseConnectionId } from '../core/trace/connection-id';
 
 export interface BackgroundServices {
@@ -218,6 +218,20 @@ export function createBackground(deps: BackgroundDeps): Background {
     }
   };
 
+  /** Posts a split snapshot's parts once the reply that announces them has gone out. */
+  const postAfterReply = (parts: SnapshotPart[], post: (p: SnapshotPart) => void): void => {
+    if (parts.length === 0) return;
+    setTimeout(() => {
+      for (const p of parts) {
+        try {
+          post(p);
+        } catch (e) {
+          failed('snapshot part', e);
+        }
+      }
+    }, 0);
+  };
+
   // ── panel requests ─────────────────────────────────────────────────────────────────────
   const panelHandlers: Handlers<PanelRequests, PanelEvents, typeof PANEL_REPLIES, PanelCtx> = {
     async subscribe(m, { ctx }) {
@@ -229,17 +243,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       // A long capture does not fit one message: the events past the limit follow the reply,
       // to this panel only, and it holds new records until the last part (snapshot-parts.ts).
       const { snapshot, parts } = splitSnapshot(whole);
-      if (parts.length > 0) {
-        setTimeout(() => {
-          for (const p of parts) {
-            try {
-              ctx.transport.post(backgroundPanelSide.out.make('snapshot-part', { tabId: m.tabId, sessionId, connectionId: p.connectionId, events: p.events }));
-            } catch (e) {
-              failed('snapshot part', e);
-            }
-          }
-        }, 0);
-      }
+      postAfterReply(parts, (p) => ctx.transport.post(backgroundPanelSide.out.make('snapshot-part', { tabId: m.tabId, sessionId, connectionId: p.connectionId, events: p.events })));
       return { tabId: m.tabId, sessionId, snapshot, ...(parts.length > 0 ? { parts: parts.length } : {}) };
     },
     async clear(m) {
@@ -257,10 +261,13 @@ export function createBackground(deps: BackgroundDeps): Background {
     async 'list-sessions'(m) {
       return { tabId: m.tabId, sessions: await (await deps.services).store.list() };
     },
-    async 'load-session'(m) {
+    async 'load-session'(m, { ctx }) {
       const loaded = await (await deps.services).store.load(m.sessionId);
       if (!loaded) throw new Error(`no stored session ${m.sessionId} (retention may have removed it)`);
-      return { tabId: m.tabId, session: loaded.session, snapshot: loaded.snapshot };
+      // A stored session is as large as the capture it was: split like a snapshot.
+      const { snapshot, parts } = splitSnapshot(loaded.snapshot);
+      postAfterReply(parts, (p) => ctx.transport.post(backgroundPanelSide.out.make('stored-session-part', { tabId: m.tabId, sessionId: m.sessionId, connectionId: p.connectionId, events: p.events })));
+      return { tabId: m.tabId, session: loaded.session, snapshot, ...(parts.length > 0 ? { parts: parts.length } : {}) };
     },
     async 'arm-fault'(m) {
       const { capture } = await deps.services;

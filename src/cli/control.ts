@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { createClient, type Client } from '../protocol/kit';
 import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES, type RunTestOptions, type StopPress, runTestTimeoutMs } from '../protocol/panel';
 import { hostTransport } from '../protocol/adapters/page-bridge';
-import type { TabSnapshot } from '../core/trace/model';
+import type { TabSnapshot, TraceEvent } from '../core/trace/model';
 import type { TestId } from '../core/analysis/types';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { FaultSpec } from '../core/faults/spec';
@@ -91,6 +91,39 @@ export async function openControl(context: BrowserContext, extensionId: string, 
   await transport.ready;
   if (tabId >= 0) await client.request('subscribe', { tabId });
 
+  /**
+   * Collects the parts that follow a snapshot too large for one message (listening before the
+   * request, since they follow its reply at once) and puts their events back in place.
+   */
+  const partsOf = (type: 'snapshot-part' | 'stored-session-part') => {
+    const got: Array<{ connectionId: string; events: TraceEvent[] }> = [];
+    let wake: (() => void) | null = null;
+    const stop = client.on(type, (m) => {
+      if (m.tabId !== tabId) return;
+      got.push({ connectionId: m.connectionId, events: m.events });
+      wake?.();
+    });
+    return {
+      stop,
+      async into(snapshot: TabSnapshot, count: number): Promise<TabSnapshot> {
+        const deadline = Date.now() + 60_000;
+        while (got.length < count) {
+          if (Date.now() > deadline) throw new Error(`only ${got.length} of the ${count} parts of the capture arrived`);
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 1000);
+          });
+        }
+        const byId = new Map(snapshot.connections.map((c) => [c.summary.id, c]));
+        for (const p of got.slice(0, count)) {
+          const events = byId.get(p.connectionId)?.events;
+          if (events) for (const e of p.events) events.push(e);
+        }
+        return snapshot;
+      },
+    };
+  };
+
   const control: Control = {
     page,
     client,
@@ -105,15 +138,25 @@ export async function openControl(context: BrowserContext, extensionId: string, 
       return (await control.session()).snapshot;
     },
     async session() {
-      const { sessionId, snapshot } = await client.request('subscribe', { tabId });
-      return { sessionId, snapshot };
+      const parts = partsOf('snapshot-part');
+      try {
+        const { sessionId, snapshot, parts: count } = await client.request('subscribe', { tabId });
+        return { sessionId, snapshot: await parts.into(snapshot, count ?? 0) };
+      } finally {
+        parts.stop();
+      }
     },
     async sessions() {
       return (await client.request('list-sessions', { tabId })).sessions;
     },
     async loadSession(sessionId) {
-      const { session, snapshot } = await client.request('load-session', { tabId, sessionId });
-      return { session, snapshot };
+      const parts = partsOf('stored-session-part');
+      try {
+        const { session, snapshot, parts: count } = await client.request('load-session', { tabId, sessionId });
+        return { session, snapshot: await parts.into(snapshot, count ?? 0) };
+      } finally {
+        parts.stop();
+      }
     },
     async runTest(test, options, onProgress) {
       const stop = client.on('test-progress', (m) => {

@@ -106,7 +106,10 @@ export interface PanelEvents {
   /** Whether the tab is captured, and the health of storage: the panel shows both. */
   'capture-state': Tab & CaptureState;
   sessions: Tab & { sessions: SessionInfo[] };
-  'stored-session': Tab & { session: SessionInfo; snapshot: TabSnapshot };
+  /** A stored session; `parts`: how many `stored-session-part` messages follow, as for a snapshot. */
+  'stored-session': Tab & { session: SessionInfo; snapshot: TabSnapshot; parts?: number };
+  /** The next events of one connection of the stored session just sent, in order. */
+  'stored-session-part': Tab & { sessionId: string; connectionId: string; events: TraceEvent[] };
   'test-progress': Tab & { runId: string; test: TestId; step: string; elapsedMs: number };
   'test-result': Tab & { run: TestRunRecord };
   /**
@@ -277,6 +280,7 @@ const eventParsers: Parsers<PanelEvents> = {
   'capture-state': trusted(withTabId((x) => Array.isArray(x.armedFaults) && Array.isArray(x.internalErrors))),
   sessions: trusted(withTabId((x) => Array.isArray(x.sessions))),
   'stored-session': trusted(withTabId()),
+  'stored-session-part': trusted(withTabId((x) => typeof x.sessionId === 'string' && typeof x.connectionId === 'string' && Array.isArray(x.events))),
   'test-progress': trusted(withTabId()),
   'test-result': trusted(withTabId()),
   // The panel appends the samples as they are: an array or nothing.

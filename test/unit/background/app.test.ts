@@ -47,6 +47,34 @@ describe('the background over in-memory transports', () => {
     expect(closed).toBe(true);
   });
 
+  it('sends a stored session too large for one message in parts, and all of it arrives', async () => {
+    const bg = boot(env());
+    const r = relay(bg, 9, 'doc-a');
+    r.hello();
+    const { client } = panel(bg);
+    const { sessionId } = await client.request('subscribe', { tabId: 9 });
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'recording');
+    // 20 MiB of payload: past the 16 MiB a message carries (snapshot-parts.ts).
+    const mib = 'x'.repeat(1024 * 1024);
+    r.capture([open('big', CONVERSATION), ...Array.from({ length: 20 }, (_, i) => data('big', `${i}${mib}`))]);
+    const parts: Array<{ connectionId: string; events: number }> = [];
+    client.on('stored-session-part', (m) => parts.push({ connectionId: m.connectionId, events: m.events.length }));
+    // Stored once the batched write is flushed.
+    for (let i = 0; ; i++) {
+      const stored = (await client.request('list-sessions', { tabId: 9 })).sessions.find((x) => x.id === sessionId);
+      if (stored && stored.events >= 20) break;
+      if (i > 1000) throw new Error(`the session was never stored whole: ${JSON.stringify(stored)}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    const loaded = await client.request('load-session', { tabId: 9, sessionId: sessionId! });
+    const inline = loaded.snapshot.connections[0]!.events.length;
+    expect(inline).toBeLessThan(20);
+    expect(loaded.parts).toBeGreaterThan(0);
+    await until(() => parts.length >= loaded.parts!, 'every part');
+    expect(inline + parts.reduce((n, p) => n + p.events, 0)).toBe(20);
+    expect(new Set(parts.map((p) => p.connectionId))).toEqual(new Set(['doc-a:big']));
+  });
+
   it('answers a request it cannot carry out with a reason, not silence', async () => {
     const bg = boot(env());
     const { client } = panel(bg);
