@@ -32,7 +32,11 @@ export function splitSnapshot(snapshot: TabSnapshot, limit = SNAPSHOT_PART_BYTES
   let partRoom = 0;
   const connections: ConnectionCapture[] = snapshot.connections.map((c) => {
     let kept = 0;
-    while (kept < c.events.length && room - eventWeight(c.events[kept]!) >= 0) room -= eventWeight(c.events[kept++]!);
+    for (; kept < c.events.length; kept++) {
+      const w = eventWeight(c.events[kept]!);
+      if (room - w < 0) break;
+      room -= w;
+    }
     // Once one connection overflows, later ones keep none inline: their events all follow.
     if (kept < c.events.length) room = 0;
     for (let i = kept; i < c.events.length; i++) {
