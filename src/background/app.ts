@@ -10,7 +10,7 @@
  */
 import { createClient, createRouter, type Handlers, type Transport } from '../protocol/kit';
 import { backgroundPanelSide, type CaptureState, type PanelEvents, type PanelRequests, type PANEL_REPLIES, type RunTestOptions } from '../protocol/panel';
-import { backgroundRelaySide, backgroundToRelay, relayToBackground, type BackgroundToRelay, type HookCommands, type RelayToBackground } from '../protocol/page';
+import { LIMITS, backgroundRelaySide, backgroundToRelay, relayToBackground, type BackgroundToRelay, type HookCommands, type RelayToBackground } from '../protocol/page';
 import { addInternalErrors, reportOf, sanitizeInternalErrors, type InternalErrorReport } from '../protocol/internal-errors';
 import { sanitizeViewSamples } from '../core/view/sample';
 import type { TestId, Verdict } from '../core/analysis/types';
@@ -24,7 +24,7 @@ import { createRoutes, type HelloRelay, type RelayLink } from './routes';
 import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 import type { DeepCapture } from './deep-capture';
-import type { CaptureRecord } from '../core/trace/records';
+import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { splitSnapshot, type SnapshotPart } from '../core/trace/snapshot-parts';
 import { parseConnectionId } from '../core/trace/connection-id';
 
@@ -74,6 +74,34 @@ export interface Background {
 interface PanelCtx {
   transport: Transport;
   subscribe(tabId: number): void;
+}
+
+/**
+ * Data records cut to at most `max` characters each, in order: the debugger may hand over a
+ * body it buffered before deep capture asked for it in one piece, which the sanitizer's string
+ * limit would otherwise clip. Base64 is cut on 4-character boundaries, so each piece decodes.
+ */
+export function splitLongData(records: readonly CaptureRecord[], max: number): CaptureRecord[] {
+  const out: CaptureRecord[] = [];
+  const bytes = new TextEncoder();
+  for (const r of records) {
+    const payload = r.type === 'data' ? (r.text ?? r.base64) : null;
+    if (r.type !== 'data' || payload === null || payload.length <= max) {
+      out.push(r);
+      continue;
+    }
+    const step = r.text !== null ? max : max - (max % 4);
+    for (let at = 0; at < payload.length; ) {
+      let end = Math.min(payload.length, at + step);
+      // Never between the two halves of a surrogate pair.
+      if (r.text !== null && end < payload.length && /[\uD800-\uDBFF]/.test(payload[end - 1]!)) end -= 1;
+      const piece = payload.slice(at, end);
+      at = end;
+      if (r.text !== null) out.push({ ...r, text: piece, size: bytes.encode(piece).length });
+      else out.push({ ...r, base64: piece, size: Math.floor((piece.length * 3) / 4) - (piece.endsWith('==') ? 2 : piece.endsWith('=') ? 1 : 0) });
+    }
+  }
+  return out;
 }
 
 /** How long a test waits for a tab's top document to connect, and for its relay to answer. */
@@ -431,7 +459,17 @@ export function createBackground(deps: BackgroundDeps): Background {
    * navigation (a new session) does not read as lost batches.
    */
   let deepQueue: Promise<void> = Promise.resolve();
-  const deepRecords = (tabId: number, docId: string, records: CaptureRecord[]): void => {
+  const deepRecords = (tabId: number, docId: string, raw: CaptureRecord[]): void => {
+    // What a worker sent or received is the page's to shape, as for the hook's records: the
+    // same limits apply (URL and header lengths, previews). The sanitizer drops `deep`, which
+    // only this path sets, so it is put back.
+    const records: CaptureRecord[] = [];
+    for (const r of splitLongData(raw, LIMITS.stringBytes)) {
+      const clean = sanitizeRecord(r, LIMITS);
+      if (!clean) continue;
+      if (clean.type === 'open' && r.type === 'open' && r.deep) clean.deep = r.deep;
+      records.push(clean);
+    }
     deepQueue = deepQueue.then(async () => {
       const { capture } = await deps.services;
       const seq = (await capture.lastSeq(tabId, docId)) + 1;

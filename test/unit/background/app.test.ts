@@ -210,3 +210,27 @@ describe('the background over in-memory transports', () => {
     expect((await first).run.verdict.verdict).toBe('fail');
   });
 });
+
+describe('records from deep capture', () => {
+  it('get the limits the hook’s records get, keep their worker origin, and a long body arrives whole in pieces', async () => {
+    const bg = boot(env());
+    const { client } = panel(bg);
+    await client.request('subscribe', { tabId: 3 });
+    const longUrl = `http://app/${'p'.repeat(40_000)}`;
+    const body = `${'é'.repeat(3 * 1024 * 1024)}😀${'z'.repeat(1024 * 1024)}`;
+    bg.deepRecords(3, 'w-1', [
+      { ...open('s', longUrl), deep: { via: 'deep-capture', workerType: 'worker', workerUrl: 'http://app/w.js' } } as CaptureRecord,
+      { type: 'data', conn: 's', time: 2, dir: 'in', text: body, base64: null, size: new TextEncoder().encode(body).length, event: null, id: null },
+    ]);
+    let conn: { summary: { url: string; deep?: unknown }; events: { text: string | null; size: number }[] } | undefined;
+    for (let i = 0; i < 500 && !conn?.events.length; i++) {
+      conn = (await client.request('subscribe', { tabId: 3 })).snapshot.connections.find((c) => c.summary.id === 'w-1:s');
+      if (!conn?.events.length) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(conn!.summary.url.length).toBe(16 * 1024);
+    expect(conn!.summary.deep).toEqual({ via: 'deep-capture', workerType: 'worker', workerUrl: 'http://app/w.js' });
+    expect(conn!.events.length).toBeGreaterThan(1);
+    expect(conn!.events.map((e) => e.text).join('')).toBe(body);
+    expect(conn!.events.reduce((n, e) => n + e.size, 0)).toBe(new TextEncoder().encode(body).length);
+  });
+});
