@@ -14,7 +14,7 @@ import type { Output } from '../src/core/reassembly';
 import type { ConnectionCapture } from '../src/core/trace/model';
 import { candidateFields, pickedField, type AnswerField, type FieldCandidate } from '../src/core/view/answer-field';
 import type { ViewSample } from '../src/core/view/sample';
-import { chunkRows, messageRows, type EventRow, type ProtocolInfo } from './logic/rows';
+import { chunkRows, extendChunkRows, messageRows, type EventRow, type ProtocolInfo } from './logic/rows';
 
 /** Enough of a stream to tell its protocol; the column does not re-recognize a long stream per batch. */
 const PROTOCOL_HEAD = 64;
@@ -200,13 +200,27 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
     return rows;
   };
 
+  // ── per-batch work proportional to the batch ──
+  // A live stream is re-read on every frame batch. A WebSocket/EventSource connection's frames
+  // are the core's incremental analysis' (analyzeConnection extends them with the new events
+  // only), and its chunk rows are extended rather than rebuilt (rows.ts extendChunkRows).
+  const byMessage = (c: ConnectionCapture): boolean => c.summary.kind === 'websocket' || c.summary.kind === 'eventsource';
+  const chunkRowsOf = (c: ConnectionCapture): EventRow[] => {
+    const key = keyOf(c);
+    const hit = rows.chunks.get(c);
+    if (hit?.key === key) return hit.value;
+    const value = hit ? extendChunkRows(hit.value, c.events) : chunkRows(c.events);
+    rows.chunks.set(c, { key, value });
+    return value;
+  };
+
   const analysis: Analysis = {
     joined: (capture, version) => {
       let hit = joins.get(capture);
       if (hit?.version !== version) joins.set(capture, (hit = { version, value: join(capture.values()) }));
       return hit.value;
     },
-    frames: (c) => joinedAnalysis.get(c)?.recognition.frames ?? memo(frames, c, keyOf(c), () => framesOf(c)),
+    frames: (c) => joinedAnalysis.get(c)?.recognition.frames ?? memo(frames, c, keyOf(c), () => (byMessage(c) ? analyzeConnection(c).recognition.frames : framesOf(c))),
     analyzed: (c, pick) => (!pick && joinedAnalysis.has(c) ? joinedAnalysis.get(c)! : pick ? memo(picked, c, `${answerKey(c)}:${pick}`, () => readWithField(joinedAnalysis.get(c) ?? analyzeConnection(c), pickedField(pick))) : automatic(c)),
     recognition: (c, pick) => analysis.analyzed(c, pick).recognition,
     output: (c, pick) => analysis.analyzed(c, pick).output,
@@ -225,7 +239,7 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
         }
       });
     },
-    eventRows: (c, mode) => joinedEventRows(c, mode) ?? memo(rows[mode], c, keyOf(c), () => (mode === 'chunks' ? chunkRows(c.events) : messageRows(analysis.frames(c), c.events))),
+    eventRows: (c, mode) => joinedEventRows(c, mode) ?? (mode === 'chunks' ? chunkRowsOf(c) : memo(rows.messages, c, keyOf(c), () => messageRows(analysis.frames(c), c.events))),
   };
   return analysis;
 }

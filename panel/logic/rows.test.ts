@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/parse/types';
 import type { ConnectionSummary } from '../../src/core/trace/model';
-import { chunkRows, connectionRow, endLabel, lateJoinIncomplete, lateJoinLine, messageRows, previewText, rowContaining } from './rows';
+import { chunkRows, connectionRow, endLabel, extendChunkRows, lateJoinIncomplete, lateJoinLine, messageRows, previewText, rowContaining } from './rows';
 import { utf8Length } from '../../src/core/trace/bytes';
+import type { TraceEvent } from '../../src/core/trace/model';
 
 const summary = (over: Partial<ConnectionSummary> = {}): ConnectionSummary => ({
   faults: [], endInjected: false, reconnectMarks: [], joinedLate: null,
@@ -58,5 +59,32 @@ describe('a late join whose frames were not all counted', () => {
     expect(lateJoinLine({ missedFrames: 2, missedBytes: 10, uncounted: true })).toMatch(/^Joined late — missing its first 2 frames \/ 10 bytes until/);
     expect(lateJoinIncomplete({ missedFrames: 0, missedBytes: 0, uncounted: true })).toBe(true);
     expect(lateJoinIncomplete({ missedFrames: 0, missedBytes: 0 })).toBe(false);
+  });
+});
+
+describe('extendChunkRows (a live stream grows by a batch per frame)', () => {
+  const event = (seq: number, text: string | null): TraceEvent => ({ seq, time: 100 + seq, dir: seq % 3 === 0 ? 'out' : 'in', text, base64: null, size: text?.length ?? 0, event: seq % 2 ? 'delta' : null, id: seq % 4 ? String(seq) : null, ...(seq === 5 ? { mark: 'injected' as const } : {}) });
+
+  it('gives, batch after batch, the rows of all events built at once', () => {
+    const events: TraceEvent[] = [];
+    let rows = chunkRows(events);
+    for (const batch of [1, 3, 2, 7]) {
+      for (let k = 0; k < batch; k++) events.push(event(events.length, `payload ${events.length}`));
+      const before = rows;
+      rows = extendChunkRows(rows, events);
+      expect(rows).toEqual(chunkRows(events));
+      // The rows handed out before are left as they were (the table compares arrays).
+      expect(rows).not.toBe(before);
+      expect(before.length).toBe(events.length - batch);
+    }
+  });
+
+  it('builds every row again once the budget dropped the oldest payloads', () => {
+    const events = Array.from({ length: 6 }, (_, i) => event(i, `payload ${i}`));
+    const rows = chunkRows(events);
+    for (const e of events.slice(0, 3)) e.text = null;
+    events.push(event(6, 'payload 6'));
+    expect(extendChunkRows(rows, events)).toEqual(chunkRows(events));
+    expect(extendChunkRows(rows, events)[0]!.text).toBeNull();
   });
 });

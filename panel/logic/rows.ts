@@ -108,8 +108,24 @@ export interface EventRow {
 }
 
 export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
-  return events.map((e, i) => ({
-    index: i,
+  return chunkRowsFrom(events, 0);
+}
+
+/**
+ * The rows of a grown connection: `prev` (its rows when it had fewer events) with rows for the
+ * events since. A live stream gets rows for its new events only, not all of them per frame.
+ * The budget drops payloads oldest first (trace/budget.ts): when the first row with a payload
+ * has lost its event's, every row is built again.
+ */
+export function extendChunkRows(prev: readonly EventRow[], events: readonly TraceEvent[]): EventRow[] {
+  const held = prev.findIndex((r) => r.text !== null || r.base64 !== null);
+  const stale = prev.length > events.length || (held >= 0 && events[held]!.text === null && events[held]!.base64 === null);
+  return stale ? chunkRows(events) : prev.concat(chunkRowsFrom(events, prev.length));
+}
+
+function chunkRowsFrom(events: readonly TraceEvent[], from: number): EventRow[] {
+  return events.slice(from).map((e, k) => ({
+    index: from + k,
     time: e.time,
     dir: e.dir,
     type: e.event ?? (e.text !== null ? 'text' : 'binary'),
@@ -117,8 +133,8 @@ export function chunkRows(events: readonly TraceEvent[]): EventRow[] {
     size: e.size,
     text: e.text,
     base64: e.base64,
-    first: i,
-    last: i,
+    first: from + k,
+    last: from + k,
     ...(e.mark ? { mark: e.mark } : {}),
   }));
 }

@@ -3,9 +3,11 @@
  * whether it is an AI stream at all. Memoized per connection and event count, because the
  * panel asks again on every update while a stream grows.
  */
-import { recognize, type Recognition } from '../protocols';
-import { reassemble, type Output } from '../reassembly';
+import { recognize, type AiEvent, type Recognition } from '../protocols';
+import { growingRecognition, type GrowingRecognition } from '../protocols/growing';
+import { reassemble, reassembler, type Output, type Reassembler } from '../reassembly';
 import type { ConnectionCapture } from '../trace/model';
+import type { ConnectionKind } from '../trace/records';
 import { detectAnswerField, fieldValues, type AnswerField, type FieldValue, type PageText } from '../view/answer-field';
 import { withAnswerField } from '../view/field-recognition';
 import { pageTextsOf } from '../view/page-texts';
@@ -26,16 +28,56 @@ export interface AnalyzedConnection {
   parts?: readonly AnalyzedConnection[];
 }
 
-const cache = new WeakMap<ConnectionCapture, { events: number; state: string; result: AnalyzedConnection }>();
+/**
+ * A WebSocket or EventSource connection is read incrementally as it grows: the recognition
+ * (protocols/growing.ts) and the reassembly are folds fed only the new events, so a panel
+ * re-reading a live stream on every batch does work proportional to the batch, not to the
+ * stream. The result is the same as reading the connection whole.
+ */
+interface Growing {
+  kind: ConnectionKind;
+  recognition: GrowingRecognition;
+  reassembly: { events: readonly AiEvent[]; fed: number; r: Reassembler } | null;
+  /** Whether an answer delta was among `reassembly.events[0..fed)`. */
+  delta: boolean;
+}
+
+const cache = new WeakMap<ConnectionCapture, { events: number; state: string; result: AnalyzedConnection; growing: Growing | null }>();
+
+const isAnswerDelta = (e: AiEvent): boolean => e.type === 'text-delta' || e.type === 'reasoning-delta' || e.type === 'tool-call-delta';
+
+function analyzeGrowing(conn: ConnectionCapture, g: Growing): { recognition: Recognition; output: Output; delta: boolean } {
+  const { recognition, events, continued } = g.recognition.update(conn);
+  if (!continued || !g.reassembly || g.reassembly.events !== events) {
+    g.reassembly = { events, fed: 0, r: reassembler() };
+    g.delta = false;
+  }
+  const re = g.reassembly;
+  re.r.feed(events, re.fed);
+  for (let i = re.fed; i < events.length && !g.delta; i++) g.delta = isAnswerDelta(events[i]!);
+  re.fed = events.length;
+  return { recognition, output: re.r.output(), delta: g.delta };
+}
 
 export function analyzeConnection(conn: ConnectionCapture): AnalyzedConnection {
   const hit = cache.get(conn);
   if (hit && hit.events === conn.events.length && hit.state === conn.summary.state) return hit.result;
-  const recognition = recognize(conn);
-  const output = reassemble(recognition);
-  const isAiStream = conn.summary.streaming && recognition.events.some((e) => e.type === 'text-delta' || e.type === 'reasoning-delta' || e.type === 'tool-call-delta');
-  const result = { conn, recognition, output, isAiStream };
-  cache.set(conn, { events: conn.events.length, state: conn.summary.state, result });
+  let growing = hit?.growing && hit.growing.kind === conn.summary.kind ? hit.growing : null;
+  if (!growing) {
+    const recognition = growingRecognition(conn.summary.kind);
+    growing = recognition ? { kind: conn.summary.kind, recognition, reassembly: null, delta: false } : null;
+  }
+  let result: AnalyzedConnection;
+  if (growing) {
+    const { recognition, output, delta } = analyzeGrowing(conn, growing);
+    result = { conn, recognition, output, isAiStream: conn.summary.streaming && delta };
+  } else {
+    const recognition = recognize(conn);
+    const output = reassemble(recognition);
+    const isAiStream = conn.summary.streaming && recognition.events.some(isAnswerDelta);
+    result = { conn, recognition, output, isAiStream };
+  }
+  cache.set(conn, { events: conn.events.length, state: conn.summary.state, result, growing });
   return result;
 }
 

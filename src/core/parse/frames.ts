@@ -4,6 +4,7 @@
  * sent none or a generic one, because AI backends often stream SSE as text/plain.
  */
 import type { ConnectionCapture, TraceEvent } from '../trace/model';
+import type { ConnectionKind } from '../trace/records';
 import { envelopeFrames, envelopeWire } from './envelopes';
 import { jsonLineFrames, jsonValueFrames } from './ndjson';
 import { sseFrames } from './sse';
@@ -96,11 +97,12 @@ function messageFrame(e: TraceEvent, at: number, kind: FramePart['kind']): Frame
   return f;
 }
 
-function eventSourceFrames(events: TraceEvent[]): FramePart[] {
+/** One EventSource message after another as frames (the id memory is why it is a function of state). */
+function eventSourceFramer(): (e: TraceEvent, at: number) => FramePart {
   // The browser's lastEventId is sticky: a message without an `id:` line repeats the previous
   // one. Only a change is an id the server actually sent.
   let prevId = '';
-  return events.map((e, at) => {
+  return (e, at) => {
     const f = messageFrame(e, at, e.dir === 'in' ? 'sse' : 'text');
     if (e.dir === 'in') {
       if (e.event !== null) f.event = e.event;
@@ -108,7 +110,26 @@ function eventSourceFrames(events: TraceEvent[]): FramePart[] {
       prevId = e.id ?? prevId;
     }
     return f;
-  });
+  };
+}
+
+function eventSourceFrames(events: TraceEvent[]): FramePart[] {
+  const next = eventSourceFramer();
+  return events.map((e, at) => next(e, at));
+}
+
+/**
+ * The frames of a WebSocket or EventSource connection built as its events arrive: each event
+ * is one message, so the frames of its first n events never change. `feed` appends to `out` the
+ * frames of `events[from..]` — exactly what `framesOf` gives for them. Null for the other kinds,
+ * whose bodies are framed across events.
+ */
+export function messageFramer(kind: ConnectionKind): ((events: readonly TraceEvent[], from: number, out: Frame[]) => void) | null {
+  if (kind !== 'websocket' && kind !== 'eventsource') return null;
+  const next = kind === 'eventsource' ? eventSourceFramer() : (e: TraceEvent, at: number) => messageFrame(e, at, 'ws-text');
+  return (events, from, out) => {
+    for (let at = from; at < events.length; at++) out.push({ ...next(events[at]!, at), index: at, time: events[at]!.time });
+  };
 }
 
 function numbered(parts: FramePart[], events: TraceEvent[]): Frame[] {

@@ -17,7 +17,7 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, isObj, num, str, type Obj } from './util';
+import { Emitter, get, isObj, num, someFrame, str, type Obj } from './util';
 
 export const ABLY_ACTIONS = ['HEARTBEAT', 'ACK', 'NACK', 'CONNECT', 'CONNECTED', 'DISCONNECT', 'DISCONNECTED', 'CLOSE', 'CLOSED', 'ERROR', 'ATTACH', 'ATTACHED', 'DETACH', 'DETACHED', 'PRESENCE', 'MESSAGE', 'SYNC', 'AUTH'] as const;
 const MESSAGE_ACTIONS = ['message.create', 'message.update', 'message.delete', 'meta', 'message.summary', 'message.append'] as const;
@@ -36,12 +36,17 @@ function hostOf(conn: ConnectionCapture): string {
 
 const actionOf = (f: Frame): number | undefined => num(get(f.json, 'action'));
 
+const isConnected = (f: Frame): boolean => f.dir === 'in' && actionOf(f) === 4 && (get(f.json, 'connectionKey') !== undefined || get(f.json, 'connectionDetails', 'connectionKey') !== undefined);
+const isUnshaped = (f: Frame): boolean => f.json !== undefined && actionOf(f) === undefined;
+const hasAction = (f: Frame): boolean => actionOf(f) !== undefined;
+
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind !== 'websocket') return null;
   const byHost = HOST.test(hostOf(conn));
-  const connected = frames.some((f) => f.dir === 'in' && actionOf(f) === 4 && (get(f.json, 'connectionKey') !== undefined || get(f.json, 'connectionDetails', 'connectionKey') !== undefined));
-  const shaped = frames.filter((f) => f.json !== undefined).every((f) => actionOf(f) !== undefined);
-  if (!connected && !(byHost && shaped && frames.some((f) => actionOf(f) !== undefined))) return null;
+  const connected = someFrame(frames, isConnected);
+  // Every JSON frame has an action: no JSON frame lacks one.
+  const shaped = !someFrame(frames, isUnshaped);
+  if (!connected && !(byHost && shaped && someFrame(frames, hasAction))) return null;
   return { confidence: connected ? 1 : 0.9, guess: false };
 }
 

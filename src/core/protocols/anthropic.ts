@@ -8,15 +8,17 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, isObj, num, share, str, urlPath } from './util';
+import { Emitter, get, header, isObj, num, share, someFrame, str, urlPath } from './util';
 
 const TYPES = new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'ping']);
+
+const isDistinctive = (f: Frame): boolean => /^(message_start|content_block_|message_delta)/.test(str(get(f.json, 'type')) ?? '');
 
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   const byUrl = /\/v1\/messages\/?$/.test(urlPath(conn)) || header(conn, 'anthropic-version', 'request') !== undefined;
   const s = share(frames, (f) => TYPES.has(str(get(f.json, 'type')) ?? '') || TYPES.has(f.event ?? ''));
   // `ping` alone is too common to mean this protocol.
-  const distinctive = frames.some((f) => /^(message_start|content_block_|message_delta)/.test(str(get(f.json, 'type')) ?? ''));
+  const distinctive = someFrame(frames, isDistinctive);
   if (s === 0 || (!distinctive && !byUrl)) return null;
   return { confidence: Math.min(1, 0.6 + s * 0.3 + (byUrl ? 0.2 : 0)), guess: false };
 }

@@ -11,16 +11,18 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, isObj, share, str, urlPath } from './util';
+import { Emitter, get, isObj, share, someFrame, str, urlPath } from './util';
 import { tryJson } from '../parse/types';
 
 const typeOf = (f: Frame): string => str(get(f.json, 'type')) ?? '';
+
+const isAgentFrame = (f: Frame): boolean => typeOf(f).startsWith('cf_agent_');
 
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind !== 'websocket') return null;
   const byUrl = /\/agents\/[^/]+\/[^/]+/.test(urlPath(conn));
   const s = share(frames, (f) => typeOf(f).startsWith('cf_agent_') || typeOf(f) === 'rpc', 12);
-  if (s === 0 && !frames.some((f) => typeOf(f).startsWith('cf_agent_'))) return null;
+  if (s === 0 && !someFrame(frames, isAgentFrame)) return null;
   return { confidence: Math.min(1, 0.8 + s * 0.2 + (byUrl ? 0.1 : 0)), guess: false };
 }
 

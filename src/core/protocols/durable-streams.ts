@@ -15,7 +15,7 @@
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
 import { payloadEvents } from './generic-fields';
-import { Emitter, get, header, isObj, str } from './util';
+import { Emitter, get, header, isObj, someFrame, str } from './util';
 
 /** Whether a connection's URL reads a Durable Stream (offset plus live or cursor). */
 export function durableStreamRead(url: string): { offset: string; live: string | null; cursor: string | null } | null {
@@ -34,7 +34,7 @@ const isControl = (f: Frame): boolean => f.kind === 'sse' && f.event === 'contro
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind === 'websocket') return null;
   const byHeader = header(conn, 'stream-next-offset', 'response') !== undefined;
-  const control = frames.some(isControl);
+  const control = someFrame(frames, isControl);
   const read = durableStreamRead(conn.summary.url);
   if (!byHeader && !control) return null;
   return { confidence: Math.min(1, 0.9 + (read ? 0.1 : 0)), guess: false };

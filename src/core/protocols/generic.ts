@@ -5,19 +5,36 @@
  * explicit cancel or resume over a WebSocket is visible.
  */
 import type { ConnectionCapture } from '../trace/model';
-import type { AiEvent, DetectResult, Frame, Recognizer } from './types';
+import type { AiEvent, DetectResult, Frame, FrameParser, Recognizer } from './types';
 import { controlEvent, looksLikeDelta, payloadEvents, typeMeaning } from './generic-fields';
-import { Emitter, isObj, share } from './util';
+import { Emitter, isObj, share, someFrame, type FrameTest } from './util';
 
-function confidence(frames: Frame[], has: (f: Frame) => boolean): DetectResult | null {
-  if (!frames.some(has)) return null;
-  const s = share(frames, (f) => isObj(f.json) && looksLikeDelta(f.json), 12);
+const isDeltaLike = (f: Frame): boolean => isObj(f.json) && looksLikeDelta(f.json);
+const isSse: FrameTest = (f) => f.kind === 'sse';
+const isJsonLineIn: FrameTest = (f) => f.kind === 'json-line' && f.dir === 'in';
+const isWsJson: FrameTest = (f) => f.kind === 'ws-text' && f.json !== undefined;
+
+function confidence(frames: Frame[], has: FrameTest): DetectResult | null {
+  if (!someFrame(frames, has)) return null;
+  const s = share(frames, isDeltaLike, 12);
   return { confidence: 0.1 + s * 0.2, guess: true };
 }
 
-function parseFrames(frames: Frame[], textFromPlainData: boolean): AiEvent[] {
+/** One frame after another, each read on its own: a stream is parsed as it grows. */
+function frameParser(textFromPlainData: boolean): FrameParser {
   const em = new Emitter();
-  for (const f of frames) {
+  return { events: em.events, feed: (frames, from) => feedFrames(em, frames, from, textFromPlainData) };
+}
+
+function parseFrames(frames: Frame[], textFromPlainData: boolean): AiEvent[] {
+  const p = frameParser(textFromPlainData);
+  p.feed(frames, 0);
+  return p.events as AiEvent[];
+}
+
+function feedFrames(em: Emitter, frames: readonly Frame[], from: number, textFromPlainData: boolean): void {
+  for (let i = from; i < frames.length; i++) {
+    const f = frames[i]!;
     em.begin(f);
     if (f.kind === 'sse-comment') {
       em.emit({ type: 'heartbeat' });
@@ -52,26 +69,28 @@ function parseFrames(frames: Frame[], textFromPlainData: boolean): AiEvent[] {
       em.step(eventName ?? (f.data === '' ? 'id' : 'message'));
     }
   }
-  return em.events;
 }
 
 export const genericSse: Recognizer = {
   id: 'generic-sse',
   name: 'Server-sent events (generic)',
-  detect: (_c: ConnectionCapture, frames) => confidence(frames, (f) => f.kind === 'sse'),
+  detect: (_c: ConnectionCapture, frames) => confidence(frames, isSse),
   parse: (_c, frames) => parseFrames(frames, true),
+  parser: () => frameParser(true),
 };
 
 export const genericNdjson: Recognizer = {
   id: 'generic-ndjson',
   name: 'JSON lines (generic)',
-  detect: (_c, frames) => confidence(frames, (f) => f.kind === 'json-line' && f.dir === 'in'),
+  detect: (_c, frames) => confidence(frames, isJsonLineIn),
   parse: (_c, frames) => parseFrames(frames, false),
+  parser: () => frameParser(false),
 };
 
 export const genericWsJson: Recognizer = {
   id: 'generic-ws-json',
   name: 'JSON over WebSocket (generic)',
-  detect: (c, frames) => (c.summary.kind === 'websocket' ? confidence(frames, (f) => f.kind === 'ws-text' && f.json !== undefined) : null),
+  detect: (c, frames) => (c.summary.kind === 'websocket' ? confidence(frames, isWsJson) : null),
   parse: (_c, frames) => parseFrames(frames, false),
+  parser: () => frameParser(false),
 };

@@ -75,7 +75,54 @@ export function collectHandles(frames: Frame[], events: AiEvent[]): ResumeHandle
   return out;
 }
 
-function safeLabel(r: Recognizer, conn: ConnectionCapture): string {
+/**
+ * `collectHandles` for a stream that grows (see growing.ts): frames and events only ever get
+ * appended, and a parser's new events point at its new frames, so each call reads only what is
+ * new. Where that does not hold (an event pointing back at a frame already read, or at one not
+ * there yet) it answers with the whole `collectHandles`.
+ */
+export function handleCollector(): (frames: readonly Frame[], events: readonly AiEvent[]) => ResumeHandle[] {
+  const seen = new Set<string>();
+  const out: ResumeHandle[] = [];
+  const byFrame = new Map<number, ResumeHandle[]>();
+  let framesRead = 0;
+  let eventsRead = 0;
+  let whole = false;
+  const add = (h: ResumeHandle): void => {
+    const k = `${h.kind}\0${h.value}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(h);
+    }
+  };
+  return (frames, events) => {
+    if (whole) return collectHandles(frames as Frame[], events as AiEvent[]);
+    for (; eventsRead < events.length; eventsRead++) {
+      const e = events[eventsRead]!;
+      if (!e.handles || e.handles.length === 0) continue;
+      if (e.frame < framesRead) {
+        whole = true;
+        return collectHandles(frames as Frame[], events as AiEvent[]);
+      }
+      const list = byFrame.get(e.frame);
+      if (list) for (const h of e.handles) list.push(h);
+      else byFrame.set(e.frame, [...e.handles]);
+    }
+    for (; framesRead < frames.length; framesRead++) {
+      const f = frames[framesRead]!;
+      if (f.id !== undefined && f.id !== '') add({ kind: 'event-id', value: f.id });
+      const hs = byFrame.get(f.index);
+      if (hs) {
+        hs.forEach(add);
+        byFrame.delete(f.index);
+      }
+    }
+    // Handles of frames not (yet) there go last, as collectHandles puts them.
+    return byFrame.size > 0 ? collectHandles(frames as Frame[], events as AiEvent[]) : out.slice();
+  };
+}
+
+export function safeLabel(r: Recognizer, conn: ConnectionCapture): string {
   try {
     return r.label?.(conn) ?? r.name;
   } catch {
@@ -89,13 +136,24 @@ export function recognizeAs(conn: ConnectionCapture, r: Recognizer, frames: Fram
   return { protocol: r.id, name: safeLabel(r, conn), guess: detected?.guess ?? true, confidence: detected?.confidence ?? 0, frames, events, handles: collectHandles(frames, events) };
 }
 
-export function recognize(conn: ConnectionCapture): Recognition {
-  const frames = framesOf(conn);
+/** The most confident recognizer for these frames (ties go to the earlier entry), or null. */
+export function bestRecognizer(conn: ConnectionCapture, frames: Frame[]): { r: Recognizer; d: DetectResult } | null {
   let best: { r: Recognizer; d: DetectResult } | null = null;
   for (const r of recognizers) {
     const d = safeDetect(r, conn, frames);
     if (d && (!best || d.confidence > best.d.confidence)) best = { r, d };
   }
-  if (!best) return { protocol: null, name: 'Unrecognized', guess: false, confidence: 0, frames, events: [], handles: collectHandles(frames, []) };
+  return best;
+}
+
+/** What a connection no recognizer reads is recognized as. */
+export function unrecognized(frames: Frame[], handles: ResumeHandle[]): Recognition {
+  return { protocol: null, name: 'Unrecognized', guess: false, confidence: 0, frames, events: [], handles };
+}
+
+export function recognize(conn: ConnectionCapture): Recognition {
+  const frames = framesOf(conn);
+  const best = bestRecognizer(conn, frames);
+  if (!best) return unrecognized(frames, collectHandles(frames, []));
   return recognizeAs(conn, best.r, frames, { confidence: Math.min(1, best.d.confidence), guess: best.d.guess });
 }

@@ -13,16 +13,19 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, isObj, share, str, textOf, urlPath, type Obj } from './util';
+import { Emitter, framesWhere, get, isObj, share, someFrame, str, textOf, urlPath, type Obj } from './util';
 
 const MODES = /^(metadata|values|updates|messages|messages\/(partial|complete|metadata)|events|custom|debug|tasks|checkpoints|data|end|error|feedback)(\|.*)?$/;
 
+const isNamedEvent = (f: Frame): boolean => f.kind === 'sse' && f.event !== undefined && f.event !== 'message';
+const isRunMetadata = (f: Frame): boolean => f.event === 'metadata' && get(f.json, 'run_id') !== undefined;
+
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   const byUrl = /\/runs\/(stream|[^/]+\/stream)\/?$|\/stream(_events|_log)?\/?$/.test(urlPath(conn));
-  const sse = frames.filter((f) => f.kind === 'sse' && f.event !== undefined && f.event !== 'message');
+  const sse = framesWhere(frames, isNamedEvent);
   if (sse.length === 0) return null;
   const s = share(sse, (f) => MODES.test(f.event!));
-  const meta = sse.some((f) => f.event === 'metadata' && get(f.json, 'run_id') !== undefined);
+  const meta = someFrame(sse, isRunMetadata);
   if (s < 0.5 && !meta) return null;
   return { confidence: Math.min(1, 0.4 + s * 0.3 + (meta ? 0.3 : 0) + (byUrl ? 0.1 : 0)), guess: false };
 }

@@ -10,16 +10,18 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, isObj, num, share, str, urlPath } from './util';
+import { Emitter, get, isObj, num, share, someFrame, str, urlPath } from './util';
 
 const typeOf = (f: Frame): string => str(get(f.json, 'type')) ?? '';
 const REALTIME = /^(session\.(created|updated)|conversation\.(created|item\.[a-z_.]+)|input_audio_buffer\.[a-z_]+|response\.(created|done|output_audio(_transcript)?\.[a-z]+|output_text\.[a-z]+|output_item\.[a-z]+|content_part\.[a-z]+|function_call_arguments\.[a-z]+)|rate_limits\.updated|error)$/;
+
+const isSessionFrame = (f: Frame): boolean => f.dir === 'in' && /^session\.created$|^conversation\.item\.|^response\.output_audio/.test(typeOf(f));
 
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind !== 'websocket') return null;
   const byUrl = /\/realtime\/?$/.test(urlPath(conn));
   const s = share(frames, (f) => REALTIME.test(typeOf(f)), 12);
-  const session = frames.some((f) => f.dir === 'in' && /^session\.created$|^conversation\.item\.|^response\.output_audio/.test(typeOf(f)));
+  const session = someFrame(frames, isSessionFrame);
   if (s === 0 || (!session && !byUrl)) return null;
   // Above the Responses API (which shares `response.*` names) and every generic fallback.
   return { confidence: Math.min(1, 0.7 + s * 0.2 + (byUrl ? 0.2 : 0) + (session ? 0.1 : 0)), guess: false };

@@ -10,7 +10,7 @@
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
 import { payloadEvents, typeMeaning } from './generic-fields';
-import { Emitter, get, isObj, str, urlPath } from './util';
+import { Emitter, firstFrames, get, isObj, str, urlPath } from './util';
 
 interface Packet {
   type: number;
@@ -43,10 +43,12 @@ export function socketIoPacket(s: string): Packet {
   }
 }
 
+const isText = (f: Frame): boolean => f.kind === 'ws-text';
+
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind !== 'websocket') return null;
   const byUrl = /\/socket\.io\/?$/.test(urlPath(conn)) || /[?&]EIO=\d/.test(conn.summary.url);
-  const texts = frames.filter((f) => f.kind === 'ws-text').slice(0, 8);
+  const texts = firstFrames(frames, isText, 8);
   const open = texts.some((f) => /^0\{.*"sid"/.test(f.data));
   const shaped = texts.filter((f) => /^(0\{|[1-6]$|[23]probe$|4[0-6])/.test(f.data)).length;
   if (!byUrl && !open && shaped < Math.max(2, texts.length * 0.75)) return null;

@@ -72,6 +72,17 @@ export interface DetectResult {
   guess: boolean;
 }
 
+/**
+ * A recognizer's parse as a fold over frames, for a stream that grows: `feed` reads the frames
+ * from `from` on (those before were fed in earlier calls) and appends to `events`. Feeding a
+ * stream in any number of pieces gives the events `parse` gives for all of it — `parse` is this
+ * fold fed once — so it must not look ahead, back at earlier frames, or at `frames.length`.
+ */
+export interface FrameParser {
+  feed(frames: readonly Frame[], from: number): void;
+  readonly events: readonly AiEvent[];
+}
+
 export interface Recognizer {
   id: ProtocolId;
   /** Shown in the UI, e.g. "OpenAI Chat Completions". */
@@ -80,6 +91,8 @@ export interface Recognizer {
   label?(conn: ConnectionCapture): string;
   detect(conn: ConnectionCapture, frames: Frame[]): DetectResult | null;
   parse(conn: ConnectionCapture, frames: Frame[]): AiEvent[];
+  /** The same parse, fed as frames arrive (see FrameParser); absent: parsed whole each time. */
+  parser?(conn: ConnectionCapture): FrameParser;
 }
 
 export interface Recognition {

@@ -60,22 +60,88 @@ export function baseType(conn: ConnectionCapture): string {
   return (conn.summary.contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Frames that carry server messages (not comments, not empty retry/id-only blocks). */
-export function payloadFrames(frames: Frame[], dir: 'in' | 'out' = 'in'): Frame[] {
-  return frames.filter((f) => f.dir === dir && f.kind !== 'sse-comment' && !(f.kind === 'sse' && f.data === ''));
+/** Whether a frame carries a server message (not a comment, not an empty retry/id-only block). */
+function isPayload(f: Frame, dir: 'in' | 'out'): boolean {
+  return f.dir === dir && f.kind !== 'sse-comment' && !(f.kind === 'sse' && f.data === '');
 }
 
-/** Fraction of the first `n` payload frames for which `test` holds. */
-export function share(frames: Frame[], test: (f: Frame) => boolean, n = 8): number {
-  const first = payloadFrames(frames).slice(0, n);
-  if (first.length === 0) return 0;
-  return first.filter((f) => {
+/** Frames that carry server messages (not comments, not empty retry/id-only blocks). */
+export function payloadFrames(frames: Frame[], dir: 'in' | 'out' = 'in'): Frame[] {
+  return frames.filter((f) => isPayload(f, dir));
+}
+
+/**
+ * Fraction of the first `n` payload frames for which `test` holds. It stops at the n-th one:
+ * detection runs on every update of a growing stream, and only the head counts.
+ */
+export function share(frames: readonly Frame[], test: (f: Frame) => boolean, n = 8): number {
+  let seen = 0;
+  let hits = 0;
+  for (let i = 0; i < frames.length && seen < n; i++) {
+    const f = frames[i]!;
+    if (!isPayload(f, 'in')) continue;
+    seen++;
     try {
-      return test(f);
+      if (test(f)) hits++;
     } catch {
-      return false;
+      // A test that throws on a frame does not hold for it.
     }
-  }).length / first.length;
+  }
+  return seen === 0 ? 0 : hits / seen;
+}
+
+// ── scans of a growing stream ──────────────────────────────────────────────────────────
+// Detection asks "does any frame …" of the whole stream on every update. The incremental
+// analysis (analysis/connection.ts) hands the detectors one frames array that only ever grows
+// by appending, so a scan remembers how far it read and goes on from there; a fresh array (a
+// full analysis) starts a fresh scan. `test` must be a module-level function: the memo is
+// keyed on it.
+export type FrameTest = (f: Frame) => boolean;
+
+const scans = new WeakMap<readonly Frame[], Map<FrameTest, { scanned: number; found: boolean }>>();
+const filters = new WeakMap<readonly Frame[], Map<FrameTest, { scanned: number; out: Frame[] }>>();
+
+function memoOf<V>(cache: WeakMap<readonly Frame[], Map<FrameTest, V>>, frames: readonly Frame[], test: FrameTest, init: () => V): V {
+  let byTest = cache.get(frames);
+  if (!byTest) cache.set(frames, (byTest = new Map()));
+  let v = byTest.get(test);
+  if (!v) byTest.set(test, (v = init()));
+  return v;
+}
+
+/** `frames.some(test)`, reading only the frames appended since the last call on this array. */
+export function someFrame(frames: readonly Frame[], test: FrameTest): boolean {
+  const s = memoOf(scans, frames, test, () => ({ scanned: 0, found: false }));
+  if (s.scanned > frames.length) Object.assign(s, { scanned: 0, found: false });
+  if (s.found) return true;
+  for (let i = s.scanned; i < frames.length; i++) {
+    // A throw leaves `scanned` where it was, so the next call throws at the same frame (as `some` would).
+    if (test(frames[i]!)) {
+      s.found = true;
+      s.scanned = i + 1;
+      return true;
+    }
+    s.scanned = i + 1;
+  }
+  return false;
+}
+
+/** `frames.filter(test)`, extended with the frames appended since the last call; do not modify it. */
+export function framesWhere(frames: readonly Frame[], test: FrameTest): readonly Frame[] {
+  const s = memoOf(filters, frames, test, () => ({ scanned: 0, out: [] as Frame[] }));
+  if (s.scanned > frames.length) Object.assign(s, { scanned: 0, out: [] });
+  for (let i = s.scanned; i < frames.length; i++) {
+    if (test(frames[i]!)) s.out.push(frames[i]!);
+    s.scanned = i + 1;
+  }
+  return s.out;
+}
+
+/** The first `n` frames for which `test` holds. */
+export function firstFrames(frames: readonly Frame[], test: FrameTest, n: number): Frame[] {
+  const out: Frame[] = [];
+  for (let i = 0; i < frames.length && out.length < n; i++) if (test(frames[i]!)) out.push(frames[i]!);
+  return out;
 }
 
 /** A value as the text a user reads: strings as they are, anything else as JSON. */

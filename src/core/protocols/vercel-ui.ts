@@ -12,7 +12,7 @@
  */
 import type { ConnectionCapture } from '../trace/model';
 import type { AiEvent, Frame, Recognizer } from './types';
-import { Emitter, get, header, isObj, jsonText, num, share, str, urlPath } from './util';
+import { Emitter, get, header, isObj, jsonText, num, share, someFrame, str, urlPath } from './util';
 
 const TYPES = /^(start|finish|abort|error|start-step|finish-step|message-metadata|(text|reasoning)-(start|delta|end)|tool-(input|output)-[a-z-]+|source-[a-z]+|file|data-.+)$/;
 
@@ -23,6 +23,8 @@ function resumeChatId(conn: ConnectionCapture): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
+const isDistinctive = (f: Frame): boolean => /^(start|start-step|text-(start|delta)|tool-input-.+)$/.test(str(get(f.json, 'type')) ?? '');
+
 function detect(conn: ConnectionCapture, frames: Frame[]) {
   // A resume with nothing to resume: no body, no header, only its shape says what it was.
   if (conn.summary.status === 204 && frames.length === 0 && resumeChatId(conn) !== undefined && /\/(api\/)?chat/.test(urlPath(conn))) return { confidence: 0.3, guess: true };
@@ -30,7 +32,7 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
   if (conn.summary.kind === 'websocket') return null;
   const s = share(frames, (f) => TYPES.test(str(get(f.json, 'type')) ?? '') || f.data.trim() === '[DONE]');
   // `error`/`finish` alone are too common in home-grown streams to mean this protocol.
-  const distinctive = frames.some((f) => /^(start|start-step|text-(start|delta)|tool-input-.+)$/.test(str(get(f.json, 'type')) ?? ''));
+  const distinctive = someFrame(frames, isDistinctive);
   if (!byHeader && (s < 0.5 || !distinctive)) return null;
   return { confidence: byHeader ? 0.95 : 0.4 + s * 0.4, guess: false };
 }

@@ -32,7 +32,17 @@ export function messageKey(e: Pick<AiEvent, 'messageId' | 'agent'>): string {
   return e.messageId ?? e.agent ?? 'default';
 }
 
-export function reassemble(rec: Pick<Recognition, 'events'>): Output {
+/**
+ * `reassemble` as a fold, for a stream that grows: `feed` reads `events[from..]`; `output` is
+ * what `reassemble` gives for every event fed so far. Each output is a copy: later feeds do
+ * not change one already handed out.
+ */
+export interface Reassembler {
+  feed(events: readonly AiEvent[], from: number): void;
+  output(): Output;
+}
+
+export function reassembler(): Reassembler {
   const byKey = new Map<string, AssembledMessage>();
   const ensure = (e: AiEvent): AssembledMessage => {
     const key = messageKey(e);
@@ -50,7 +60,7 @@ export function reassemble(rec: Pick<Recognition, 'events'>): Output {
     const m = byKey.get(messageKey(e));
     return m ? [m] : [ensure(e)];
   };
-  for (const e of rec.events) {
+  const one = (e: AiEvent): void => {
     switch (e.type) {
       case 'message-start':
         ensure(e);
@@ -77,8 +87,26 @@ export function reassemble(rec: Pick<Recognition, 'events'>): Output {
       default:
         break;
     }
-  }
-  return { messages: [...byKey.values()] };
+  };
+  return {
+    feed(events, from) {
+      for (let i = from; i < events.length; i++) one(events[i]!);
+    },
+    // Only a message's last span is ever extended in place: the copy gives it a span of its own.
+    output: () => ({
+      messages: [...byKey.values()].map((m) => {
+        const spans = m.spans.slice();
+        if (spans.length > 0) spans[spans.length - 1] = { ...spans[spans.length - 1]! };
+        return { ...m, spans };
+      }),
+    }),
+  };
+}
+
+export function reassemble(rec: Pick<Recognition, 'events'>): Output {
+  const r = reassembler();
+  r.feed(rec.events, 0);
+  return r.output();
 }
 
 /** All messages' text in order, for a quick look. */
