@@ -121,14 +121,20 @@ function eventSourceFrames(events: TraceEvent[]): FramePart[] {
 /**
  * The frames of a WebSocket or EventSource connection built as its events arrive: each event
  * is one message, so the frames of its first n events never change. `feed` appends to `out` the
- * frames of `events[from..]` — exactly what `framesOf` gives for them. Null for the other kinds,
+ * frames of `events[from..]` (`from` counts events, not frames: marked WebSocket frames are
+ * skipped) — exactly what `framesOf` gives for them. Null for the other kinds,
  * whose bodies are framed across events.
  */
 export function messageFramer(kind: ConnectionKind): ((events: readonly TraceEvent[], from: number, out: Frame[]) => void) | null {
   if (kind !== 'websocket' && kind !== 'eventsource') return null;
   const next = kind === 'eventsource' ? eventSourceFramer() : (e: TraceEvent, at: number) => messageFrame(e, at, 'ws-text');
+  const ws = kind === 'websocket';
   return (events, from, out) => {
-    for (let at = from; at < events.length; at++) out.push({ ...next(events[at]!, at), index: at, time: events[at]!.time });
+    for (let at = from; at < events.length; at++) {
+      // As framesOf: a WebSocket frame the inspector's control authored or stopped is skipped.
+      if (ws && !crossed(events[at]!)) continue;
+      out.push({ ...next(events[at]!, at), index: out.length, time: events[at]!.time });
+    }
   };
 }
 

@@ -36,6 +36,8 @@ export function growingRecognition(kind: ConnectionKind): GrowingRecognition | n
   if (!messageFramer(kind)) return null;
   let frame = messageFramer(kind)!;
   let frames: Frame[] = [];
+  /** Events framed so far (frames may be fewer: marked WebSocket frames are skipped). */
+  let fed = 0;
   // The first framed event that had a payload: the budget drops payloads oldest first
   // (trace/budget.ts dropPayloads), so if this one lost its payload, frames built earlier are
   // stale and the connection is framed again.
@@ -44,15 +46,17 @@ export function growingRecognition(kind: ConnectionKind): GrowingRecognition | n
   let noneHandles: ReturnType<typeof handleCollector> | null = null;
 
   const refresh = (events: readonly TraceEvent[]): void => {
-    if (frames.length > events.length || (firstHeld >= 0 && !hasPayload(events[firstHeld]!))) {
+    if (fed > events.length || (firstHeld >= 0 && !hasPayload(events[firstHeld]!))) {
       frame = messageFramer(kind)!;
       frames = [];
+      fed = 0;
       firstHeld = -1;
       parsed = null;
       noneHandles = null;
     }
-    const from = frames.length;
+    const from = fed;
     frame(events, from, frames);
+    fed = events.length;
     if (firstHeld < 0) for (let i = from; i < events.length; i++) if (hasPayload(events[i]!)) { firstHeld = i; break; }
   };
 

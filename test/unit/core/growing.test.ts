@@ -79,6 +79,17 @@ describe('incremental analysis of a growing connection', () => {
     });
   }
 
+  it('frames the WebSocket control sent or injected are skipped, incrementally as when read whole', () => {
+    const full = loadFixture('socketio', 'chat.json');
+    // Every third frame marked as the inspector's: none of them is read, the others keep their links.
+    full.events = full.events.map((e, i) => (i % 3 === 1 ? { ...e, mark: i % 2 ? 'injected' : 'sent' } : e));
+    const { protocol } = feedAndCompare(full);
+    expect(protocol).toBe('socketio');
+    const a = analyzeConnection(full);
+    expect(a.recognition.frames.every((f) => full.events[f.at.first]!.mark === undefined)).toBe(true);
+    expect(a.recognition.frames.map((f) => f.index)).toEqual(a.recognition.frames.map((_, i) => i));
+  });
+
   it('a stream whose protocol only shows after its first events is re-read as that protocol', () => {
     // Heartbeat-like messages first (read as generic SSE), then OpenAI chunks: the chosen
     // recognizer changes mid-stream and the incremental reading must follow.
