@@ -1,8 +1,9 @@
 /**
  * Socket mocks served to real pages in Chromium, with no Socket.IO server running: the real
  * socket.io-client renders the Socket.IO template's answer; a WebSocket mock that drops makes
- * a page that reconnects on a lost connection reconnect (to the real server behind it). The
- * server counts upgrades: a mocked socket never reaches it.
+ * a page that reconnects on a lost connection reconnect (to the real server behind it); an
+ * EventSource mock (an SSE template) that drops makes the EventSource reconnect by itself with
+ * the mock's last id. The server counts upgrades and SSE requests: a mocked one never reaches it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlSession, waitForCapture, type ControlSession } from '../harness/control-session';
@@ -65,5 +66,21 @@ describe('socket mocks (Chromium)', () => {
     });
     expect(sockets.map((c) => c.summary.detail)).toEqual([SERVED_DETAIL.mock, null]);
     expect(sockets.map((c) => c.summary.end)).toEqual(['network-error', 'server-close']);
+  });
+
+  it('an EventSource mock from an SSE template that drops: the EventSource reconnects with the mock\'s last id to the real server', async () => {
+    const full = ok(templateMock('durable-sse', 'one two three', { url: `${server.url}/events`, transport: 'eventsource', paceMs: 10 }));
+    // A short reconnection time first (a block with only `retry:`), two events, then the drop.
+    const mock = insertStep(insertStep(keepSteps(full, 2), 0, { kind: 'event', delayMs: 0, data: 'retry: 50\n\n' }), 3, { kind: 'drop', delayMs: 10 });
+    await s.page.goto(`${server.url}/eventsource`);
+    await s.control.replay(compileAnyMock(mock), 1);
+    await s.page.evaluate('window.__connect()');
+    await s.page.waitForFunction(() => document.body.dataset.state === 'closed', null, { timeout: 15_000 });
+    const log = await s.page.evaluate(() => [...document.querySelectorAll('#log li')].map((li) => li.textContent));
+    expect(log).toEqual(['delta 1 {"delta":"one","seq":1}', 'delta 2 {"delta":" two","seq":2}', 'error, readyState 0', 'delta 3 from the server']);
+    // The mock answered the first connection; the browser's own reconnect reached the server with Last-Event-ID 2.
+    expect(server.events).toEqual(['2']);
+    const conn = await waitForCapture(s.control, 'the mocked EventSource', (sn) => sn.connections.find((c) => c.summary.kind === 'eventsource' && c.summary.state === 'ended'));
+    expect(conn.summary.detail).toBe(SERVED_DETAIL.mock);
   });
 });

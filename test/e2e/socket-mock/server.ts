@@ -4,7 +4,10 @@
  * - /socketio: the real socket.io-client (bundled) that renders what the server sends;
  * - /reconnect: a plain WebSocket app that renders each message, and on a close that was not
  *   clean reconnects once, to /live, where a real `ws` server answers "from the server".
- * Upgrades are counted per path: the oracle that a mocked socket never reached the network.
+ * - /eventsource: an EventSource app that renders each `delta` event with its id and the errors,
+ *   and closes after a message from /events, the real SSE endpoint (it answers with the id after
+ *   the Last-Event-ID the browser sent, and the data "from the server").
+ * Upgrades and SSE requests are counted: the oracle that a mocked one never reached the network.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +19,8 @@ export interface SocketMockServer {
   url: string;
   /** Upgrade requests that arrived, by path. */
   upgrades: Record<string, number>;
+  /** Requests to /events, with the Last-Event-ID each sent. */
+  events: Array<string | null>;
   close(): Promise<void>;
 }
 
@@ -37,16 +42,37 @@ window.__connect = () => {
   };
 };`;
 
+const EVENTSOURCE_APP = `
+const log = document.getElementById('log');
+const line = (t) => { const li = document.createElement('li'); li.textContent = t; log.append(li); };
+window.__connect = () => {
+  const es = new EventSource('/events');
+  es.addEventListener('delta', (e) => {
+    line('delta ' + e.lastEventId + ' ' + e.data);
+    if (e.data === 'from the server') { es.close(); document.body.dataset.state = 'closed'; }
+  });
+  es.onerror = () => line('error, readyState ' + es.readyState);
+};`;
+
 const page = (body: string, script: string) => `<!doctype html><meta charset="utf-8"><title>socket mock</title><body>${body}<script type="module">${script}</script></body>`;
 
 export async function startSocketMockServer(): Promise<SocketMockServer> {
   const client = await bundleClient(fileURLToPath(new URL('./socketio-client.ts', import.meta.url)));
   const upgrades: Record<string, number> = {};
+  const events: Array<string | null> = [];
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/events') {
+      const last = (req.headers['last-event-id'] as string | undefined) ?? null;
+      events.push(last);
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end(`event: delta\nid: ${Number(last ?? 0) + 1}\ndata: from the server\n\n`);
+      return;
+    }
     res.setHeader('content-type', 'text/html; charset=utf-8');
     if (path === '/socketio') return res.end(page('<p id="answer"></p>', client));
     if (path === '/reconnect') return res.end(page('<ul id="log"></ul>', RECONNECT_APP));
+    if (path === '/eventsource') return res.end(page('<ul id="log"></ul>', EVENTSOURCE_APP));
     res.statusCode = 404;
     res.end('not found');
   });
@@ -66,6 +92,7 @@ export async function startSocketMockServer(): Promise<SocketMockServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     upgrades,
+    events,
     close: () => new Promise<void>((resolve) => {
       live.close();
       server.closeAllConnections();
