@@ -1,11 +1,13 @@
 /**
  * The Mocks drawer's state and actions: the mocks the user made (from a template or a file),
  * the one being edited, and what was armed for the tab. A mock is armed with the panel's
- * `replay` request, compiled (src/core/mock/), so the hook serves it as it serves a replay;
+ * `replay` request, compiled (src/core/mock/) to a fetch/XHR or a socket recording, so the hook
+ * serves it as it serves a replay (a WebSocket or EventSource mock answers the app's next
+ * matching `new WebSocket` / `new EventSource`);
  * "served" is read from the capture: a matching request that opened after the arming.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { compileMock, insertStep, loadMockFile, parseMock, removeStep, replaceStep, templateMock, type Mock, type MockStep, type TemplateId } from '../src/core/mock';
+import { compileAnyMock, insertStep, loadMockFile, parseMock, removeStep, replaceStep, templateMock, type Mock, type MockStep, type TemplateId } from '../src/core/mock';
 import { isUrlPattern, patternMatches } from '../src/core/replay/recording';
 import type { TabCapture } from '../src/core/trace/model';
 import type { PanelConnection } from './connect';
@@ -42,7 +44,7 @@ export function createMocksStore(capture: () => TabCapture, version: ReadonlySig
     });
   });
   /** The drawer's "new mock" fields: read when the button is pressed, so a signal, not view state. */
-  const form = signal<{ template: TemplateId; answer: string; url: string }>({ template: 'openai-chat', answer: 'Hello! This answer comes from a mock.', url: '' });
+  const form = signal<{ template: TemplateId; answer: string; url: string; eventSource: boolean }>({ template: 'openai-chat', answer: 'Hello! This answer comes from a mock.', url: '', eventSource: false });
   return { open: signal(false), list, selected, armed, served, form, error: signal<string | null>(null) };
 }
 
@@ -73,8 +75,9 @@ export function editCurrent(store: MocksStore, edit: (m: Mock) => Mock): boolean
   }
 }
 
-export function fromTemplate(store: MocksStore, id: TemplateId, answer: string, url: string): void {
-  const r = templateMock(id, answer, url.trim() ? { url: url.trim() } : {});
+/** A mock from a template; `eventSource` makes an SSE template answer the app's EventSource instead of a fetch. */
+export function fromTemplate(store: MocksStore, id: TemplateId, answer: string, url: string, eventSource = false): void {
+  const r = templateMock(id, answer, { ...(url.trim() ? { url: url.trim() } : {}), ...(eventSource ? { transport: 'eventsource' as const } : {}) });
   if (r.ok) add(store, r.value);
   else store.error.value = r.error;
 }
@@ -117,7 +120,7 @@ export async function armCurrent(store: MocksStore, connection: PanelConnection 
     store.error.value = checked.error;
     return false;
   }
-  const ok = await connection.replay(compileMock(checked.value), 1, checked.value);
+  const ok = await connection.replay(compileAnyMock(checked.value), 1, checked.value);
   if (ok) store.armed.value = [...store.armed.value, { name: m.name, method: m.request.method, url: m.request.url, armedAt: Date.now() }];
   return ok;
 }

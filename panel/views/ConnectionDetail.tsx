@@ -14,6 +14,10 @@ import { RequestView } from './RequestView';
 import { TimingView } from './TimingView';
 import { WsControlView } from './WsControlView';
 import { deepOriginLine } from '../logic/deep-capture';
+import { servedBy } from '../../src/core/replay/served';
+
+/** What the served note calls the connection. */
+const servedNoun = (kind: ConnectionCapture['summary']['kind']): string => (kind === 'websocket' ? 'WebSocket' : kind === 'eventsource' ? 'EventSource' : 'request');
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'events', label: 'Events' },
@@ -55,7 +59,7 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
   // A joined stream's events are many answers end to end: no one request replays them.
   const replayable = connection && !stream && canReplayConnection(conn);
   const socket = conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
-  const replayed = conn.summary.detail?.startsWith('replayed from a recording') === true;
+  const served = servedBy(conn.summary.detail);
   return (
     <section class="detail" aria-label="Connection detail">
       <div class="tabs" role="tablist" aria-label="Connection views">
@@ -90,9 +94,9 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
           </button>
         )}
       </div>
-      {replayed && (
-        <p class="replayed" role="note" aria-label="Replayed">
-          Served from a recording: this {conn.summary.kind === 'websocket' ? 'WebSocket' : 'EventSource'} never reached the server.
+      {served && (
+        <p class="replayed" role="note" aria-label={served === 'mock' ? 'Mocked' : 'Replayed'}>
+          Served from a {served === 'mock' ? 'mock' : 'recording'}: this {servedNoun(conn.summary.kind)} never reached the server.
         </p>
       )}
       {stream && <JoinedRequests store={store} stream={stream} />}

@@ -1,13 +1,13 @@
 /**
  * The Mocks drawer: start a mock from a protocol template or a file, edit its steps and delays
  * in a table, insert a stall, drop or duplicate at a point, and arm it for a URL of this tab
- * (its next matching request is answered from the mock). What was armed is listed with
+ * (its next matching request, WebSocket or EventSource is answered from the mock). What was armed is listed with
  * whether the page has made that request since.
  */
 import { useRef } from 'preact/hooks';
 import type { PanelConnection } from '../connect';
 import type { PanelStore } from '../store';
-import { TEMPLATE_IDS, TEMPLATE_LABELS, type MockStep, type TemplateId } from '../../src/core/mock';
+import { TEMPLATE_IDS, TEMPLATE_LABELS, TEMPLATE_TRANSPORT, type MockStep, type MockTransport, type TemplateId } from '../../src/core/mock';
 import { armCurrent, current, fromFile, fromTemplate, insertAt, removeAt, setRequest, setStep } from '../mocks';
 import { showNote } from '../clipboard';
 
@@ -49,7 +49,7 @@ function StepRow({ store, step, index }: { store: PanelStore; step: MockStep; in
         {step.kind === 'event' ? (
           <textarea aria-label={`Data, step ${index + 1}`} rows={Math.min(4, step.data.split('\n').length)} value={step.data} onChange={(e) => setStep(mocks, index, { ...step, data: e.currentTarget.value })} />
         ) : (
-          <span class="muted">{step.kind === 'drop' ? 'the connection fails here' : step.kind === 'duplicate' ? 'the previous event again' : 'nothing is sent'}</span>
+          <span class="muted">{stepNote(step, current(mocks)?.transport)}</span>
         )}
       </td>
       <td class="mock-actions">
@@ -61,6 +61,15 @@ function StepRow({ store, step, index }: { store: PanelStore; step: MockStep; in
     </tr>
   );
 }
+
+/** What a step without data does, in the words of the mock's transport. */
+function stepNote(step: MockStep, transport: MockTransport | undefined): string {
+  if (step.kind === 'close') return `the server closes the socket cleanly (code ${step.code}${step.reason ? `, “${step.reason}”` : ''})`;
+  if (step.kind === 'drop') return transport === 'websocket' ? 'the connection is lost here (close 1006, not clean)' : transport === 'eventsource' ? 'the stream fails here (the EventSource reconnects)' : 'the connection fails here';
+  return step.kind === 'duplicate' ? 'the previous event again' : 'nothing is sent';
+}
+
+const ANSWERS: Record<MockTransport | 'http', string> = { http: 'fetch / XHR', websocket: 'WebSocket', eventsource: 'EventSource' };
 
 function Editor({ store, connection }: { store: PanelStore; connection: PanelConnection | null }) {
   const mocks = store.mocks;
@@ -78,11 +87,14 @@ function Editor({ store, connection }: { store: PanelStore; connection: PanelCon
             </option>
           ))}
         </select>
-        <select aria-label="Request method" value={mock.request.method} onChange={(e) => setRequest(mocks, e.currentTarget.value, mock.request.url)}>
-          {['GET', 'POST', 'PUT', 'PATCH'].map((m) => (
-            <option key={m}>{m}</option>
-          ))}
-        </select>
+        <span class="muted" aria-label="Answers">answers a {ANSWERS[mock.transport ?? 'http']}</span>
+        {!mock.transport && (
+          <select aria-label="Request method" value={mock.request.method} onChange={(e) => setRequest(mocks, e.currentTarget.value, mock.request.url)}>
+            {['GET', 'POST', 'PUT', 'PATCH'].map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        )}
         <input type="text" aria-label="Request URL or pattern" title="A * matches within one path segment" style={{ width: '360px' }} value={mock.request.url} onChange={(e) => {
             // Refused: the field shows the URL the mock still has, not the one that was not taken.
             if (!setRequest(mocks, mock.request.method, e.currentTarget.value.trim())) e.currentTarget.value = mock.request.url;
@@ -91,7 +103,7 @@ function Editor({ store, connection }: { store: PanelStore; connection: PanelCon
           type="button"
           disabled={!connection || store.readOnly.value}
           onClick={async () => {
-            if (await armCurrent(mocks, connection)) showNote('Mock armed: the page’s next matching request is answered from it', 4000);
+            if (await armCurrent(mocks, connection)) showNote(`Mock armed: the page’s next matching ${mock.transport === 'websocket' ? 'WebSocket' : mock.transport === 'eventsource' ? 'EventSource' : 'request'} is answered from it`, 4000);
           }}
         >
           Arm for this tab
@@ -115,10 +127,13 @@ function Editor({ store, connection }: { store: PanelStore; connection: PanelCon
       </table>
       {steps.length > SHOWN_STEPS && <p class="muted">{steps.length - SHOWN_STEPS} more steps are not shown.</p>}
       <div class="mock-append">
-        <button type="button" onClick={() => insertAt(mocks, end, { kind: 'event', delayMs: 50, data: 'data: {}\n\n' })}>Add event</button>
+        <button type="button" onClick={() => insertAt(mocks, end, { kind: 'event', delayMs: 50, data: mock.transport === 'websocket' ? '{}' : 'data: {}\n\n' })}>Add event</button>
         <button type="button" onClick={() => insertAt(mocks, end, { kind: 'stall', ms: 2000 })}>Add stall</button>
         <button type="button" disabled={!steps.some((s) => s.kind === 'event')} onClick={() => insertAt(mocks, end, { kind: 'duplicate', delayMs: 0 })}>Add duplicate</button>
-        <button type="button" disabled={steps.at(-1)?.kind === 'drop'} onClick={() => insertAt(mocks, end, { kind: 'drop', delayMs: 0 })}>Add drop</button>
+        <button type="button" disabled={steps.at(-1)?.kind === 'drop' || steps.at(-1)?.kind === 'close'} onClick={() => insertAt(mocks, end, { kind: 'drop', delayMs: 0 })}>Add drop</button>
+        {mock.transport === 'websocket' && (
+          <button type="button" disabled={steps.at(-1)?.kind === 'drop' || steps.at(-1)?.kind === 'close'} onClick={() => insertAt(mocks, end, { kind: 'close', delayMs: 0, code: 1000, reason: '' })}>Add close</button>
+        )}
       </div>
     </div>
   );
@@ -157,7 +172,12 @@ export function MocksView({ store, connection }: { store: PanelStore; connection
         </select>
         <input type="text" aria-label="Answer text" style={{ width: '240px' }} value={form.answer} onInput={(e) => set({ answer: e.currentTarget.value })} />
         <input type="text" aria-label="URL it answers" placeholder="URL it answers (optional)" style={{ width: '240px' }} value={form.url} onInput={(e) => set({ url: e.currentTarget.value })} />
-        <button type="button" onClick={() => fromTemplate(mocks, mocks.form.value.template, mocks.form.value.answer, mocks.form.value.url)}>New from template</button>
+        {!TEMPLATE_TRANSPORT[form.template] && (
+          <label title="Answer the page's new EventSource(url) with the template's events instead of a fetch">
+            <input type="checkbox" checked={form.eventSource} onChange={(e) => set({ eventSource: e.currentTarget.checked })} /> EventSource
+          </label>
+        )}
+        <button type="button" onClick={() => fromTemplate(mocks, mocks.form.value.template, mocks.form.value.answer, mocks.form.value.url, !TEMPLATE_TRANSPORT[mocks.form.value.template] && mocks.form.value.eventSource)}>New from template</button>
         <button type="button" onClick={() => file.current?.click()}>Load file…</button>
         <input
           ref={file}

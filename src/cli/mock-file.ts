@@ -1,10 +1,13 @@
-/** `--mock FILE [--mock-url "[METHOD ]URL"]`: the file read and compiled, or what is wrong with it. */
+/**
+ * `--mock FILE [--mock-url "[METHOD ]URL"]`: the file read and compiled, or what is wrong with
+ * it. A saved mock with a `transport` compiles to a WebSocket or EventSource recording.
+ */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { compileMock, loadMockFile, MAX_MOCK_FILE, type Parsed } from '../core/mock';
-import type { ReplayRecording } from '../core/replay/recording';
+import { compileAnyMock, loadMockFile, MAX_MOCK_FILE, type Parsed } from '../core/mock';
+import type { AnyRecording } from '../core/replay/any';
 
-export async function readMockFile(file: string, mockUrl: string | null): Promise<Parsed<{ name: string; recording: ReplayRecording }>> {
+export async function readMockFile(file: string, mockUrl: string | null): Promise<Parsed<{ name: string; recording: AnyRecording }>> {
   let text: string;
   try {
     const size = (await stat(file)).size;
@@ -23,5 +26,5 @@ export async function readMockFile(file: string, mockUrl: string | null): Promis
   }
   const loaded = loadMockFile(basename(file), text, { url, method, name: basename(file) });
   if (!loaded.ok) return { ok: false, error: `${file}: ${loaded.error}` };
-  return { ok: true, value: { name: loaded.value.name, recording: compileMock(loaded.value) } };
+  return { ok: true, value: { name: loaded.value.name, recording: compileAnyMock(loaded.value) } };
 }

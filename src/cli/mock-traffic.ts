@@ -5,9 +5,14 @@
  */
 import type { Control } from './control';
 import type { TrafficWatch } from './traffic';
-import { isUrlPattern, patternMatches, replayKey, type ReplayRecording } from '../core/replay/recording';
+import { isUrlPattern, patternMatches, replayKey } from '../core/replay/recording';
+import { isSocketRecording, type AnyRecording } from '../core/replay/any';
 
-export function watchMockedRequests(control: Control, recording: ReplayRecording, traffic: TrafficWatch): () => void {
+/** The method and URL a recording answers (a socket's is a GET). */
+export const targetOf = (r: AnyRecording): { method: string; url: string } => ({ method: isSocketRecording(r) ? 'GET' : r.method, url: r.url });
+
+export function watchMockedRequests(control: Control, mock: AnyRecording, traffic: TrafficWatch): () => void {
+  const recording = targetOf(mock);
   const key = replayKey(recording.method, recording.url);
   const matches = (method: string, url: string): boolean => (isUrlPattern(recording.url) ? patternMatches(key, replayKey(method, url)) : replayKey(method, url) === key);
   return control.client.on('records', (m) => {

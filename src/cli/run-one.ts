@@ -17,7 +17,8 @@ import { addInternalErrors, reportOf, type InternalErrorReport } from '../protoc
 import type { RunTestOptions } from '../protocol/panel';
 import { analyzeWithView, answerTiming, passiveFlags, trapSummary, type AnswerTiming, type Flag, type TestId, type Verdict } from '../core/analysis';
 import type { ExportSession } from '../core/export';
-import type { ReplayRecording } from '../core/replay/recording';
+import type { AnyRecording } from '../core/replay/any';
+import { targetOf } from './mock-traffic';
 
 /** A page on a private local port whose URLs each name one tab, so the extension can find its id. */
 export async function markerServer(): Promise<{ url(name: string): string; close(): void }> {
@@ -62,14 +63,14 @@ export interface RunOne {
   options: Partial<RunTestOptions>;
   progress(text: string): void;
   /** Armed in the tab before it sends: the app's first matching request is answered from it. */
-  mock?: ReplayRecording;
+  mock?: AnyRecording;
 }
 
 /** Sends, then runs one test against the control's tab, and resolves its verdict. */
 export async function runOne(control: Control, run: RunOne): Promise<Verdict> {
   const { test, progress } = run;
   if (run.mock) {
-    progress(`${test}: arming the mock for ${run.mock.method} ${run.mock.url}`);
+    progress(`${test}: arming the mock for ${targetOf(run.mock).method} ${run.mock.url}`);
     await control.replay(run.mock, 1);
   }
   if (run.send) {

@@ -25,7 +25,7 @@ import { installFaces } from './replay-faces';
 import { baseUrlOf } from './base-url';
 import { parseUrl, resolvedWith, startsWith } from '../core/builtins';
 import { sseResponseOf, type EsRecording } from '../core/replay/socket-recording';
-import { REPLAYED } from './websocket';
+import { servedDetail } from '../core/replay/served';
 
 type G = Window & typeof globalThis;
 
@@ -163,7 +163,7 @@ export function installEventSource(g: G, emitter: Emitter, faults: FaultEngine |
     const connection = openConnection(emitter, {
       kind: 'eventsource', url: es.url, method: 'GET', requestHeaders: [['accept', 'text/event-stream']],
       requestBodySize: null, requestBodyPreview: null,
-      detail: armedFor.has(es) ? (es.withCredentials ? `${REPLAYED}; withCredentials` : REPLAYED) : es.withCredentials ? 'withCredentials' : null,
+      detail: armedFor.has(es) ? (es.withCredentials ? `${servedDetail(armedFor.get(es)!.recording)}; withCredentials` : servedDetail(armedFor.get(es)!.recording)) : es.withCredentials ? 'withCredentials' : null,
     });
     const t: Tracked = { connection, types: new SafeSet(), opened: false, lastEventId: null, delivery: transport.delivery(es, messageSize), ears: transport.ears(es, connection.conn, emitter), takeover: null };
     sources.set(es, t);

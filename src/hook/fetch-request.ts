@@ -122,8 +122,12 @@ function describeBody(x: RequestIntrinsics, body: unknown): { size: number | nul
   return { size: null, preview: null };
 }
 
-/** Describes the request from fetch's arguments and opens its connection (the open record). */
-export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, args: unknown[]): FetchContext {
+/**
+ * Describes the request from fetch's arguments and opens its connection (the open record).
+ * `serve` is asked, before the open record goes out, for a detail marking a request the hook
+ * answers itself (a replay or a mock); null leaves the request to the network.
+ */
+export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, args: unknown[], serve: ((method: string, url: string) => string | null) | null = null): FetchContext {
   const input = args[0];
   const init = args[1];
   const opts: object = typeof init === 'object' && init !== null ? init : {};
@@ -148,9 +152,10 @@ export function describeRequest(g: G, x: RequestIntrinsics, emitter: Emitter, ar
   const sig = ownData(opts, 'signal');
   if (sig instanceof x.AbortSignal) signal = sig;
   const body = describeBody(x, ownData(opts, 'body'));
+  const detail = serve ? serve(method, url) : null;
   const connection = openConnection(emitter, {
     kind: 'fetch', url, method, requestHeaders: headers,
-    requestBodySize: body.size, requestBodyPreview: body.preview, detail: null,
+    requestBodySize: body.size, requestBodyPreview: body.preview, detail,
   });
   return { connection, signal, method, url, aborted: () => signal !== null && get(x.abortedOf, signal) === true };
 }

@@ -18,6 +18,7 @@ import { installResponseMirror } from './fetch-response';
 import { createBodyStreams } from './fetch-body';
 import { createAbortWatch } from './abort';
 import { contains, settle } from '../core/builtins';
+import { servedDetail } from '../core/replay/served';
 import { hideOurFrames } from './stack';
 
 type G = Window & typeof globalThis;
@@ -83,9 +84,17 @@ export function installFetch(g: G, emitter: Emitter, faults: FaultEngine | null 
       hideOurFrames(offline);
       return apply(promiseReject, PromiseCtor, [offline]);
     }
-    const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args), WHERE) : undefined;
-    // A recording armed for this request answers it instead of the network (see replay.ts).
-    const replay = ctx && replays ? safely(() => replays.take(ctx.method, ctx.url), WHERE) : null;
+    // A recording armed for this request answers it instead of the network (see replay.ts);
+    // it is taken as the request is described, so the open record says what served it.
+    const taken: { replay: ReturnType<Replays['take']> } = { replay: null };
+    const serve = replays
+      ? (method: string, url: string): string | null => {
+          taken.replay = replays.take(method, url);
+          return taken.replay ? servedDetail(taken.replay.recording) : null;
+        }
+      : null;
+    const ctx = emitter.tracks() ? safely(() => describeRequest(g, x, emitter, args, serve), WHERE) : undefined;
+    const replay = taken.replay;
     // A recording that cannot be served (e.g. a header the browser refuses) is our failure: it
     // is reported, and the request goes to the network as if nothing were armed.
     const res = ctx && replay ? safely(() => replays!.respond(replay, ctx.signal), WHERE) : null;

@@ -28,6 +28,7 @@ import { createWsPlayer, type WsPlayer } from './websocket-replay';
 import { engineTraits } from './engine';
 import { baseUrlOf } from './base-url';
 import { isProtocolList } from './websocket-args';
+import { servedDetail } from '../core/replay/served';
 
 type G = Window & typeof globalThis;
 
@@ -57,7 +58,6 @@ const OPEN = 1;
 const CLOSED = 3;
 
 /** The open record's note on a socket served from a recording (the panel shows it). */
-export const REPLAYED = 'replayed from a recording';
 
 const hasFragment = (href: string): boolean => {
   for (let i = 0; i < href.length; i++) if (href[i] === '#') return true;
@@ -123,6 +123,8 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
     handlers: ['onopen', 'onmessage', 'onerror', 'onclose'],
   });
   const players = new SafeWeakMap<WebSocket, WsPlayer>();
+  /** Each replayed socket's marker for its open record: from a recording or from a mock. */
+  const servedAs = new SafeWeakMap<WebSocket, string>();
   const traits = engineTraits(g);
   const baseUrl = baseUrlOf(g);
   const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
@@ -173,6 +175,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       blobSize,
     });
     players.set(ws, player);
+    servedAs.set(ws, servedDetail(taken.recording));
     // Started after the capture's listeners are added (onConstruct): its first event is a task later.
     transport.later(() => player.start(), 0);
     return ws;
@@ -261,7 +264,7 @@ export function installWebSocket(g: G, emitter: Emitter, faults: FaultEngine | n
       kind: 'websocket', url: ws.url, method: 'GET', requestHeaders: [],
       requestBodySize: null, requestBodyPreview: null,
       // The panel marks it: this socket never reached the network.
-      detail: player ? (described ? `${REPLAYED}; ${described}` : REPLAYED) : described,
+      detail: player ? (described ? `${servedAs.get(ws)!}; ${described}` : servedAs.get(ws)!) : described,
     });
     const t: Tracked = { connection, wire: player ? replayWire(ws, player) : nativeWire(ws), clientClosed: false, delivery: transport.delivery(ws, (e) => frameSize(get(dataOf, e), blobSize)), control: null };
     sockets.set(ws, t);

@@ -1,21 +1,29 @@
 /**
  * The Mocks drawer in real DevTools: an SSE file with `: mock` directives is loaded, its request
  * set to the trapped-sse chat, and armed; the demo page then gets the file's answer and its
- * drop (the app's own network-error path), and the drawer says the mock was served.
+ * drop (the app's own network-error path), the drawer says the mock was served, and the
+ * connection's detail says it was served from a mock. A Socket.IO template armed from the
+ * drawer answers the real socket.io-client with no Socket.IO server behind it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot, sendPrompt, startSession, waitForPageState, type E2ESession } from '../harness/session';
-import { chooseOption, clickButton, typeInto } from '../harness/panel';
+import { chooseOption, clickButton, selectConnection, typeInto } from '../harness/panel';
 import { templateMock } from '../../src/core/mock';
+import { startSocketMockServer, type SocketMockServer } from './socket-mock/server';
 
 let s: E2ESession;
+let sockets: SocketMockServer;
 
 beforeAll(async () => {
+  sockets = await startSocketMockServer();
   s = await startSession({ tokens: 40, tokensPerSecond: 80 });
 });
 afterAll(async () => {
   await s?.close();
+  await sockets?.close();
 });
+
+const mockedNote = `document.querySelector('p[aria-label="Mocked"]')?.textContent ?? ''`;
 
 describe('the Mocks drawer in DevTools', () => {
   it('loads an SSE file, arms it for the chat request, and the page gets its answer and its drop', async () => {
@@ -52,5 +60,28 @@ describe('the Mocks drawer in DevTools', () => {
     expect(await s.page.evaluate(() => [...document.querySelectorAll('.message.assistant')].at(-1)?.textContent)).toBe(answer);
     await s.panel.waitFor(`document.querySelector('ul[aria-label="Armed mocks"]')?.innerText.includes('served') === true`, 'served');
     await saveScreenshot(s.panel, 'mocks-drawer');
+    await selectConnection(s.panel, '/trapped-sse/api/chat');
+    await s.panel.waitFor(`(${mockedNote}).length > 0`, 'the served-from-a-mock note');
+    expect(await s.panel.evaluate<string>(mockedNote)).toBe('Served from a mock: this request never reached the server.');
+  });
+
+  it('arms a Socket.IO template for the page\'s socket.io-client, which renders its answer with no Socket.IO server', async () => {
+    const answer = 'Socket.IO from the drawer.';
+    await s.page.goto(`${sockets.url}/socketio`);
+    await chooseOption(s.panel, 'Template', 'socketio');
+    await typeInto(s.panel, 'input[aria-label="Answer text"]', answer);
+    await typeInto(s.panel, 'input[aria-label="URL it answers"]', `${sockets.url.replace('http', 'ws')}/socket.io/`);
+    await clickButton(s.panel, 'New from template');
+    await s.panel.waitFor(`document.querySelector('[aria-label="Answers"]')?.textContent === 'answers a WebSocket'`, 'the socket mock in the editor');
+    await clickButton(s.panel, 'Arm for this tab');
+    await s.panel.waitFor(`[...document.querySelectorAll('ul[aria-label="Armed mocks"] li')].some((li) => li.innerText.includes('Socket.IO') && li.innerText.includes('waiting for the request'))`, 'the armed socket mock');
+    await s.page.evaluate('window.__connect()');
+    await s.page.waitForFunction(() => document.body.dataset.state !== undefined, null, { timeout: 15_000 });
+    expect(await s.page.evaluate(() => document.body.dataset.state)).toBe('done');
+    expect(await s.page.textContent('#answer')).toBe(answer);
+    expect(sockets.upgrades['/socket.io/']).toBeUndefined();
+    await selectConnection(s.panel, '/socket.io/');
+    await s.panel.waitFor(`(${mockedNote}).length > 0`, 'the served-from-a-mock note');
+    expect(await s.panel.evaluate<string>(mockedNote)).toBe('Served from a mock: this WebSocket never reached the server.');
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlSession, assistantText, waitForCapture, type ControlSession } from '../harness/control-session';
 import { compileMock, insertStep, keepSteps, templateMock, type Mock } from '../../src/core/mock';
 import { generateTokens } from '../../demo/model';
+import { SERVED_DETAIL } from '../../src/core/replay/served';
 
 let s: ControlSession;
 const TOKENS = 30;
@@ -60,6 +61,8 @@ describe('a mock served to the page', () => {
     expect(mocked!.events.filter((e) => e.dir === 'in').map((e) => e.text).join('')).toBe(full.steps.slice(0, 10).map((st) => (st.kind === 'event' ? st.data : '')).join(''));
     expect(mocked!.summary.endedAt! - mocked!.summary.startedAt).toBeGreaterThanOrEqual(2000);
     expect(header(mocked!.summary.requestHeaders, 'last-event-id')).toBeUndefined();
+    // The capture says which one the mock served (the HAR and trace keep this detail).
+    expect([mocked!.summary.detail, resumed!.summary.detail]).toEqual([SERVED_DETAIL.mock, null]);
     // The reconnect asked the real backend for what came after the last mocked id.
     expect(header(resumed!.summary.requestHeaders, 'last-event-id')).toBe('10');
     expect(resumed!.summary.end).toBe('clean');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlSession, assistantText, waitForCapture, type ControlSession } from '../harness/control-session';
 import { recordingOf, type ReplayRecording } from '../../src/core/replay/recording';
 import { generateTokens } from '../../demo/model';
+import { SERVED_DETAIL } from '../../src/core/replay/served';
 
 let s: ControlSession;
 let recording: ReplayRecording;
@@ -50,6 +51,12 @@ describe('replay of a captured stream', () => {
     expect(replayed).toEqual({ state: 'done', text: original });
     // Original timing: 40 tokens at 40/s took about a second; a burst would take a few ms.
     expect(Date.now() - started).toBeGreaterThan(500);
+    // The replayed request is marked in the capture; the live one it came from is not.
+    const chats = await waitForCapture(s.control, 'the replayed generation', (snap) => {
+      const list = snap.connections.filter((c) => c.summary.url.includes('/trapped-sse/api/chat') && c.summary.state === 'ended');
+      return list.some((c) => c.summary.detail !== null) ? list : null;
+    });
+    expect(chats.map((c) => c.summary.detail).filter((d) => d !== null)).toEqual([SERVED_DETAIL.recording]);
   });
 
   it('reproduces the failure when a drop is injected at the same point', async () => {

@@ -430,7 +430,8 @@ function redactMock(m: Mock, c: CompiledRedaction, hits: Hits): Mock {
   const u = redactUrl(m.request.url, c);
   for (const n of u.names) hits.add(who, 'url', n);
   const steps = m.steps.map((step) => {
-    if (step.kind !== 'event') return step;
+    // A binary frame's base64 is bytes, not text a secret pattern can be read in (and a cut would break it).
+    if (step.kind !== 'event' || step.binary) return step;
     const r = redactText(step.data, c);
     for (const n of r.names) hits.add(who, 'event', n);
     return r.names.length > 0 ? { ...step, data: r.text } : step;

@@ -4,20 +4,32 @@
  * (OpenAI `chat.completion.chunk` with `data: [DONE]`; Anthropic Messages events
  * `message_start` … `message_stop`; the AI SDK UI message stream `start` … `finish`, `[DONE]`,
  * with its `x-vercel-ai-ui-message-stream: v1` header), and a durable run stream: `id:` on
- * every event, so a client resumes with Last-Event-ID.
+ * every event, so a client resumes with Last-Event-ID. The SSE ones also answer an EventSource
+ * (`transport: 'eventsource'`, a GET). Two answer a WebSocket: Socket.IO v4 over Engine.IO v4
+ * (the recorded test/fixtures/protocols/socketio/chat.json: the open packet
+ * `0{"sid",…,"pingInterval"}`, the namespace connect `40{"sid"}`, then `42["token",{delta,seq}]`
+ * events and a `42["done",{seq}]`), and plain JSON messages `{"type":"delta","delta",…}`
+ * ending with `{"type":"done"}`.
  */
 import type { Header } from '../trace/records';
-import { checkMockUrl, type Mock, type MockStep, type Parsed } from './model';
+import { parseMock, type Mock, type MockStep, type MockTransport, type Parsed } from './model';
 import { DEFAULT_PACE_MS, SSE_HEADERS } from './load';
 
-export const TEMPLATE_IDS = ['openai-chat', 'anthropic', 'vercel-ui', 'durable-sse'] as const;
+export const TEMPLATE_IDS = ['openai-chat', 'anthropic', 'vercel-ui', 'durable-sse', 'socketio', 'json-websocket'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+/** The templates whose events are SSE blocks: they answer fetch/XHR, or an EventSource. */
+const SSE_TEMPLATES: readonly TemplateId[] = ['openai-chat', 'anthropic', 'vercel-ui', 'durable-sse'];
+/** The transport a template answers by default (absent: fetch/XHR). */
+export const TEMPLATE_TRANSPORT: Partial<Record<TemplateId, MockTransport>> = { socketio: 'websocket', 'json-websocket': 'websocket' };
 
 export const TEMPLATE_LABELS: Record<TemplateId, string> = {
   'openai-chat': 'OpenAI chat completions',
   anthropic: 'Anthropic messages',
   'vercel-ui': 'AI SDK UI message stream',
   'durable-sse': 'Durable run stream (SSE with ids)',
+  socketio: 'Socket.IO (WebSocket)',
+  'json-websocket': 'JSON messages (WebSocket)',
 };
 
 const DEFAULT_REQUEST: Record<TemplateId, { method: string; url: string }> = {
@@ -25,12 +37,17 @@ const DEFAULT_REQUEST: Record<TemplateId, { method: string; url: string }> = {
   anthropic: { method: 'POST', url: 'https://api.anthropic.com/v1/messages' },
   'vercel-ui': { method: 'POST', url: 'http://localhost:3000/api/chat' },
   'durable-sse': { method: 'GET', url: 'http://localhost:3000/api/runs/*/stream' },
+  // The query (EIO=4&transport=websocket) is not matched, only origin and path.
+  socketio: { method: 'GET', url: 'ws://localhost:3000/socket.io/' },
+  'json-websocket': { method: 'GET', url: 'ws://localhost:3000/ws' },
 };
 
 export interface TemplateOptions {
   url?: string;
   method?: string;
   paceMs?: number;
+  /** For an SSE template: `eventsource` answers the app's EventSource instead of a fetch. */
+  transport?: MockTransport;
 }
 
 /** Word-sized pieces (each with the whitespace before it) whose concatenation is the text. */
@@ -83,23 +100,49 @@ function durableSse(pieces: string[]): string[] {
   return [...pieces.map((p, i) => sse({ delta: p, seq: i + 1 }, 'delta', i + 1)), sse({ reason: 'stop', seq: pieces.length + 1 }, 'done', pieces.length + 1)];
 }
 
+/** Socket.IO v4 over Engine.IO v4, as socket.io-client 4 reads it with `transports: ['websocket']`. */
+function socketio(pieces: string[]): string[] {
+  const open = { sid: 'mockEngineSid0000000', upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1000000 };
+  return [
+    `0${JSON.stringify(open)}`,
+    `40${JSON.stringify({ sid: 'mockSocketSid0000000' })}`,
+    ...pieces.map((p, i) => `42${JSON.stringify(['token', { delta: p, seq: i + 1 }])}`),
+    `42${JSON.stringify(['done', { seq: pieces.length + 1 }])}`,
+  ];
+}
+
+function jsonWebSocket(pieces: string[]): string[] {
+  return [
+    JSON.stringify({ type: 'start', message_id: 'msg_mock0000000000' }),
+    ...pieces.map((p, i) => JSON.stringify({ type: 'delta', delta: p, seq: i + 1 })),
+    JSON.stringify({ type: 'done', seq: pieces.length + 1 }),
+  ];
+}
+
 const HEADERS: Record<TemplateId, Header[]> = {
   'openai-chat': SSE_HEADERS,
   anthropic: SSE_HEADERS,
   'vercel-ui': [...SSE_HEADERS, ['x-vercel-ai-ui-message-stream', 'v1']],
   'durable-sse': SSE_HEADERS,
+  socketio: [],
+  'json-websocket': [],
 };
 
-const BUILD: Record<TemplateId, (pieces: string[]) => string[]> = { 'openai-chat': openaiChat, anthropic, 'vercel-ui': vercelUi, 'durable-sse': durableSse };
+const BUILD: Record<TemplateId, (pieces: string[]) => string[]> = { 'openai-chat': openaiChat, anthropic, 'vercel-ui': vercelUi, 'durable-sse': durableSse, socketio, 'json-websocket': jsonWebSocket };
 
 /** A mock answering with `answer` in the template's protocol, one event per word, at the pace. */
 export function templateMock(id: TemplateId, answer: string, opts: TemplateOptions = {}): Parsed<Mock> {
   if (!TEMPLATE_IDS.includes(id)) return { ok: false, error: `unknown template ${String(id)} (${TEMPLATE_IDS.join(', ')})` };
   if (answer.trim() === '') return { ok: false, error: 'the answer text is empty' };
-  const req = { ...DEFAULT_REQUEST[id], ...(opts.url ? { url: opts.url } : {}), ...(opts.method ? { method: opts.method.toUpperCase() } : {}) };
-  const urlError = checkMockUrl(req.url);
-  if (urlError) return { ok: false, error: urlError };
+  const transport = opts.transport ?? TEMPLATE_TRANSPORT[id];
+  if (transport === 'eventsource' && !SSE_TEMPLATES.includes(id)) return { ok: false, error: `the ${TEMPLATE_LABELS[id]} template answers a WebSocket, not an EventSource` };
+  if (transport === 'websocket' && SSE_TEMPLATES.includes(id)) return { ok: false, error: `the ${TEMPLATE_LABELS[id]} template is SSE: it answers a fetch or an EventSource, not a WebSocket` };
+  // An EventSource only GETs: its default URL is the template's with the method dropped.
+  const base = transport === 'eventsource' ? { ...DEFAULT_REQUEST[id], method: 'GET' } : DEFAULT_REQUEST[id];
+  const req = { ...base, ...(opts.url ? { url: opts.url } : {}), ...(opts.method ? { method: opts.method.toUpperCase() } : {}) };
   const paceMs = opts.paceMs ?? DEFAULT_PACE_MS;
   const steps: MockStep[] = BUILD[id](answerPieces(answer)).map((data) => ({ kind: 'event', delayMs: paceMs, data }));
-  return { ok: true, value: { name: `${TEMPLATE_LABELS[id]} mock`, request: req, response: { status: 200, headers: HEADERS[id] }, steps } };
+  const status = transport === 'websocket' ? 101 : 200;
+  // The whole mock through the strict parser: the URL's scheme and the method fit the transport.
+  return parseMock({ name: `${TEMPLATE_LABELS[id]} mock`, ...(transport ? { transport } : {}), request: req, response: { status, headers: HEADERS[id] }, steps });
 }

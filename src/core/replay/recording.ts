@@ -38,6 +38,8 @@ export interface ReplayRecording {
   chunks: ReplayChunk[];
   /** Absent: the body closes right after its last chunk. */
   end?: ReplayEnd;
+  /** True when a mock was compiled to it: the capture marks the connection "served from a mock". */
+  mock?: boolean;
 }
 
 /** An HTTP header name: a token (RFC 9110 §5.1). */
@@ -104,6 +106,10 @@ export function parseRecording(x: unknown): { ok: true; recording: ReplayRecordi
   if (last > REPLAY_LIMITS.durationMs) return { ok: false, error: `longer than ${REPLAY_LIMITS.durationMs} ms` };
   const recording: ReplayRecording = { method: r.method, url: r.url, status: r.status, statusText: typeof r.statusText === 'string' ? r.statusText.slice(0, 256) : '', headers, chunks };
   if (end) recording.end = end;
+  if (r.mock !== undefined) {
+    if (typeof r.mock !== 'boolean') return { ok: false, error: 'mock must be a boolean' };
+    if (r.mock) recording.mock = true;
+  }
   return { ok: true, recording };
 }
 

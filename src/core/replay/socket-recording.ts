@@ -48,6 +48,8 @@ export interface WsRecording {
    * of a request/reply protocol keeps up with an app slower or faster than the recorded one.
    */
   pacedBySends?: boolean;
+  /** True when a mock was compiled to it: the capture marks the socket "served from a mock". */
+  mock?: boolean;
 }
 
 export interface EsReplayMessage {
@@ -78,6 +80,8 @@ export interface EsRecording {
    * browser's would.
    */
   responses: EsReplayResponse[];
+  /** True when a mock was compiled to it: the capture marks the EventSource "served from a mock". */
+  mock?: boolean;
 }
 
 export type SocketRecording = WsRecording | EsRecording;
@@ -189,8 +193,14 @@ function parseWs(r: Record<string, unknown>): Parsed {
     if (typeof r.pacedBySends !== 'boolean') return { ok: false, error: 'pacedBySends must be a boolean' };
     if (r.pacedBySends) rec.pacedBySends = true;
   }
+  const mock = mockFlag(r);
+  if (typeof mock === 'string') return { ok: false, error: mock };
+  if (mock) rec.mock = true;
   return { ok: true, recording: rec };
 }
+
+/** The optional `mock` flag: a boolean when present, or the error. */
+const mockFlag = (r: Record<string, unknown>): boolean | string => (r.mock === undefined ? false : typeof r.mock === 'boolean' ? r.mock : 'mock must be a boolean');
 
 /** An SSE event type or id as it can travel on a `event:` / `id:` line (no line breaks; an id has no NUL, which the browser ignores). */
 const FIELD = /^[^\r\n]*$/;
@@ -226,7 +236,11 @@ function parseEs(r: Record<string, unknown>): Parsed {
     if (resp.endAt === null && i < r.responses.length - 1) return { ok: false, error: `response ${i}: only the last response may stay open (endAt null)` };
     responses.push({ messages, endAt: resp.endAt as number | null });
   }
-  return { ok: true, recording: { kind: 'eventsource', url: r.url, retryMs: r.retryMs as number | null, responses } };
+  const rec: EsRecording = { kind: 'eventsource', url: r.url, retryMs: r.retryMs as number | null, responses };
+  const mock = mockFlag(r);
+  if (typeof mock === 'string') return { ok: false, error: mock };
+  if (mock) rec.mock = true;
+  return { ok: true, recording: rec };
 }
 
 /**

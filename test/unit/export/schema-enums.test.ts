@@ -6,6 +6,7 @@ import { CONNECTION_STATES } from '../../../src/core/trace/model';
 import { CONNECTION_KINDS, CONTROL_ACTIONS, DIRECTIONS, END_CAUSES, FRAME_MARKS, PAGE_SIGNALS, WORKER_TYPES } from '../../../src/core/trace/records';
 import { loadSchema } from './schema';
 import { TOKEN_SOURCES } from '../../../src/core/analysis/timing';
+import { MOCK_TRANSPORTS } from '../../../src/core/mock/model';
 
 /**
  * Where each enumeration of the trace schema comes from in the core. The schema is written by
@@ -28,6 +29,7 @@ const CORE_ENUMS: Record<string, readonly (string | null)[]> = {
   '/$defs/testRun/properties/verdict': [...VERDICT_KINDS, null],
   '/$defs/flag/properties/severity': SEVERITIES,
   '/$defs/tokenCount/properties/source': TOKEN_SOURCES,
+  '/$defs/mock/properties/transport': MOCK_TRANSPORTS,
 };
 
 /** Every `enum` in a schema, by the JSON pointer of the object holding it. */

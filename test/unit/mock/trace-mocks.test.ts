@@ -33,6 +33,18 @@ describe('mocks in a trace', () => {
     expect(r.trace.mocks).toEqual([mock]);
   });
 
+  it('socket mocks (WebSocket with binary and close steps, EventSource) satisfy the schema and import as they were', async () => {
+    const so = templateMock('socketio', 'hi there', { url: 'wss://app.example.test/socket.io/' });
+    const es = templateMock('durable-sse', 'hi', { transport: 'eventsource', url: 'https://app.example.test/api/runs/*/stream' });
+    if (!so.ok || !es.ok) throw new Error('template');
+    const ws: Mock = { ...so.value, steps: [...so.value.steps, { kind: 'event', delayMs: 1, data: 'AAEC', binary: true }, { kind: 'close', delayMs: 1, code: 4000, reason: 'done' }] };
+    const text = [...exportTrace(input([ws, es.value]), { redact: false }).chunks()].join('');
+    expect(validTrace(JSON.parse(text))).toEqual([]);
+    const r = await importTrace([text]);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.trace.mocks).toEqual([ws, es.value]);
+  });
+
   it('a trace without mocks (as older versions wrote) imports, with none', async () => {
     const text = [...exportTrace(input(), { redact: false }).chunks()].join('');
     expect(JSON.parse(text)).not.toHaveProperty('mocks');
