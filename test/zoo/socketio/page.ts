@@ -18,6 +18,11 @@ export interface Features {
    * input: an input where Enter submits; icon: an input with an icon-only "Send message" button.
    */
   composer: 'textarea' | 'input' | 'icon';
+  /**
+   * Engine.IO long-polling only (`transports: ['polling']`, as an app behind a proxy that
+   * refuses WebSocket configures it): every packet rides in a short GET or POST.
+   */
+  polling?: boolean;
 }
 
 const SEND_ICON =
