@@ -174,9 +174,16 @@ function merge(session: Session): AnalyzedConnection {
   const conn: ConnectionCapture = {
     summary: {
       ...live.conn.summary,
+      // The id of its first request (the handshake), which stays while the session polls on: a
+      // test that waits for this stream to end finds it again after the next poll.
+      id: parts[0]!.conn.summary.id,
       url: first.conn.summary.url,
       method: 'GET',
       startedAt: Math.min(...parts.map((c) => c.conn.summary.startedAt)),
+      // Open while any of its requests is (a POST may outlive the last poll).
+      state: open ? 'open' : 'ended',
+      end: open ? null : live.conn.summary.end,
+      endDetail: open ? null : live.conn.summary.endDetail,
       endedAt: open ? null : Math.max(...parts.map((c) => c.conn.summary.endedAt ?? 0)),
       streaming: true,
       events: events.length,

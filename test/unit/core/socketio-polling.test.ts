@@ -73,6 +73,9 @@ describe('Engine.IO polling', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(s!.conn.events.map((e) => e.seq)).toEqual(s!.conn.events.map((_, i) => i));
     expect(analyzeWithView(reads.map((r) => r.conn), [])).toHaveLength(1);
+    // The session keeps its id while it polls on (a test waiting for it to end finds it again).
+    const early = joinEnginePolls(reads.slice(0, 5)).filter((c) => c.parts);
+    expect(early.map((c) => c.conn.summary.id)).toEqual([s!.conn.summary.id]);
   });
 
   it('reads packets batched in one poll and polls answered in many chunks alike', () => {
