@@ -30,7 +30,7 @@ let control: Control;
 let shown = '';
 
 beforeAll(async () => {
-  app = await startSocketioApp('socket.io polling only (connection-state recovery, rooms, cancel event)', { recovery: true, rooms: true, stop: 'cancel', composer: 'textarea', polling: true });
+  app = await startSocketioApp('socket.io polling only (connection-state recovery, rooms, cancel event)', { recovery: true, rooms: true, stop: 'cancel', composer: 'textarea', polling: 'xhr' });
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const marker = `${app.origin}${app.path}?tab=${Math.random().toString(36).slice(2)}`;

@@ -4,7 +4,7 @@
  * polling only where the variant says so.
  * Which events it listens to and what it does on (re)connect is what the variants vary.
  */
-import { io } from 'socket.io-client';
+import { Fetch, io } from 'socket.io-client';
 import type { Features } from './page';
 
 interface Message {
@@ -21,7 +21,7 @@ const field = form.elements.namedItem('prompt') as HTMLInputElement | HTMLTextAr
 const send = form.querySelector('button[type=submit]') as HTMLButtonElement;
 const stop = document.getElementById('stop') as HTMLButtonElement;
 
-const socket = io(features.polling ? { transports: ['polling'] } : {});
+const socket = io(features.polling === 'xhr' ? { transports: ['polling'] } : features.polling === 'fetch' ? { transports: [Fetch] } : {});
 // Only apps with a conversation room put the conversation in the URL: a plain app's chat lives
 // in the socket that asked, so there is nothing another tab could open.
 let chatId: string | null = features.rooms ? new URL(location.href).searchParams.get('chat') : null;

@@ -19,10 +19,11 @@ export interface Features {
    */
   composer: 'textarea' | 'input' | 'icon';
   /**
-   * Engine.IO long-polling only (`transports: ['polling']`, as an app behind a proxy that
-   * refuses WebSocket configures it): every packet rides in a short GET or POST.
+   * Engine.IO long-polling only, as an app behind a proxy that refuses WebSocket configures it:
+   * every packet rides in a short GET or POST, sent with XHR (`transports: ['polling']`) or with
+   * fetch (`transports: [Fetch]`, socket.io-client's fetch polling).
    */
-  polling?: boolean;
+  polling?: 'xhr' | 'fetch';
 }
 
 const SEND_ICON =
