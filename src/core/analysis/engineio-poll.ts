@@ -16,7 +16,9 @@
  * handshake and a new sid: that is a reconnect, another logical stream, as for long-poll chains.
  * A session that upgrades to WebSocket goes on in a connection of its own (`transport=websocket`
  * with the same sid), which stays its own row: its frames are a WebSocket's, and the WebSocket
- * rules (its control, its drops, its cancels) apply to it as they are.
+ * rules (its control, its drops, its cancels) apply to it as they are. Its polling part is then
+ * the session's prelude (handshake, connect, the recovery `pid`/offset), not a stream of its
+ * own: it is no candidate for the stream a reconnect continues.
  */
 import type { Frame, Recognition } from '../protocols';
 import { recognizeAs } from '../protocols';
@@ -45,6 +47,16 @@ export function engineIoPoll(url: string): EnginePollRequest | null {
   const eio = q.get('EIO');
   if (eio !== '3' && eio !== '4') return null;
   return { eio: eio === '3' ? 3 : 4, sid: q.get('sid') };
+}
+
+/** The sid of the polling session a WebSocket's URL upgrades (`?EIO=4&transport=websocket&sid=…`), or null. */
+function upgradedSid(url: string): string | null {
+  try {
+    const q = new URL(url).searchParams;
+    return q.get('transport') === 'websocket' && q.get('EIO') !== null ? q.get('sid') : null;
+  } catch {
+    return null;
+  }
 }
 
 const isRequest = (c: AnalyzedConnection): boolean => c.conn.summary.kind === 'fetch' || c.conn.summary.kind === 'xhr';
@@ -116,6 +128,8 @@ interface Session {
   sid: string;
   eio: 3 | 4;
   requests: AnalyzedConnection[];
+  /** The session went on over a WebSocket (`transport=websocket&sid=<sid>`). */
+  upgraded: boolean;
 }
 
 function merge(session: Session): AnalyzedConnection {
@@ -185,7 +199,7 @@ function merge(session: Session): AnalyzedConnection {
       end: open ? null : live.conn.summary.end,
       endDetail: open ? null : live.conn.summary.endDetail,
       endedAt: open ? null : Math.max(...parts.map((c) => c.conn.summary.endedAt ?? 0)),
-      streaming: true,
+      streaming: !session.upgraded,
       events: events.length,
       bytesIn: parts.reduce((n, c) => n + (c.conn.summary.method === 'GET' ? c.conn.summary.bytesIn : 0), 0),
       bytesOut: parts.reduce((n, c) => n + (c.conn.summary.requestBodySize ?? 0), 0),
@@ -193,7 +207,7 @@ function merge(session: Session): AnalyzedConnection {
       requestBodyPreview: null,
       // A fault injected into any request happened to the session.
       faults: parts.flatMap((c) => c.conn.summary.faults).sort((a, b) => a.time - b.time),
-      detail: `Engine.IO ${session.eio} polling: ${parts.length} requests as one session (sid ${session.sid})`,
+      detail: `Engine.IO ${session.eio} polling: ${parts.length} requests as one session (sid ${session.sid})${session.upgraded ? ', then upgraded to WebSocket' : ''}`,
     },
     events,
   };
@@ -208,7 +222,7 @@ function merge(session: Session): AnalyzedConnection {
 const sessionCache = new WeakMap<ConnectionCapture, { key: string; value: AnalyzedConnection }>();
 
 function mergedOnce(session: Session): AnalyzedConnection {
-  const key = session.requests.map((c) => `${c.conn.summary.id}:${c.conn.events.length}:${c.conn.summary.state}:${c.conn.summary.faults.length}`).join(' ');
+  const key = `${session.upgraded} ${session.requests.map((c) => `${c.conn.summary.id}:${c.conn.events.length}:${c.conn.summary.state}:${c.conn.summary.faults.length}`).join(' ')}`;
   const anchor = session.requests[0]!.conn;
   const hit = sessionCache.get(anchor);
   if (hit?.key === key) return hit.value;
@@ -243,9 +257,15 @@ export function joinEnginePolls(conns: AnalyzedConnection[]): AnalyzedConnection
   const sessions = new Map<string, Session>();
   const session = (sid: string, eio: 3 | 4): Session => {
     let s = sessions.get(sid);
-    if (!s) sessions.set(sid, (s = { sid, eio, requests: [] }));
+    if (!s) sessions.set(sid, (s = { sid, eio, requests: [], upgraded: false }));
     return s;
   };
+  const upgrades = new Set<string>();
+  for (const c of conns) {
+    if (c.conn.summary.kind !== 'websocket') continue;
+    const sid = upgradedSid(c.conn.summary.url);
+    if (sid !== null) upgrades.add(sid);
+  }
   for (const c of conns) {
     if (!isRequest(c)) continue;
     const poll = engineIoPoll(c.conn.summary.url);
@@ -257,6 +277,7 @@ export function joinEnginePolls(conns: AnalyzedConnection[]): AnalyzedConnection
   const sessionOf = new Map<AnalyzedConnection, AnalyzedConnection>();
   for (const s of sessions.values()) {
     if (s.requests.length < 2) continue;
+    s.upgraded = upgrades.has(s.sid);
     const m = mergedOnce(s);
     for (const c of s.requests) sessionOf.set(c, m);
   }

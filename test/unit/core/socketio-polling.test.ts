@@ -121,6 +121,36 @@ describe('Engine.IO polling', () => {
     expect(answerText(joined[0]!)).toBe(cancel.clientText);
   });
 
+  it('a session that upgraded to WebSocket: its polling prelude carries the resume, the new WebSocket is the stream that continues', () => {
+    // socket.io-client's defaults after a drop: a new handshake over polling, the recovery
+    // `40{"pid","offset"}` in a POST, then the upgrade; the tokens come over the new WebSocket.
+    const origin = 'https://chat.example.com/socket.io/?EIO=4';
+    const token = (t: string, offset: string) => `42["token",{"token":"${t}"},"${offset}"]`;
+    const dropped = connection({
+      kind: 'websocket', url: `${origin.replace('https', 'wss')}&transport=websocket&sid=A`, start: 0,
+      events: [[1, '2probe', 'out'], [2, '3probe'], [3, '5', 'out'], [10, '40{"sid":"s1","pid":"P"}'], [20, token('Polling ', 'o1')], [30, token('keeps ', 'o2')]],
+      end: { time: 40, cause: 'network-error' },
+    });
+    const prelude = [
+      connection({ kind: 'xhr', url: `${origin}&transport=polling&t=1`, start: 100, events: [[102, '0{"sid":"B","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}']], end: { time: 102, cause: 'clean' } }),
+      connection({ kind: 'xhr', url: `${origin}&transport=polling&t=2&sid=B`, method: 'POST', start: 105, requestBodyPreview: '40{"pid":"P","offset":"o2"}', events: [[107, 'ok']], end: { time: 107, cause: 'clean' } }),
+      connection({ kind: 'xhr', url: `${origin}&transport=polling&t=3&sid=B`, start: 106, events: [[108, '40{"sid":"s1","pid":"P"}']], end: { time: 108, cause: 'clean' } }),
+    ];
+    const resumed = connection({
+      kind: 'websocket', url: `${origin.replace('https', 'wss')}&transport=websocket&sid=B`, start: 110,
+      events: [[111, '2probe', 'out'], [112, '3probe'], [113, '5', 'out'], [120, token('the ', 'o3')], [130, token('answer.', 'o4')]],
+    });
+    const conns = [dropped, ...prelude, resumed].map(analyzeConnection);
+    const joined = joinEnginePolls(conns);
+    const session = joined.find((c) => c.parts)!;
+    expect(session.parts).toHaveLength(3);
+    expect(session.conn.summary.streaming).toBe(false);
+    expect(session.conn.summary.detail).toMatch(/upgraded to WebSocket$/);
+    const [r] = findResumes(joined);
+    expect(r!.after.connectionId).toBe(resumed.summary.id);
+    expect(r!.request).toEqual([{ kind: 'offset', value: 'o2' }]);
+  });
+
   it('leaves a lone handshake, other requests and a WebSocket with the same sid as they are', () => {
     const reads = analyzeAll(whole);
     const ws = analyzeConnection(connection({ kind: 'websocket', url: `wss://chat.example.com/socket.io/?EIO=4&transport=websocket&sid=${whole.sids[0]}`, start: 2000, events: [[2001, '2probe', 'out'], [2002, '3probe']] }));
