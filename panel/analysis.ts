@@ -51,7 +51,7 @@ export function answerFieldOf(rec: Recognition): AnswerField | null {
  * of Durable Streams long-poll reads (long-poll.ts) or the polling requests of one Engine.IO
  * session (engineio-poll.ts). Its capture has an id of its own, `long-poll:<first request>` or
  * `engine.io:<first request>`, which stays the same while the stream grows (the core's merged
- * stream takes its last request's).
+ * long-poll stream takes its last request's id).
  */
 export interface JoinedStream {
   id: string;
@@ -60,7 +60,7 @@ export interface JoinedStream {
   /** How its requests make one stream, for the detail's list of them. */
   how: string;
   conn: ConnectionCapture;
-  /** The requests, in order, each as it was captured. */
+  /** The requests, in order (a polling session's in the order their payloads crossed the wire), each as it was captured. */
   parts: ConnectionCapture[];
   /** For each request, the index of its first event in `conn.events`. */
   eventBase: number[];

@@ -183,8 +183,8 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const analysis = createAnalysis({ samples: () => dataOf(store).view, version: () => pageView.version.value });
   const timing = createTimingStore();
   // A chain of long-poll requests, or an Engine.IO polling session, is one logical stream (the
-  // core joins them): one row, in
-  // the place of its first request; its requests stay reachable from its detail.
+  // core joins them): one row, in the place of its first request; its requests stay reachable
+  // from its detail.
   const joined = computed(() => analysis.joined(store.capture, version.value));
   const allRows = computed(() => {
     const { byPart } = joined.value;
