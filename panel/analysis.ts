@@ -7,7 +7,7 @@
  * reads (MCP progress, Socket.IO args, an app's own JSON) still yields the answer; or with the
  * field the user picked.
  */
-import { analyzeConnection, analyzeWithView, joinLongPolls, readWithField, type AnalyzedConnection } from '../src/core/analysis';
+import { analyzeConnection, analyzeWithView, engineIoPoll, joinEnginePolls, joinLongPolls, readWithField, type AnalyzedConnection } from '../src/core/analysis';
 import { framesOf, type Frame } from '../src/core/parse/frames';
 import { durableStreamRead, recognize, type Recognition } from '../src/core/protocols';
 import type { Output } from '../src/core/reassembly';
@@ -47,14 +47,20 @@ export function answerFieldOf(rec: Recognition): AnswerField | null {
 }
 
 /**
- * A chain of long-poll requests the core joined into one logical stream (long-poll.ts), as
- * one row of the connection list. Its capture has an id of its own, `long-poll:<first request>`,
- * which stays the same while the chain grows (the core's merged stream takes its last request's).
+ * Requests the core joined into one logical stream, as one row of the connection list: a chain
+ * of Durable Streams long-poll reads (long-poll.ts) or the polling requests of one Engine.IO
+ * session (engineio-poll.ts). Its capture has an id of its own, `long-poll:<first request>` or
+ * `engine.io:<first request>`, which stays the same while the stream grows (the core's merged
+ * long-poll stream takes its last request's id).
  */
 export interface JoinedStream {
   id: string;
+  /** What the list and the detail call it, with its number of requests. */
+  label: string;
+  /** How its requests make one stream, for the detail's list of them. */
+  how: string;
   conn: ConnectionCapture;
-  /** The requests, in order, each as it was captured. */
+  /** The requests, in order (a polling session's in the order their payloads crossed the wire), each as it was captured. */
   parts: ConnectionCapture[];
   /** For each request, the index of its first event in `conn.events`. */
   eventBase: number[];
@@ -68,10 +74,13 @@ export interface Joined {
 }
 
 const JOINED_PREFIX = 'long-poll:';
+const ENGINE_PREFIX = 'engine.io:';
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** What the list and the detail call a joined stream, for its kind. */
+/** What the list and the detail call a joined long-poll stream. */
 export const joinedLabel = (requests: number): string => `long-poll · ${plural(requests, 'request')}`;
+/** What the list and the detail call a joined Engine.IO polling session. */
+export const enginePollLabel = (requests: number): string => `Engine.IO polling · ${plural(requests, 'request')}`;
 
 /** A URL's origin and path: what the requests of a joined stream share. */
 export function streamPathOf(url: string): string {
@@ -143,36 +152,53 @@ export function createAnalysis(view: ViewSource = NO_VIEW): Analysis {
   const joinedStreams = new WeakMap<ConnectionCapture, JoinedStream>();
   const joins = new WeakMap<object, { version: number; value: Joined }>();
 
-  // Only Durable Streams reads can chain; each is analyzed once per event count, not once per
-  // records message for every connection of the tab (at 1,000 events/s that re-recognized whole
-  // connections and kept the panel's thread busy for seconds).
+  // Only Durable Streams reads and Engine.IO polling requests can join; each is analyzed once
+  // per event count, not once per records message for every connection of the tab (at 1,000
+  // events/s that re-recognized whole connections and kept the panel's thread busy for seconds).
   const readAnalysis = new WeakMap<ConnectionCapture, Memo<AnalyzedConnection>>();
-  const mayChain = (c: ConnectionCapture): boolean => {
-    const s = c.summary;
-    return (s.kind === 'fetch' || s.kind === 'xhr') && s.method === 'GET' && durableStreamRead(s.url) !== null;
-  };
-  const join = (conns: Iterable<ConnectionCapture>): Joined => {
-    const out: Joined = { streams: [], byPart: new Map(), byId: new Map() };
-    const reads = [...conns].filter(mayChain);
-    if (reads.length < 2) return out;
-    for (const merged of joinLongPolls(reads.map((c) => memo(readAnalysis, c, answerKey(c), () => analyzeConnection(c))))) {
-      // A catch-up read handing over to one SSE read keeps its two rows: the SSE row is the stream.
-      if (!merged.parts || merged.parts.length < 2 || !merged.parts.some((p) => durableStreamRead(p.conn.summary.url)?.live === 'long-poll')) continue;
-      const parts = merged.parts.map((p) => p.conn);
-      const id = `${JOINED_PREFIX}${parts[0]!.summary.id}`;
-      const conn: ConnectionCapture = { summary: { ...merged.conn.summary, id, detail: joinedLabel(parts.length) }, events: merged.conn.events };
-      const eventBase: number[] = [];
-      let base = 0;
+  const isRequest = (c: ConnectionCapture): boolean => c.summary.kind === 'fetch' || c.summary.kind === 'xhr';
+  const mayChain = (c: ConnectionCapture): boolean => isRequest(c) && c.summary.method === 'GET' && durableStreamRead(c.summary.url) !== null;
+  const mayPoll = (c: ConnectionCapture): boolean => isRequest(c) && engineIoPoll(c.summary.url) !== null;
+  const analyzedRead = (c: ConnectionCapture): AnalyzedConnection => memo(readAnalysis, c, answerKey(c), () => analyzeConnection(c));
+  const add = (out: Joined, merged: AnalyzedConnection, prefix: string, label: string, how: string): void => {
+    const parts = merged.parts!.map((p) => p.conn);
+    const id = `${prefix}${parts[0]!.summary.id}`;
+    const conn: ConnectionCapture = { summary: { ...merged.conn.summary, id, detail: label }, events: merged.conn.events };
+    // Where each request's events begin: end to end, unless the core says otherwise (a POST
+    // of an Engine.IO session gives its request body, not its answer).
+    const eventBase: number[] = merged.partStarts ? [...merged.partStarts] : [];
+    let base = 0;
+    if (!merged.partStarts) {
       for (const p of parts) {
         eventBase.push(base);
         base += p.events.length;
       }
-      const stream: JoinedStream = { id, conn, parts, eventBase };
-      joinedAnalysis.set(conn, { ...merged, conn });
-      joinedStreams.set(conn, stream);
-      out.streams.push(stream);
-      out.byId.set(id, stream);
-      for (const p of parts) out.byPart.set(p.summary.id, stream);
+    }
+    const stream: JoinedStream = { id, label, how, conn, parts, eventBase };
+    joinedAnalysis.set(conn, { ...merged, conn });
+    joinedStreams.set(conn, stream);
+    out.streams.push(stream);
+    out.byId.set(id, stream);
+    for (const p of parts) out.byPart.set(p.summary.id, stream);
+  };
+  const join = (conns: Iterable<ConnectionCapture>): Joined => {
+    const out: Joined = { streams: [], byPart: new Map(), byId: new Map() };
+    const all = [...conns];
+    const reads = all.filter(mayChain);
+    if (reads.length >= 2) {
+      for (const merged of joinLongPolls(reads.map(analyzedRead))) {
+        // A catch-up read handing over to one SSE read keeps its two rows: the SSE row is the stream.
+        if (!merged.parts || merged.parts.length < 2 || !merged.parts.some((p) => durableStreamRead(p.conn.summary.url)?.live === 'long-poll')) continue;
+        add(out, merged, JOINED_PREFIX, joinedLabel(merged.parts.length), 'one logical stream, chained by Stream-Next-Offset');
+      }
+    }
+    const polls = all.filter(mayPoll);
+    if (polls.length >= 2) {
+      for (const merged of joinEnginePolls(polls.map(analyzedRead))) {
+        if (!merged.parts) continue;
+        const sid = merged.recognition.handles.find((h) => h.kind === 'session-id')?.value;
+        add(out, merged, ENGINE_PREFIX, enginePollLabel(merged.parts.length), `one Engine.IO session${sid ? ` (sid ${sid})` : ''}, joined by its sid`);
+      }
     }
     return out;
   };

@@ -11,7 +11,7 @@ import type { PanelEvent } from '../src/protocol/panel';
 import type { SessionInfo } from '../src/core/trace/session';
 import { appendView } from '../src/core/view/sample';
 import { dropPayloads } from '../src/core/trace/budget';
-import { createAnalysis, joinedLabel, streamPathOf, type Analysis, type Joined } from './analysis';
+import { createAnalysis, streamPathOf, type Analysis, type Joined } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
 import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from './logic/rows';
 import { findMatches, stepMatch } from './logic/search';
@@ -185,8 +185,9 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
   const pageView = createViewStore(options.schedule);
   const analysis = createAnalysis({ samples: () => dataOf(store).view, version: () => pageView.version.value });
   const timing = createTimingStore();
-  // A chain of long-poll requests is one logical stream (the core joins them): one row, in
-  // the place of its first request; its requests stay reachable from its detail.
+  // A chain of long-poll requests, or an Engine.IO polling session, is one logical stream (the
+  // core joins them): one row, in the place of its first request; its requests stay reachable
+  // from its detail.
   const joined = computed(() => analysis.joined(store.capture, version.value));
   const allRows = computed(() => {
     const { byPart } = joined.value;
@@ -195,7 +196,7 @@ export function createPanelStore(tabId: number | null, options: StoreOptions = {
     for (const c of store.capture.values()) {
       const stream = byPart.get(c.summary.id);
       if (stream) {
-        if (stream.parts[0] === c) out.push({ ...connectionRow(stream.conn.summary, analysis.protocol(stream.conn), now), url: streamPathOf(stream.conn.summary.url), kindLabel: joinedLabel(stream.parts.length) });
+        if (stream.parts[0] === c) out.push({ ...connectionRow(stream.conn.summary, analysis.protocol(stream.conn), now), url: streamPathOf(stream.conn.summary.url), kindLabel: stream.label });
         continue;
       }
       if (filter.showAll.value || c.summary.streaming) out.push(connectionRow(c.summary, analysis.protocol(c), now));

@@ -5,7 +5,7 @@ import { canReplayConnection, recordingOfConnection } from '../../src/core/repla
 import type { PanelConnection } from '../connect';
 import { curlOf } from '../requests';
 import { endLabel, lateJoinLine, lateJoinIncomplete } from '../logic/rows';
-import { joinedLabel, streamPathOf, type JoinedStream } from '../analysis';
+import { streamPathOf, type JoinedStream } from '../analysis';
 import type { DetailTab, PanelStore } from '../store';
 import { EventsView } from './EventsView';
 import { ConversationView } from './ConversationView';
@@ -27,11 +27,11 @@ const TABS: { id: DetailTab; label: string }[] = [
   { id: 'request', label: 'Request' },
 ];
 
-/** The requests a joined long-poll stream is made of, each selectable on its own (as DevTools groups). */
+/** The requests a joined stream is made of, each selectable on its own (as DevTools groups). */
 function JoinedRequests({ store, stream }: { store: PanelStore; stream: JoinedStream }) {
   return (
     <details class="joined-requests" aria-label="Requests of this stream">
-      <summary>{joinedLabel(stream.parts.length)}: one logical stream, chained by Stream-Next-Offset</summary>
+      <summary>{stream.label}: {stream.how}</summary>
       <ol>
         {stream.parts.map((p) => (
           <li key={p.summary.id}>
@@ -69,10 +69,10 @@ export function ConnectionDetail({ store, conn, connection }: { store: PanelStor
           </button>
         ))}
         <span class="conn-title" title={conn.summary.url}>
-          <strong>{stream ? joinedLabel(stream.parts.length) : transportLabel(conn.summary)}</strong> {stream ? streamPathOf(conn.summary.url) : conn.summary.url}
+          <strong>{stream ? stream.label : transportLabel(conn.summary)}</strong> {stream ? streamPathOf(conn.summary.url) : conn.summary.url}
         </span>
         {partOf && (
-          <button type="button" onClick={() => (store.selection.connectionId.value = partOf.id)} title="This request is one of a long-poll stream's: show the whole stream">
+          <button type="button" onClick={() => (store.selection.connectionId.value = partOf.id)} title="This request is one of a joined stream's (long-poll, Engine.IO polling): show the whole stream">
             Whole stream
           </button>
         )}

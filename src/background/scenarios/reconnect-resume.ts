@@ -2,7 +2,7 @@
  * Reconnect-resume: drop the AI stream(s) mid-generation and watch whether the app reconnects
  * by itself, what it asks for, and whether the answer continues and completes.
  */
-import { reconnectResumeVerdict, findResumes, longPollPath, type Verdict } from '../../core/analysis';
+import { reconnectResumeVerdict, enginePollPath, findResumes, longPollPath, type Verdict } from '../../core/analysis';
 import type { TestContext } from './context';
 import { waitForGeneration, pageSettled, waitFor } from './waits';
 
@@ -15,9 +15,9 @@ export async function runReconnectResume(ctx: TestContext): Promise<Verdict> {
   const armedIds = streams.map((s) => s.conn.summary.id);
   for (const s of streams) {
     const id = s.conn.summary.id;
-    // A long-poll stream's request of the moment is over within a poll: the drop follows the
-    // stream to the request that waits for data when it arrives.
-    const followPath = longPollPath(s);
+    // A long-poll stream's request of the moment is over within a poll (an Engine.IO polling
+    // session's too): the drop follows the stream to the request that waits for data when it arrives.
+    const followPath = longPollPath(s) ?? enginePollPath(s);
     ctx.armFault(tabId, { id: `${faultId}-${id}`, kind: 'drop', trigger: { kind: 'now' }, scope: { kind: 'connection', connectionId: id, ...(followPath ? { followPath } : {}) }, probability: 1, once: true });
   }
   ctx.progress(`dropping ${armedIds.length === 1 ? 'the stream' : `${armedIds.length} streams`}`);

@@ -31,7 +31,9 @@ export interface CancelSignal {
 
 export function cancelSignals(conns: AnalyzedConnection[]): CancelSignal[] {
   const out: CancelSignal[] = [];
-  for (const c of conns) {
+  // A stream joined from many requests (an Engine.IO polling session) sent its cancel in one of
+  // them: each request is looked at as it was made.
+  for (const c of conns.flatMap((j) => j.parts ?? [j])) {
     const s = c.conn.summary;
     if ((s.kind === 'fetch' || s.kind === 'xhr') && s.method !== 'GET' && CANCEL_URL.test(new URL(s.url, 'http://x').pathname)) {
       out.push({ connectionId: s.id, time: s.startedAt, eventSeq: null, label: `${s.method} ${s.url}` });

@@ -13,6 +13,7 @@ import { withAnswerField } from '../view/field-recognition';
 import { pageTextsOf } from '../view/page-texts';
 import type { ViewSample } from '../view/sample';
 import { orderedMatches, words } from '../view/words';
+import { isEnginePollSession, joinEnginePolls } from './engineio-poll';
 import { joinLongPolls } from './long-poll';
 
 export interface AnalyzedConnection {
@@ -26,6 +27,12 @@ export interface AnalyzedConnection {
    * long-poll.ts): those requests, analyzed each on its own, in the order they were made.
    */
   parts?: readonly AnalyzedConnection[];
+  /**
+   * With `parts`, where each part's events begin in `conn.events`, when a part gives the
+   * logical stream other events than its own (an Engine.IO POST gives its request body, see
+   * engineio-poll.ts); absent when the parts' events are simply end to end.
+   */
+  partStarts?: readonly number[];
 }
 
 /**
@@ -114,29 +121,40 @@ function pageCoverage(text: string, pages: readonly PageText[]): number {
  * connection (or a connection no recognizer read), that field becomes its answer.
  */
 export function analyzeWithView(conns: readonly ConnectionCapture[], view: readonly ViewSample[]): AnalyzedConnection[] {
-  // Long-poll reads of one Durable Stream are analysed as the one stream they form.
-  if (view.length === 0) return joinLongPolls(conns.map(analyzeConnection));
+  // Long-poll reads of one Durable Stream, and the polling requests of one Engine.IO session,
+  // are analysed as the one stream they form.
+  if (view.length === 0) return joinEnginePolls(joinLongPolls(conns.map(analyzeConnection)));
   const pages = pageTextsOf(view);
   // The view is bounded (its oldest samples go), so its length alone does not say it changed.
   const version = `${view.length}:${view[0]?.time ?? 0}:${view.at(-1)?.time ?? 0}`;
-  return joinLongPolls(conns.map((conn) => {
+  const viewed = joinLongPolls(conns.map((conn) => {
     const base = analyzeConnection(conn);
     const hit = viewCache.get(conn);
     if (hit && hit.events === conn.events.length && hit.state === conn.summary.state && hit.pages === version) return hit.result;
-    let result = base;
-    const streamy = conn.summary.streaming || conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
-    // One walk of the payloads serves both finding the field and reading it.
-    const fields = streamy ? fieldValues(base.recognition.frames) : null;
-    const field = fields ? detectAnswerField(base.recognition.frames, pages, fields) : null;
-    if (fields && field) {
-      // The recognizer stays first when its text is what the page shows and it streams as
-      // finely; a field that streams the page's text in more pieces (MCP progress messages
-      // before the tool's one final result) carries the live answer.
-      const deltas = base.recognition.events.filter((e) => e.type === 'text-delta').length;
-      const keep = base.isAiStream && pageCoverage(answerText(base), pages) >= 0.7 && deltas >= field.values;
-      if (!keep) result = readWithField(base, field, fields);
-    }
+    const result = withPageField(base, pages);
     viewCache.set(conn, { events: conn.events.length, state: conn.summary.state, pages: version, result });
     return result;
   }));
+  // A polling session's answer rides in its requests together: the page is matched against it
+  // whole, as for a WebSocket carrying the same packets.
+  return joinEnginePolls(viewed).map((c) => (isEnginePollSession(c) ? withPageField(c, pages) : c));
+}
+
+/**
+ * Where a recognizer's text is what the page shows it stays first; where the page shows text
+ * that rode in some other field of the connection, that field becomes its answer.
+ */
+function withPageField(base: AnalyzedConnection, pages: readonly PageText[]): AnalyzedConnection {
+  const conn = base.conn;
+  const streamy = conn.summary.streaming || conn.summary.kind === 'websocket' || conn.summary.kind === 'eventsource';
+  // One walk of the payloads serves both finding the field and reading it.
+  const fields = streamy ? fieldValues(base.recognition.frames) : null;
+  const field = fields ? detectAnswerField(base.recognition.frames, pages, fields) : null;
+  if (!fields || !field) return base;
+  // The recognizer stays first when its text is what the page shows and it streams as
+  // finely; a field that streams the page's text in more pieces (MCP progress messages
+  // before the tool's one final result) carries the live answer.
+  const deltas = base.recognition.events.filter((e) => e.type === 'text-delta').length;
+  const keep = base.isAiStream && pageCoverage(answerText(base), pages) >= 0.7 && deltas >= field.values;
+  return keep ? base : { ...readWithField(base, field, fields), ...(base.parts ? { parts: base.parts } : {}), ...(base.partStarts ? { partStarts: base.partStarts } : {}) };
 }

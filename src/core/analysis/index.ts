@@ -9,3 +9,4 @@ export { trapSummary, type TrapSummary } from './summary';
 export { streamTiming, resumeWaits, gapStats, DEFAULT_STALL_MS, TOKEN_SOURCES, CHARS_PER_TOKEN, GAP_BUCKET_BOUNDS, type StreamTiming, type MessageTiming, type GapStats, type HistogramBucket, type Stall, type TokenCount, type TokenSource, type TimingOptions, type ResumeWait } from './timing';
 export { answerTiming, type AnswerTiming } from './answer-timing';
 export { joinLongPolls, longPollPath } from './long-poll';
+export { engineIoPoll, enginePayload, enginePollPath, isEnginePollSession, joinEnginePolls } from './engineio-poll';

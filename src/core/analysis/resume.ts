@@ -115,7 +115,8 @@ const POSITION_KEY = new RegExp(`"(${Object.keys(RESUME_PARAMS).filter((k) => PO
  */
 function resumeBodies(conns: AnalyzedConnection[], from: number, to: number, paths: string[]): ResumeHandle[] {
   const out: ResumeHandle[] = [];
-  for (const c of conns) {
+  // A joined Engine.IO polling session (engineio-poll.ts) holds that POST among its requests.
+  for (const c of conns.flatMap((j) => j.parts ?? [j])) {
     const s = c.conn.summary;
     if ((s.kind !== 'fetch' && s.kind !== 'xhr') || s.method === 'GET' || !s.requestBodyPreview || s.startedAt < from || s.startedAt > to || !paths.includes(pathOf(s.url))) continue;
     for (const m of s.requestBodyPreview.matchAll(POSITION_KEY)) out.push({ kind: RESUME_PARAMS[m[1]!.toLowerCase()]!, value: m[2]! });
@@ -153,7 +154,9 @@ export function findResumes(conns: AnalyzedConnection[]): ResumeObservation[] {
     const next = later.find((c) => sharedIdentities(prev, c).length > 0) ?? later.find((c) => samePlace(c.conn.summary));
     if (!next) continue;
     const n = next.conn.summary;
-    const request = [...resumeRequestOf(next.conn), ...controlHandles(next.recognition), ...resumeBodies(conns, p.endedAt - 50, n.startedAt + 2000, [pathOf(p.url).replace(/^ws/, 'http'), pathOf(n.url).replace(/^ws/, 'http')])];
+    const asked = [...resumeRequestOf(next.conn), ...controlHandles(next.recognition), ...resumeBodies(conns, p.endedAt - 50, n.startedAt + 2000, [pathOf(p.url).replace(/^ws/, 'http'), pathOf(n.url).replace(/^ws/, 'http')])];
+    // A polling session's resume POST is both its own control and a request body: once each.
+    const request = asked.filter((h, i) => asked.findIndex((x) => x.kind === h.kind && x.value === h.value) === i);
     const aligned = provenByRequest(align(prev.recognition, next.recognition, prev.output.messages, next.output.messages), prev.recognition, request);
     out.push({
       before: { connectionId: p.id, brokeAt: p.endedAt, lastEventSeq: prev.conn.events.length > 0 ? prev.conn.events.length - 1 : null },

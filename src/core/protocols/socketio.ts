@@ -57,7 +57,11 @@ function detect(conn: ConnectionCapture, frames: Frame[]) {
 
 function parse(_conn: ConnectionCapture, frames: Frame[]): AiEvent[] {
   const em = new Emitter();
-  let recovery = false;
+  // Recovery is the server's setting for the whole session, and a recovered session gets its
+  // missed events replayed before the connect packet that hands out the pid (socket.io
+  // dist/socket.js: the constructor replays `missedPackets`, namespace.js calls `_onconnect`
+  // after it): known from the start.
+  let recovery = frames.some((f) => f.dir === 'in' && f.kind === 'ws-text' && /^40(?:\/[^,]*,)?\{.*"pid"/.test(f.data));
   for (const f of frames) {
     em.begin(f);
     const out = f.dir === 'out';

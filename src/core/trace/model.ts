@@ -151,9 +151,10 @@ export function contentTypeOf(headers: Header[]): string | null {
 /**
  * Headers and URL shapes of AI streaming APIs whose content type says nothing of streaming. A
  * Durable Streams catch-up or long-poll read (`Stream-Next-Offset`) is a JSON answer, but one
- * piece of a stream: the analysis joins the reads into one.
+ * piece of a stream: the analysis joins the reads into one. So is an Engine.IO polling answer
+ * (`?EIO=4&transport=polling`, a sized text/plain body), one piece of its session.
  */
-const AI_STREAM_HINTS = { headers: ['x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream', 'stream-next-offset'], url: /:streamGenerateContent\b|\/stream(\b|$)/ };
+const AI_STREAM_HINTS = { headers: ['x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream', 'stream-next-offset'], url: /:streamGenerateContent\b|\/stream(\b|$)|[?&]transport=polling(&|$)/ };
 
 export type StreamDecision = 'stream' | 'maybe' | 'no';
 

@@ -81,6 +81,9 @@ describe('streamDecision: which fetch bodies are teed', () => {
     expect(streamDecision([['Content-Type', 'text/event-stream']], 'http://x/a')).toBe('stream');
     expect(streamDecision([['content-type', 'text/plain; charset=utf-8'], ['x-vercel-ai-data-stream', 'v1']], 'http://x/api/chat')).toBe('stream');
     expect(streamDecision([['content-type', 'application/json'], ['content-length', '99']], 'https://g/v1beta/models/m:streamGenerateContent')).toBe('maybe');
+    // An Engine.IO poll's answer is one piece of a Socket.IO session (socket.io-client's `Fetch` transport).
+    expect(streamDecision([['content-type', 'text/plain; charset=UTF-8'], ['content-length', '31']], 'http://x/socket.io/?EIO=4&transport=polling&t=a&sid=b')).toBe('maybe');
+    expect(streamDecision([['content-type', 'text/plain; charset=UTF-8'], ['content-length', '31']], 'http://x/socket.io/?EIO=4&transport=pollingx')).toBe('no');
   });
   it('tees chunked JSON or text as a maybe, leaves sized ones and other types alone', () => {
     expect(streamDecision([['content-type', 'application/json']], 'http://x/api')).toBe('maybe');

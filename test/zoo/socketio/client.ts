@@ -1,9 +1,10 @@
 /**
  * The chat page's client: the real socket.io-client with the library's default options
- * (polling then a WebSocket upgrade, automatic reconnection with a randomized 1 s backoff).
+ * (polling then a WebSocket upgrade, automatic reconnection with a randomized 1 s backoff), or
+ * polling only where the variant says so.
  * Which events it listens to and what it does on (re)connect is what the variants vary.
  */
-import { io } from 'socket.io-client';
+import { Fetch, io } from 'socket.io-client';
 import type { Features } from './page';
 
 interface Message {
@@ -20,7 +21,7 @@ const field = form.elements.namedItem('prompt') as HTMLInputElement | HTMLTextAr
 const send = form.querySelector('button[type=submit]') as HTMLButtonElement;
 const stop = document.getElementById('stop') as HTMLButtonElement;
 
-const socket = io();
+const socket = io(features.polling === 'xhr' ? { transports: ['polling'] } : features.polling === 'fetch' ? { transports: [Fetch] } : {});
 // Only apps with a conversation room put the conversation in the URL: a plain app's chat lives
 // in the socket that asked, so there is nothing another tab could open.
 let chatId: string | null = features.rooms ? new URL(location.href).searchParams.get('chat') : null;

@@ -40,6 +40,18 @@ export const socketioVariants: ZooVariant[] = [
       }),
   },
   {
+    // Everything right, over Engine.IO long-polling only (fetch polling: no WebSocket at all).
+    id: 'socketio-polling',
+    start: () =>
+      startSocketioApp('socket.io polling only (connection-state recovery, conversation rooms, cancel event)', {
+        recovery: true,
+        rooms: true,
+        stop: 'cancel',
+        composer: 'textarea',
+        polling: 'fetch',
+      }),
+  },
+  {
     // Recovery but per-socket: a drop is healed, yet no other tab can see or stop the stream.
     id: 'socketio-recovery-solo',
     start: () =>

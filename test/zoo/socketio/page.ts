@@ -18,6 +18,12 @@ export interface Features {
    * input: an input where Enter submits; icon: an input with an icon-only "Send message" button.
    */
   composer: 'textarea' | 'input' | 'icon';
+  /**
+   * Engine.IO long-polling only, as an app behind a proxy that refuses WebSocket configures it:
+   * every packet rides in a short GET or POST, sent with XHR (`transports: ['polling']`) or with
+   * fetch (`transports: [Fetch]`, socket.io-client's fetch polling).
+   */
+  polling?: 'xhr' | 'fetch';
 }
 
 const SEND_ICON =
