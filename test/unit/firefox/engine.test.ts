@@ -15,16 +15,25 @@ describe('engine traits of the injected failures', () => {
   });
 
   it('uses Firefox texts and timing in Firefox', () => {
-    expect(engineTraits({ mozInnerScreenX: 0 })).toEqual({
+    expect(engineTraits({ mozInnerScreenX: 0 })).toMatchObject({
       bodyDropped: 'Error in input stream',
       fetchFailed: 'NetworkError when attempting to fetch resource.',
       eventSourceRetryMs: 5000,
+      // What a replayed WebSocket throws, as a real one in Firefox ESR does (firefox-ws-replay e2e).
+      wsSendConnecting: 'An attempt was made to use an object that is not, or is no longer, usable',
+      wsSendMissing: 'WebSocket.send: 0 is not a valid argument count for any overload.',
     });
     expect(engineTraits({ mozInnerScreenX: 0 })).toBe(GECKO);
   });
 
   it('keeps Chromium texts and timing everywhere else', () => {
-    expect(engineTraits({})).toEqual({ bodyDropped: 'network error', fetchFailed: 'Failed to fetch', eventSourceRetryMs: 3000 });
+    expect(engineTraits({})).toMatchObject({
+      bodyDropped: 'network error',
+      fetchFailed: 'Failed to fetch',
+      eventSourceRetryMs: 3000,
+      wsSendConnecting: "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.",
+      wsSendMissing: "Failed to execute 'send' on 'WebSocket': 1 argument required, but only 0 present.",
+    });
     expect(engineTraits({})).toBe(CHROMIUM);
   });
 });
