@@ -7,7 +7,7 @@
 import type { AnyRecording } from '../replay/any';
 import type { EsRecording, EsReplayMessage, WsRecording, WsReplayClose, WsReplayFrame } from '../replay/socket-recording';
 import { compileMock, type Mock, type MockStep } from './model';
-import { sseBlockMessages } from './sse-block';
+import { sseBlockMessages } from '../parse/sse-block';
 
 type EventStep = Extract<MockStep, { kind: 'event' }>;
 

@@ -1,7 +1,7 @@
 /** Mock streams: model and compilation, loaders, templates, edits. */
 export * from './model';
 export * from './compile-socket';
-export * from './sse-block';
+export * from '../parse/sse-block';
 export * from './load';
 export * from './templates';
 export * from './edit';

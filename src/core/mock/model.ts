@@ -21,7 +21,7 @@
  */
 import type { Header } from '../trace/records';
 import { REPLAY_LIMITS, type ReplayChunk, type ReplayRecording } from '../replay/recording';
-import { sseBlockMessages } from './sse-block';
+import { sseBlockMessages } from '../parse/sse-block';
 
 export const MOCK_TRANSPORTS = ['websocket', 'eventsource'] as const;
 export type MockTransport = (typeof MOCK_TRANSPORTS)[number];
