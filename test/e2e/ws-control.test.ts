@@ -150,6 +150,9 @@ describe('WebSocket control (Chromium)', () => {
     const c = await connection(conn, 'the dropped frame', (x) => x.events.some((e) => e.mark === 'dropped'));
     expect(c.events.filter((e) => e.mark === 'dropped').map((e) => e.text)).toEqual(['lost']);
     await act(conn, { kind: 'resume', dir: 'in' });
+    // The hook has lifted the block once it records the resume; a message pushed before that is
+    // rightly dropped (CI saw it: the request's reply can come first).
+    await connection(conn, 'the resume', (x) => x.summary.controls?.some((n) => n.action === 'resume') === true);
     await server.push('after');
     await logged('the message after resume', (e) => e.text === 'after');
     expect((await log()).filter((e) => e.via === 'onmessage').map((e) => e.text)).toEqual(['hello', 'after']);
@@ -165,6 +168,7 @@ describe('WebSocket control (Chromium)', () => {
     await connection(conn, 'the pause', (x) => x.summary.controls?.length === 2);
     await send('later');
     await act(conn, { kind: 'resume', dir: 'out' });
+    await connection(conn, 'the resume', (x) => x.summary.controls?.length === 3);
     await send('now');
     await until('the server to receive two', () => server.received[socket]!.length >= 2);
     expect(server.received[socket]!.map((r) => r.text)).toEqual(['later', 'now']);
