@@ -54,6 +54,9 @@ export interface AlignOptions {
   minOverlap?: number;
 }
 
+/** An overlap this long (chars) is taken as a replay even off frame boundaries: no accident. */
+const NO_ACCIDENT = 16;
+
 const ID_KINDS: ResumeHandle['kind'][] = ['sequence', 'offset', 'event-id', 'cursor'];
 
 /** A message plus the resume ids of the recognition it came from (preferring sequences). */
@@ -142,7 +145,7 @@ function byIds(before: ResumeSide, after: ResumeSide): Alignment | null {
 function junctionOverlap(B: string, A: string, aSpans: TextSpan[], min: number): number {
   const ends = new Set(aSpans.map((s) => s.end));
   for (let k = Math.min(B.length, A.length); k >= min; k--) {
-    if ((ends.has(k) || k === A.length || k >= 16) && B.endsWith(A.slice(0, k))) return k;
+    if ((ends.has(k) || k === A.length || k >= NO_ACCIDENT) && B.endsWith(A.slice(0, k))) return k;
   }
   return 0;
 }
@@ -166,8 +169,12 @@ export function alignResume(before: ResumeSide, after: ResumeSide, opts: AlignOp
   }
   const probe = A.slice(0, Math.max(min, Math.min(after.spans[0] ? after.spans[0].end : A.length, 16)));
   const p = probe.length >= min ? B.indexOf(probe) : -1;
-  if (p > 0) {
-    const len = commonPrefix(A, B.slice(p));
+  // A span from the middle of `before` that `after` re-delivers and then leaves: only a long
+  // one is evidence. A few characters (" the ", one common word) match by chance when the
+  // reconnected stream simply goes on with later text, and reading them as a replay would hide
+  // whatever was generated while the client was away.
+  const len = p > 0 ? commonPrefix(A, B.slice(p)) : 0;
+  if (len >= NO_ACCIDENT) {
     return { kind: 'duplicate', length: len, evidence: evidence(before, after, [p, p + len], [0, len], `after re-delivers chars ${p}–${p + len} of before`) };
   }
   return { kind: 'continuation', replayed: 0, verified: false, evidence: evidence(before, after, [B.length, B.length], [0, 0], 'text continues; without ids a gap cannot be ruled out') };

@@ -87,6 +87,17 @@ describe('reconnect-resume on an id-less socket that rejoins a live room', () =>
     expect(v.reason).toMatch(/most likely skipped/);
   });
 
+  it('FAILS the same gap when the first token after it repeats a word from the middle of the text before (" the" … " answer" | " the")', () => {
+    // The CI case: before ends "keeps the answer", after starts " the generation": the word
+    // " the" is found inside before, which read as a 5-character duplicate the page showed once.
+    const rest = TOKENS.slice(7);
+    const after = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: rest.map((t, i): [number, string] => [1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + rest.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + rest.length * 90, cause: 'clean' } });
+    const conns = analyzeWithView([ws(0, TOKENS.slice(0, 5), 10, 90), after], view([2600, [...TOKENS.slice(0, 5), ...TOKENS.slice(7)].join('')]));
+    const v = reconnectResumeVerdict({ conns, droppedAt: 455, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
+    expect(v.verdict, v.reason).toBe('fail');
+    expect(v.reason).toMatch(/most likely skipped/);
+  });
+
   it('PASSES a reconnect that repeats the last token and then catches up in a burst (the missed tokens replayed)', () => {
     const burst = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: TOKENS.slice(3).map((t, i): [number, string] => [i < 6 ? 1300 + i * 5 : 1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + TOKENS.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + TOKENS.length * 90, cause: 'clean' } });
     const conns = analyzeWithView([ws(0, TOKENS.slice(0, 4), 10, 90), burst], view([9000, TOKENS.join('')]));
