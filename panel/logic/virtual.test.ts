@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAtBottom, moveSelection, revealScrollTop, virtualWindow } from './virtual';
+import { bottomScrollTop, isAtBottom, moveSelection, revealScrollTop, virtualWindow } from './virtual';
 
 describe('virtual window', () => {
   it('renders only the rows in view plus overscan, at any depth of 100,000 rows', () => {
@@ -29,6 +29,15 @@ describe('virtual window', () => {
     expect(isAtBottom(800, 200, 1000, 20)).toBe(true);
     expect(isAtBottom(790, 200, 1000, 20)).toBe(true);
     expect(isAtBottom(500, 200, 1000, 20)).toBe(false);
+  });
+
+  it('puts the last row at the bottom when following, and the top when all rows fit', () => {
+    // 22 px header + 100 rows of 20 px in a 422 px viewport: the last 20 rows show.
+    expect(bottomScrollTop(100, 20, 22, 422)).toBe(1600);
+    const { end } = virtualWindow({ count: 100, rowHeight: 20, scrollTop: bottomScrollTop(100, 20, 22, 422), viewportHeight: 400, overscan: 0 });
+    expect(end).toBe(100);
+    expect(isAtBottom(bottomScrollTop(100, 20, 22, 422), 422, 22 + 100 * 20, 20)).toBe(true);
+    expect(bottomScrollTop(5, 20, 22, 422)).toBe(0);
   });
 
   it('moves a selection with arrows, pages, Home and End, clamped', () => {

@@ -33,6 +33,11 @@ export function revealScrollTop(index: number, rowHeight: number, scrollTop: num
   return scrollTop;
 }
 
+/** The scrollTop that shows the last row at the bottom: content (header + rows) less the viewport. */
+export function bottomScrollTop(count: number, rowHeight: number, headerHeight: number, viewportHeight: number): number {
+  return Math.max(0, headerHeight + count * rowHeight - viewportHeight);
+}
+
 /** Whether the user is at the bottom (within one row): then new events are followed. */
 export function isAtBottom(scrollTop: number, clientHeight: number, scrollHeight: number, slack: number): boolean {
   return scrollTop + clientHeight >= scrollHeight - slack;

@@ -94,3 +94,53 @@ describe('the Durable Sessions panel in real DevTools', () => {
     await standalone.close();
   });
 });
+
+describe('the event table of a live stream', () => {
+  let slow: E2ESession;
+  beforeAll(async () => {
+    // 600 frames at 40/s: 15 s of stream, far longer than the steps below need.
+    slow = await startSession({ tokens: 600, tokensPerSecond: 40 });
+  });
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  const TABLE = `document.querySelector('table[aria-label="Connection events"]')`;
+  const VIEWPORT = `${TABLE}.closest('.viewport')`;
+  /** Whether the table's last row is drawn inside the viewport (what a reader following the stream sees). */
+  const LAST_ROW_IN_VIEW = `(() => {
+    const last = ${TABLE}.querySelector('tbody tr[data-index="' + (Number(${TABLE}.dataset.rows) - 1) + '"]');
+    if (!last) return false;
+    const r = last.getBoundingClientRect();
+    const v = ${VIEWPORT}.getBoundingClientRect();
+    return r.top >= v.top && r.bottom <= v.bottom + 1;
+  })()`;
+  const rowCount = () => slow.panel.evaluate<number>(`Number(${TABLE}?.dataset.rows ?? 0)`);
+  const tenMore = async (what: string) => {
+    const n = await rowCount();
+    await slow.panel.waitFor(`Number(${TABLE}.dataset.rows) >= ${n + 10}`, what);
+  };
+
+  it('follows new rows while the reader is at the bottom, and stays put once they scroll up', async () => {
+    await slow.page.goto(`${slow.demo.url}/trapped-ws/`);
+    await sendPrompt(slow.page, 'a long answer');
+    await waitForConnection(slow.panel, 'the live socket', (r) => r.kind === 'WebSocket' && r.events > 0);
+    await selectConnection(slow.panel, '/trapped-ws/ws');
+    // Enough rows to overflow the viewport twice, then more: the newest row is in view.
+    await slow.panel.waitFor(`${TABLE} !== null && ${VIEWPORT}.scrollHeight > ${VIEWPORT}.clientHeight * 2`, 'rows past the viewport');
+    await tenMore('ten more rows');
+    await slow.panel.waitFor(LAST_ROW_IN_VIEW, 'the newest row in view');
+
+    // Scrolled to the top: new rows arrive, the reader's place does not move.
+    await slow.panel.evaluate(`(() => { ${VIEWPORT}.scrollTop = 0; return true; })()`);
+    await slow.panel.waitFor(`${TABLE}.querySelector('tbody tr[data-index="0"]') !== null`, 'the first row drawn');
+    await tenMore('ten more rows while scrolled up');
+    expect(await slow.panel.evaluate<number>(`${VIEWPORT}.scrollTop`)).toBe(0);
+    expect(await slow.panel.evaluate<boolean>(LAST_ROW_IN_VIEW)).toBe(false);
+
+    // Back at the bottom: following again.
+    await slow.panel.evaluate(`(() => { const v = ${VIEWPORT}; v.scrollTop = v.scrollHeight; return true; })()`);
+    await tenMore('ten more rows at the bottom');
+    await slow.panel.waitFor(LAST_ROW_IN_VIEW, 'the newest row in view again');
+  });
+});
