@@ -11,6 +11,7 @@ import type { PanelEvent } from '../src/protocol/panel';
 import type { SessionInfo } from '../src/core/trace/session';
 import { appendView } from '../src/core/view/sample';
 import { dropPayloads } from '../src/core/trace/budget';
+import { appendPart } from '../src/core/trace/snapshot-parts';
 import { createAnalysis, streamPathOf, type Analysis, type Joined } from './analysis';
 import { matchesFilter, parseFilter, type FilterTerm } from './logic/filter';
 import { connectionRow, rowContaining, type ConnectionRow, type EventRow } from './logic/rows';
@@ -329,8 +330,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
         return;
       case 'snapshot-part': {
         if (store.snapshotParts.pending === 0) return;
-        const conn = store.live.capture.get(msg.connectionId);
-        if (conn) for (const e of msg.events) conn.events.push(e);
+        appendPart(store.live.capture, msg);
         store.snapshotParts.pending -= 1;
         if (store.snapshotParts.pending > 0) return;
         // The snapshot is whole: what was captured meanwhile goes on top of it, in order.
@@ -388,8 +388,7 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
       case 'stored-session-part': {
         const pending = store.storedParts;
         if (!pending || pending.sessionId !== msg.sessionId || store.sessions.loading.value !== msg.sessionId) return;
-        const conn = pending.data.capture.get(msg.connectionId);
-        if (conn) for (const e of msg.events) conn.events.push(e);
+        appendPart(pending.data.capture, msg);
         pending.pending -= 1;
         if (pending.pending > 0) return;
         store.storedParts = null;

@@ -10,6 +10,7 @@ import { createClient, type Client } from '../protocol/kit';
 import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES, type RunTestOptions, type StopPress, runTestTimeoutMs } from '../protocol/panel';
 import { hostTransport } from '../protocol/adapters/page-bridge';
 import type { TabSnapshot, TraceEvent } from '../core/trace/model';
+import { appendPart } from '../core/trace/snapshot-parts';
 import type { TestId } from '../core/analysis/types';
 import type { SessionInfo, TestRunRecord } from '../core/trace/session';
 import type { FaultSpec } from '../core/faults/spec';
@@ -115,10 +116,7 @@ export async function openControl(context: BrowserContext, extensionId: string, 
           });
         }
         const byId = new Map(snapshot.connections.map((c) => [c.summary.id, c]));
-        for (const p of got.slice(0, count)) {
-          const events = byId.get(p.connectionId)?.events;
-          if (events) for (const e of p.events) events.push(e);
-        }
+        for (const p of got.slice(0, count)) appendPart(byId, p);
         return snapshot;
       },
     };

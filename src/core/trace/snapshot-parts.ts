@@ -54,3 +54,16 @@ export function splitSnapshot(snapshot: TabSnapshot, limit = SNAPSHOT_PART_BYTES
   });
   return { snapshot: parts.length === 0 ? snapshot : { ...snapshot, connections }, parts };
 }
+
+/**
+ * Puts a part's events after its connection's (found in `capture` by id), as splitSnapshot
+ * took them off. One at a time, not `push(...events)`: a part holds up to millions of events,
+ * more arguments than a call takes. False when the connection is not there (a part of another
+ * snapshot), which then gains nothing.
+ */
+export function appendPart(capture: ReadonlyMap<string, ConnectionCapture>, part: SnapshotPart): boolean {
+  const events = capture.get(part.connectionId)?.events;
+  if (!events) return false;
+  for (const e of part.events) events.push(e);
+  return true;
+}

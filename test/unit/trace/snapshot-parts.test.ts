@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventWeight, splitSnapshot } from '../../../src/core/trace/snapshot-parts';
+import { appendPart, eventWeight, splitSnapshot } from '../../../src/core/trace/snapshot-parts';
 import type { ConnectionCapture, TabSnapshot, TraceEvent } from '../../../src/core/trace/model';
 
 const ev = (seq: number, text: string): TraceEvent => ({ seq, time: seq, dir: 'in', text, base64: null, size: text.length, event: null, id: null });
@@ -35,5 +35,17 @@ describe('a snapshot split to fit the browser’s message limit', () => {
     const { snapshot, parts } = splitSnapshot(s, 1000);
     expect(snapshot.connections[0]!.events).toHaveLength(0);
     expect(parts.map((p) => p.events.length)).toEqual([1, 1, 1]);
+  });
+
+  it('puts the parts back with appendPart: every connection whole and in order; a part of an unknown connection changes nothing', () => {
+    const s = snap(conn('a', 30, 300), conn('b', 30, 300));
+    const { snapshot, parts } = splitSnapshot(s, 10 * eventWeight(s.connections[0]!.events[0]!));
+    expect(parts.length).toBeGreaterThan(2);
+    const byId = new Map(snapshot.connections.map((c) => [c.summary.id, { ...c, events: [...c.events] }]));
+    for (const p of parts) expect(appendPart(byId, p)).toBe(true);
+    expect(byId.get('a')!.events).toEqual(s.connections[0]!.events);
+    expect(byId.get('b')!.events).toEqual(s.connections[1]!.events);
+    expect(appendPart(byId, { connectionId: 'gone', events: [ev(0, 'x')] })).toBe(false);
+    expect([...byId.values()].map((c) => c.events.length)).toEqual([30, 30]);
   });
 });
