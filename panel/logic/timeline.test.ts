@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTicks, nearestIndex, pan, silences, tickXs, toX, zoom } from './timeline';
+import { axisTicks, laneIndex, nearestIndex, pan, silences, tickXs, toX, zoom } from './timeline';
 
 const at = (xs: number[]) => (i: number) => xs[i]!;
 
@@ -25,6 +25,29 @@ describe('timeline math', () => {
     expect(ticks.length).toBeLessThanOrEqual(301);
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(tickXs(times.length, at(times), { t0: 100, t1: 200 }, 100)[0]).toBe(0);
+  });
+
+  it('draws a tick in exactly the columns a walk of every event fills, for clustered and sparse times', () => {
+    // The oracle: every event's rounded column, deduplicated.
+    const everyColumn = (times: number[], view: { t0: number; t1: number }, w: number) =>
+      [...new Set(times.filter((t) => t >= view.t0 && t <= view.t1).map((t) => Math.round(toX(t, view, w))))];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const times: number[] = [];
+    for (let t = 0; times.length < 20_000; ) times.push((t += rand() < 0.05 ? rand() * 400 : rand() * 0.3));
+    for (const view of [{ t0: 0, t1: times.at(-1)! }, { t0: 100.25, t1: 180.5 }, { t0: times[5000]!, t1: times[5003]! }]) {
+      for (const w of [1, 97, 640]) expect(tickXs(times.length, at(times), view, w)).toEqual(everyColumn(times, view, w));
+    }
+  });
+
+  it('keeps a growing lane’s silences and sent times as a walk of all its events finds them', () => {
+    const events: Array<{ time: number; dir: string }> = [];
+    for (const batch of [[0, 10], [700, 720, 730], [1400], [1401, 2500]]) {
+      for (const t of batch) events.push({ time: t, dir: t % 20 === 0 ? 'out' : 'in' });
+      const got = laneIndex(events, 500);
+      expect(got.gaps).toEqual(silences(events.length, (i) => events[i]!.time, 500));
+      expect(got.sent).toEqual(events.filter((e) => e.dir === 'out').map((e) => e.time));
+    }
   });
 
   it('finds long silences and the nearest event', () => {

@@ -48,17 +48,21 @@ function lowerBoundBy(count: number, timeAt: (i: number) => number, t: number): 
 
 /**
  * One tick per occupied pixel column: 100,000 events draw as at most `width` ticks. Times
- * must be ascending (events are appended in time order).
+ * must be ascending (events are appended in time order). From each tick it jumps to the first
+ * event past its pixel (a binary search), so the cost follows the width, not the events: the
+ * lane of a stream of 100,000 events is drawn again each frame it grows.
  */
 export function tickXs(count: number, timeAt: (i: number) => number, view: Span, width: number): number[] {
   const out: number[] = [];
   let last = -1;
-  for (let i = lowerBoundBy(count, timeAt, view.t0); i < count; i++) {
+  let i = lowerBoundBy(count, timeAt, view.t0);
+  while (i < count) {
     const t = timeAt(i);
     if (t > view.t1) break;
     const x = Math.round(toX(t, view, width));
     if (x !== last) out.push(x);
     last = x;
+    i = Math.max(i + 1, lowerBoundBy(count, timeAt, toTime(x + 0.5, view, width)));
   }
   return out;
 }
@@ -72,6 +76,40 @@ export function silences(count: number, timeAt: (i: number) => number, minGap: n
     if (b - a >= minGap) out.push({ t0: a, t1: b });
   }
   return out;
+}
+
+export interface LaneIndex {
+  /** Gaps of at least the index's minGap between consecutive events. */
+  gaps: Span[];
+  /** Times of the events sent by the page. */
+  sent: number[];
+}
+
+interface LaneMemo extends LaneIndex {
+  count: number;
+  minGap: number;
+}
+
+const lanes = new WeakMap<readonly unknown[], LaneMemo>();
+
+/**
+ * A lane's silences between events and its sent events' times, kept per events list and
+ * extended with the new events only: the list grows by appending, and the lane is drawn each
+ * frame a stream grows.
+ */
+export function laneIndex(events: ReadonlyArray<{ time: number; dir: string }>, minGap: number): LaneIndex {
+  let m = lanes.get(events);
+  if (!m || m.count > events.length || m.minGap !== minGap) {
+    m = { count: 0, minGap, gaps: [], sent: [] };
+    lanes.set(events, m);
+  }
+  for (let i = m.count; i < events.length; i++) {
+    const e = events[i]!;
+    if (i > 0 && e.time - events[i - 1]!.time >= minGap) m.gaps.push({ t0: events[i - 1]!.time, t1: e.time });
+    if (e.dir === 'out') m.sent.push(e.time);
+  }
+  m.count = events.length;
+  return m;
 }
 
 /** Readable axis labels: a step of 1, 2 or 5 × 10^n ms giving about `target` labels. */

@@ -8,7 +8,7 @@ import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { Stall } from '../../src/core/analysis';
 import { formatDuration, shortUrl } from '../format';
 import type { ConnectionRow } from '../logic/rows';
-import { axisTicks, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
+import { axisTicks, laneIndex, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
 import { rowContaining } from '../logic/rows';
 import { selectConnection, selectEvent, type PanelStore } from '../store';
 import { lastTimeOf, offlineWindows } from '../source';
@@ -43,12 +43,16 @@ function Lane({ row, conn, stalls, y, view, w, selected, cursorX, now }: { row: 
   const end = row.endedAt ?? (row.state === 'ended' ? (ev.at(-1)?.time ?? row.startedAt) : now);
   const x = (t: number) => LABEL + toX(t, view, w);
   const inView = (t: number) => t >= view.t0 && t <= view.t1;
-  // Instants of the lane: open, each event, end — silences are the long gaps between them.
-  const instant = (i: number) => (i === 0 ? row.startedAt : i <= ev.length ? ev[i - 1]!.time : end);
-  const quiet = silences(ev.length + 2, instant, SILENCE_MS);
+  // Silences are the long gaps between the lane's instants: open, each event, end. Those
+  // between events are kept as the lane grows; the first and the last (to "now" while live)
+  // are measured here.
+  const index = laneIndex(ev, SILENCE_MS);
+  const head = silences(2, (i) => (i === 0 ? row.startedAt : (ev[0]?.time ?? end)), SILENCE_MS);
+  const tail = ev.length > 0 ? silences(2, (i) => (i === 0 ? ev.at(-1)!.time : end), SILENCE_MS) : [];
+  const quiet = [...head, ...index.gaps, ...tail];
   const ticks = tickXs(ev.length, (i) => ev[i]!.time, view, w).filter((t) => t >= 0 && t <= w);
-  const sent = ev.filter((e) => e.dir === 'out');
-  const sentTicks = tickXs(sent.length, (i) => sent[i]!.time, view, w).filter((t) => t >= 0 && t <= w);
+  const sent = index.sent;
+  const sentTicks = tickXs(sent.length, (i) => sent[i]!, view, w).filter((t) => t >= 0 && t <= w);
   const x0 = Math.max(LABEL, x(row.startedAt));
   const x1 = Math.min(LABEL + w, x(end));
   return (
