@@ -6,7 +6,8 @@
  *   open connection click on the row → event table in the DOM, then the next frame
  *   DOM nodes       elements in the page / rows in the event table (virtualized)
  *   memory          JS heap used (Performance.getMetrics after a forced GC)
- *   scroll frames   per scroll step: the scroll event's dispatch → Preact's re-render → style,
+ *   scroll frames   per scroll step: the scroll event's dispatch (a capturing listener on the
+ *                   document, first to hear it) → Preact's re-render → style,
  *                   layout and paint of that frame, up to the first task after it (raster and
  *                   compositing run off the main thread and are not included); two patterns:
  *                   wheel-like steps of 5 rows and jumps of 1/60 of the table. Long animation
@@ -69,13 +70,17 @@ const SCROLL = (steps: number, mode: 'wheel' | 'jump') => `(async () => {
   for (let s = 0; s < ${steps}; s++) {
     await new Promise((r) => requestAnimationFrame(r));
     const target = ${mode === 'wheel' ? `Math.min(max, el.scrollTop + 100)` : `Math.round(((s + 1) / ${steps}) * max)`};
-    // Our listener runs after the panel's own (added at mount). A message-channel task runs
-    // once the frame that handles the scroll is done (Preact's re-render, style, layout, paint).
-    const done = new Promise((r) => el.addEventListener('scroll', (e) => {
+    // From the scroll event's dispatch: a capturing listener on the document runs before the
+    // panel's own on the viewport. (The event's timeStamp is when scrollTop was set, a frame
+    // earlier: counting from it added the wait for the next frame, 16.7 ms at 60 Hz, to every
+    // step, so no panel could meet the target.) A message-channel task runs once the frame that
+    // handles the scroll is done (Preact's re-render, style, layout, paint).
+    const done = new Promise((r) => document.addEventListener('scroll', () => {
+      const t0 = performance.now();
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { document.body.offsetHeight; r(performance.now() - e.timeStamp); };
+      ch.port1.onmessage = () => { document.body.offsetHeight; r(performance.now() - t0); };
       ch.port2.postMessage(0);
-    }, { once: true }));
+    }, { capture: true, once: true }));
     el.scrollTop = target;
     work.push(await done);
   }
