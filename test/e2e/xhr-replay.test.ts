@@ -97,6 +97,8 @@ describe('a served XHR behaves as a native one (Chromium)', () => {
     expect(replayed.contentType).toBe('text/event-stream');
     expect(replayed.missing).toBeNull();
     expect(replayed.url).toBe(`${server.url}/sse`);
+    // The object itself: no own properties, the same brand and class.
+    expect(replayed.facts).toEqual(native.facts);
     const conn = await waitForCapture(s.control, 'the served XHR', (snap) => snap.connections.find((c) => c.summary.kind === 'xhr' && c.summary.detail === SERVED_DETAIL.recording && c.summary.state === 'ended'));
     expect(conn.summary.end).toBe('clean');
     expect(conn.events.filter((e) => e.dir === 'in').map((e) => e.text).join('')).toBe(native.final.text);
@@ -130,6 +132,16 @@ describe('a served XHR behaves as a native one (Chromium)', () => {
     expect([replayed.url, replayed.headers, replayed.contentType]).toEqual([native.url, native.headers, native.contentType]);
     const conn = await waitForCapture(s.control, 'the aborted served XHR', (snap) => snap.connections.find((c) => c.summary.detail === SERVED_DETAIL.recording && c.summary.end === 'client-abort'));
     expect(conn.summary.kind).toBe('xhr');
+  });
+
+  it('a second send() or a header after the send throws what the native throws; open() again resets it as the native does', async () => {
+    const opts = { ...POST, misuse: true, reopen: true };
+    const native = await probe(plainPage, opts);
+    const replayed = await probe(s.page, opts, () => s.control.replay(sse.recording, 1));
+    const misuse = (r: ProbeResult) => r.log.filter((e) => e.type === 'send again' || e.type === 'header after send' || e.type === 'after-reopen');
+    expect(misuse(native)[0]).toMatchObject({ error: expect.stringContaining('InvalidStateError') });
+    expect(misuse(replayed)).toEqual(misuse(native));
+    expect(eventShape(replayed)).toEqual(eventShape(native));
   });
 
   it('timeout: honoured mid-stream, the native timeout sequence', async () => {

@@ -9,6 +9,9 @@ import type { ReplayRecording } from '../../../src/core/replay/recording';
 
 export interface ProbeEntry {
   type: string;
+  /** A misuse's exception (probe option `misuse`). */
+  error?: string;
+  headers?: string;
   at?: number;
   rs?: number;
   status?: number;
@@ -22,6 +25,8 @@ export interface ProbeEntry {
 
 export interface ProbeResult {
   log: ProbeEntry[];
+  /** What the object itself shows: own properties, brand, class. */
+  facts: { own: string[]; tag: string; isXhr: boolean };
   response: string;
   url: string;
   headers: string;
@@ -37,6 +42,10 @@ export interface ProbeOptions {
   responseType?: XMLHttpRequestResponseType;
   timeout?: number;
   abortOnProgress?: boolean;
+  /** Calls send() and setRequestHeader() again right after the send. */
+  misuse?: boolean;
+  /** Opens the object again at loadend. */
+  reopen?: boolean;
 }
 
 export function eventShape(r: ProbeResult): object[] {

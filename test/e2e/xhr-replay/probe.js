@@ -28,9 +28,17 @@ window.__xhrProbe = (opts) => new Promise((resolve) => {
             : r instanceof Blob ? `Blob ${r.size} ${r.type}`
             : JSON.stringify(r);
         } catch (err) { response = `threw ${err.name}`; }
-        resolve({ log, response, url: xhr.responseURL, headers: xhr.getAllResponseHeaders(),
+        const facts = { own: Object.getOwnPropertyNames(xhr).concat(Object.getOwnPropertySymbols(xhr).map(String)),
+          tag: Object.prototype.toString.call(xhr), isXhr: xhr instanceof XMLHttpRequest };
+        const result = { log, facts, response, url: xhr.responseURL, headers: xhr.getAllResponseHeaders(),
           contentType: xhr.getResponseHeader('Content-Type'), missing: xhr.getResponseHeader('x-none'),
-          final: state() });
+          final: state() };
+        if (opts.reopen) {
+          // Opening the object again: its readystatechange (readyState 1) is logged by the listener.
+          xhr.open('GET', opts.url);
+          log.push({ type: 'after-reopen', ...state(), headers: xhr.getAllResponseHeaders() });
+        }
+        resolve(result);
       }
     });
   }
@@ -43,4 +51,15 @@ window.__xhrProbe = (opts) => new Promise((resolve) => {
   t0 = performance.now();
   xhr.send(opts.body ?? null);
   log.push({ type: 'after-send', ...state() });
+  if (opts.misuse) {
+    // What a native XHR in flight throws: a second send, a header after the send.
+    for (const [label, f] of [['send again', () => xhr.send()], ['header after send', () => xhr.setRequestHeader('x-late', '1')]]) {
+      try {
+        f();
+        log.push({ type: label, threw: false });
+      } catch (e) {
+        log.push({ type: label, error: `${e.name}: ${e.message}`, isDomException: e instanceof DOMException, stackHasExtension: /extension:/.test(String(e.stack)) });
+      }
+    }
+  }
 });
