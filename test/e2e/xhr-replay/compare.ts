@@ -5,8 +5,6 @@
  * network reads, and their 50 ms progress throttle merges events, so the count of chunks is
  * not the app's contract) — with each event's readyState, status and progress fields.
  */
-import type { ReplayRecording } from '../../../src/core/replay/recording';
-
 export interface ProbeEntry {
   type: string;
   /** A misuse's exception (probe option `misuse`). */
@@ -69,21 +67,4 @@ export function eventShape(r: ProbeResult): object[] {
 export function textsGrow(r: ProbeResult): boolean {
   const texts = r.log.filter((e) => e.rs === 3 && typeof e.text === 'string').map((e) => e.text!);
   return texts.every((t, i) => i === 0 || t.startsWith(texts[i - 1]!));
-}
-
-/**
- * A recording of what a native XHR received: the text added at each `progress`, at its time
- * after the head, and the head as `getAllResponseHeaders()` gave it (for a browser whose
- * capture the test does not read, such as Firefox's).
- */
-export function recordingFromProbe(r: ProbeResult, method: string, url: string): ReplayRecording {
-  const progress = r.log.filter((e) => e.type === 'progress' && typeof e.text === 'string');
-  const headAt = r.log.find((e) => e.type === 'readystatechange' && e.rs === 2)?.at ?? 0;
-  const chunks = progress.map((e, i) => ({ at: Math.max(0, (e.at ?? 0) - headAt), text: e.text!.slice(i === 0 ? 0 : progress[i - 1]!.text!.length) }));
-  const head = r.log.find((e) => e.rs === 2)!;
-  const headers = r.headers.trim().split('\r\n').map((line) => {
-    const i = line.indexOf(':');
-    return [line.slice(0, i).trim(), line.slice(i + 1).trim()] as [string, string];
-  });
-  return { method, url, status: head.status!, statusText: head.statusText!, headers, chunks };
 }
