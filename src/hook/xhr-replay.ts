@@ -34,7 +34,7 @@ import type { FaultEngine, StreamControl } from './faults';
 import type { Replays } from './replay';
 import type { Connection } from './connection';
 import { apply, bare, get, getterOf, method } from './define';
-import { append, before, byteLengthOf, lower, SafeWeakMap, settle, trim } from '../core/builtins';
+import { append, before, bufferOf, byteLengthOf, indexOf, lower, SafeWeakMap, SafeWeakSet, settle, slice, splitOn, trim } from '../core/builtins';
 import { engineTraits } from './engine';
 import { safely } from './safely';
 
@@ -78,6 +78,8 @@ interface Served {
   /** The app's abort() while the request is in flight. */
   abort(): void;
   connection: Connection;
+  /** A live request failed by a fault: the native object underneath is UNSENT (its abort), so its own open() fires readystatechange. */
+  nativeUnsent: boolean;
 }
 
 export interface XhrServing {
@@ -90,6 +92,37 @@ export interface XhrServing {
   isServed(xhr: XMLHttpRequest): boolean;
   /** The app's `open()` on a served object: it ends the served request (true: it was not OPENED, so the native open's readystatechange is owed). */
   forget(xhr: XMLHttpRequest): boolean;
+  /**
+   * Fails a live (network) request as a network failure does, for an injected drop: the native
+   * request is aborted underneath with its abort events kept from the app (see `guard`), and the
+   * app gets the network-error sequence, the object answering as a failed one from then on.
+   * False when the request had already ended.
+   */
+  failLive(xhr: XMLHttpRequest, connection: Connection): boolean;
+  /**
+   * Adds, once per object, the listeners that keep a native abort's events from the app while
+   * `failLive` runs. Added as the object is constructed (xhr.ts wraps the constructor), they are
+   * its first listeners, and listeners at the target run in the order they were added, capture
+   * or not (measured in Chromium 156), `on…` handlers included: `stopImmediatePropagation` in
+   * ours keeps every later one from running.
+   */
+  guard(xhr: XMLHttpRequest): void;
+}
+
+/** The events a native abort() dispatches on the object (`upload`'s are not guarded). */
+const GUARDED_EVENTS = ['readystatechange', 'abort', 'loadend'];
+
+/** `getAllResponseHeaders()` text as pairs (lower-cased already): one `name: value` per CRLF line. */
+export function parseHeaderBlock(raw: string): Header[] {
+  const out: Header[] = [];
+  const lines = splitOn(raw, '\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = trim(lines[i]!);
+    if (line === '') continue;
+    const colon = indexOf(line, ':');
+    append(out, colon < 0 ? [lower(line), ''] : [lower(trim(slice(line, 0, colon))), trim(slice(line, colon + 1))]);
+  }
+  return out;
 }
 
 /** `name: value` lines as `getAllResponseHeaders()` gives them: sorted by name, repeats joined, CRLF. */
@@ -137,8 +170,8 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
   const U8 = g.Uint8Array;
   const u8Set = g.Uint8Array.prototype.set;
   const BlobCtor = g.Blob;
+  const JSONObj = g.JSON;
   const jsonParse = g.JSON.parse;
-  const StringFn = g.String;
   const getReader = g.ReadableStream.prototype.getReader;
   const readerProto = Object.getPrototypeOf(new g.ReadableStream().getReader()) as ReadableStreamDefaultReader;
   const read = readerProto.read;
@@ -147,6 +180,16 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
   const responseTypeOf = getterOf(proto, 'responseType');
   const timeoutOf = getterOf(proto, 'timeout');
   const streamOpt = bare({ stream: true });
+  const addEventListener = g.EventTarget.prototype.addEventListener;
+  const stopImmediatePropagation = g.Event.prototype.stopImmediatePropagation;
+  // The natives, before they are wrapped below: a live request's state when a fault fails it.
+  const nativeReadyState = getterOf(proto, 'readyState');
+  const nativeStatus = getterOf(proto, 'status');
+  const nativeResponseUrl = getterOf(proto, 'responseURL');
+  const nativeAllHeaders = proto.getAllResponseHeaders;
+  const nativeAbort = proto.abort;
+  const guarded = new SafeWeakSet<XMLHttpRequest>();
+  const failing = new SafeWeakSet<XMLHttpRequest>();
   const now = () => apply(dateNow, g.Date, []) as number;
   const later = (fn: () => void, ms: number): number => apply(setTimeoutFn, g, [() => safely(fn, WHERE), ms]) as unknown as number;
   const fire = (xhr: XMLHttpRequest, e: Event) => apply(dispatchEvent, xhr, [e]);
@@ -168,12 +211,12 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
       at += byteLengthOf(s.bytes[i]!);
     }
     let value: unknown = null;
-    if (type === 'arraybuffer') value = all.buffer;
+    if (type === 'arraybuffer') value = bufferOf(all);
     else if (type === 'blob') value = new BlobCtor([all], bare({ type: lower(trim(before(headerValue(s, 'content-type') ?? '', ';'))) }) as BlobPropertyBag);
     else if (type === 'json') {
       // The standard parses the body as UTF-8 JSON; a parse failure answers null.
       try {
-        value = apply(jsonParse, g.JSON, [s.text]);
+        value = apply(jsonParse, JSONObj, [s.text]);
       } catch {
         value = null;
       }
@@ -243,10 +286,12 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
   });
   wrapMethod('getAllResponseHeaders', (s) => (headVisible(s) ? headerBlock(s.headers) : ''));
   wrapMethod('getResponseHeader', (s, self, args, native) => {
-    // The native converts (and refuses a missing) argument first: its own errors, its own order.
-    apply(native, self, args);
-    if (!headKept(s)) return null;
-    return headerValue(s, StringFn(args[0]));
+    // A missing argument: the native's own TypeError. Otherwise the name is converted once, as
+    // the native converts it (a page object's toString runs once), and the native checks it.
+    if (args.length === 0) return apply(native, self, args);
+    const name = typeof args[0] === 'string' ? args[0] : `${args[0] as string}`;
+    apply(native, self, [name]);
+    return headKept(s) ? headerValue(s, name) : null;
   });
   wrapMethod('abort', (s) => {
     if (s.sending) s.abort();
@@ -277,7 +322,46 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
       served.delete(xhr);
       // Opening the object again terminates its request, as an abort would for the capture.
       s.connection.end('client-abort', null);
-      return s.state !== OPENED;
+      return s.state !== OPENED && !s.nativeUnsent;
+    },
+    guard(xhr) {
+      if (guarded.has(xhr)) return;
+      guarded.add(xhr);
+      for (let i = 0; i < GUARDED_EVENTS.length; i++) {
+        apply(addEventListener, xhr, [GUARDED_EVENTS[i], (e: Event) => {
+          if (failing.has(xhr)) apply(stopImmediatePropagation, e, []);
+        }]);
+      }
+    },
+    failLive(xhr, connection) {
+      if (served.has(xhr)) return false;
+      const state = apply(nativeReadyState!, xhr, []) as number;
+      if (state === UNSENT || state === DONE) return false;
+      const head = state >= HEADERS_RECEIVED;
+      const headers = head ? parseHeaderBlock(apply(nativeAllHeaders, xhr, []) as string) : [];
+      const s: Served = {
+        state: DONE, sending: false, failed: true, head, nativeUnsent: true,
+        status: head ? (apply(nativeStatus!, xhr, []) as number) : 0, statusText: '', headers,
+        url: head ? (apply(nativeResponseUrl!, xhr, []) as string) : '',
+        text: '', bytes: [], loaded: 0, total: null, final: null,
+        stop() {},
+        abort() {},
+        connection,
+      };
+      connection.end('network-error', 'XMLHttpRequest error');
+      failing.add(xhr);
+      try {
+        // The request is cut underneath (the server sees the connection close); its
+        // readystatechange, abort and loadend stop at our first listeners (`guard`).
+        apply(nativeAbort, xhr, []);
+      } finally {
+        failing.delete(xhr);
+      }
+      served.set(xhr, s);
+      fire(xhr, new EventCtor('readystatechange'));
+      fire(xhr, progressEvent('error', 0, null));
+      fire(xhr, progressEvent('loadend', 0, null));
+      return true;
     },
     serve(xhr, replay, connection, url) {
       const { recording } = replay;
@@ -309,6 +393,7 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
         },
         abort: () => fail('abort', null),
         connection,
+        nativeUnsent: false,
       };
       const length = headerValue(s, 'content-length');
       if (length !== null) {

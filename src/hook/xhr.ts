@@ -12,15 +12,16 @@ import type { Header } from '../core/trace/records';
 import { streamDecision } from '../core/trace/model';
 import type { Emitter } from './emit';
 import { apply, get, getterOf, method, replaceValue } from './define';
-import { append, before, indexOf, SafeWeakMap, slice, splitOn, trim, upper } from '../core/builtins';
+import { append, before, SafeWeakMap, slice, upper } from '../core/builtins';
 import { safely } from './safely';
 import { utf8Length } from './encode';
 import { openConnection, type Connection } from './connection';
 import { baseUrlOf } from './base-url';
-import type { FaultEngine } from './faults';
+import type { FaultEngine, StreamControl } from './faults';
 import type { Replays } from './replay';
-import { installXhrServing, type XhrServing } from './xhr-replay';
+import { installXhrServing, parseHeaderBlock, type XhrServing } from './xhr-replay';
 import { servedDetail } from '../core/replay/served';
+import { wrapConstructor } from './constructor';
 
 type G = Window & typeof globalThis;
 
@@ -42,25 +43,16 @@ interface Tracked {
 
 const HEADERS_RECEIVED = 2;
 
-/** `getAllResponseHeaders()` text as pairs: one `name: value` per CRLF-separated line. */
-function parseHeaders(raw: string): Header[] {
-  const out: Header[] = [];
-  const lines = splitOn(raw, '\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = trim(lines[i]!);
-    if (line === '') continue;
-    const colon = indexOf(line, ':');
-    append(out, colon < 0 ? [line, ''] : [trim(slice(line, 0, colon)), trim(slice(line, colon + 1))]);
-  }
-  return out;
-}
-
 export function installXhr(g: G, emitter: Emitter, faults: FaultEngine | null = null, replays: Replays | null = null): void {
   const Native = g.XMLHttpRequest;
   if (typeof Native !== 'function') return;
   const proto = Native.prototype;
   // Before the capture's getters are read below: those then see a served object's state too.
   const serving: XhrServing | null = replays && g.ReadableStream && g.Response ? (safely(() => installXhrServing(g, emitter, faults, replays), WHERE) ?? null) : null;
+  // Each new object gets, before the app can add any, the listeners that let a drop fault cut
+  // its native request unseen (xhr-replay.ts `guard`). The constructor stays the native class
+  // for `new`, subclasses, `instanceof` and statics (constructor.ts).
+  if (serving) wrapConstructor<XMLHttpRequest>(g, 'XMLHttpRequest', (xhr) => serving.guard(xhr), WHERE);
   const addEventListener = g.EventTarget.prototype.addEventListener;
   const opened = new SafeWeakMap<XMLHttpRequest, Pending>();
   // The natives the capture reads through, captured: the page may replace them later.
@@ -82,6 +74,7 @@ export function installXhr(g: G, emitter: Emitter, faults: FaultEngine | null = 
   const origSend = proto.send;
   const dispatchEvent = g.EventTarget.prototype.dispatchEvent;
   const EventCtor = g.Event;
+  const setTimeoutFn = g.setTimeout;
   const base = baseUrlOf(g);
 
   const readNew = (xhr: XMLHttpRequest, t: Tracked): void => {
@@ -92,12 +85,14 @@ export function installXhr(g: G, emitter: Emitter, faults: FaultEngine | null = 
     const chunk = slice(text, t.seen);
     t.seen = text.length;
     emitter.data(t.connection.conn, 'in', chunk, null, utf8Length(chunk), null, null);
+    // After the app's listeners had it (ours was added at the send, after theirs): a fault it triggers acts on what comes next.
+    t.connection.handle?.onEvent(chunk);
   };
 
   const respond = (xhr: XMLHttpRequest, t: Tracked): void => {
     if (t.responded || (readyStateOf(xhr) as number) < HEADERS_RECEIVED) return;
     t.responded = true;
-    const headers = parseHeaders(apply(getAllResponseHeaders, xhr, []) as string);
+    const headers = parseHeaderBlock(apply(getAllResponseHeaders, xhr, []) as string);
     // XHR text is read anyway (responseText); a maybe-stream becomes a stream by its second chunk.
     emitter.emit(t.connection.conn, {
       type: 'response', status: statusOf(xhr) as number, statusText: statusTextOf(xhr) as string, headers,
@@ -152,7 +147,40 @@ export function installXhr(g: G, emitter: Emitter, faults: FaultEngine | null = 
   });
   const track = (xhr: XMLHttpRequest, p: Pending, body: unknown): void => {
     if (!current.has(xhr)) listen(xhr);
-    current.set(xhr, { connection: connect(p, absolute(p), body, null), seen: 0, responded: false });
+    const t: Tracked = { connection: connect(p, absolute(p), body, null), seen: 0, responded: false };
+    current.set(xhr, t);
+    if (faults) t.connection.handle = safely(() => faults.register(t.connection.conn, liveControl(xhr, t)), WHERE) ?? null;
+  };
+
+  /**
+   * What a fault can do to a live XHR: fail it as a network failure does (xhr-replay.ts
+   * `failLive`), in a task of its own as the network's error would come, not inside the event
+   * that triggered the fault. Its native events cannot be held back or reshaped without the
+   * app noticing (its responseText grows regardless), so the other faults are refused.
+   */
+  const liveControl = (xhr: XMLHttpRequest, t: Tracked): StreamControl => {
+    let scheduled = false;
+    const drop = () => {
+      if (scheduled || t.connection.ended || !serving) return;
+      scheduled = true;
+      apply(setTimeoutFn, g, [() => safely(() => {
+        if (!t.connection.ended) serving.failLive(xhr, t.connection);
+      }, WHERE), 0]);
+    };
+    return {
+      kind: 'xhr',
+      drop,
+      hold() {},
+      release(deliver) {
+        if (!deliver) drop();
+      },
+      truncate() {},
+      shape() {},
+      refuses: (kind) => {
+        if (kind === 'drop' || kind === 'offline') return serving ? null : 'not injected: this window cannot fail an XMLHttpRequest';
+        return `not injected: a live XMLHttpRequest takes drops only (a ${kind} would show: its native responseText keeps growing)`;
+      },
+    };
   };
 
   /** Serves this send from an armed recording when one matches: true when it did (nothing goes to the network). */

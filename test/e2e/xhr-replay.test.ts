@@ -152,6 +152,34 @@ describe('a served XHR behaves as a native one (Chromium)', () => {
     expect(replayed.final).toEqual(native.final);
   });
 
+  it('a stall fault holds a served XHR’s progress, then delivers the rest', async () => {
+    const native = await probe(plainPage, POST);
+    const stalled = await probe(s.page, POST, async () => {
+      await s.control.replay(sse.recording, 1);
+      await s.control.armFault({ id: 'xhr-replay-stall', kind: 'stall', stallMs: 600, stallThen: 'deliver', trigger: { kind: 'after-events', count: 1 }, scope: { kind: 'tab' }, probability: 1, once: true });
+    });
+    expect(eventShape(stalled)).toEqual(eventShape(native));
+    expect(stalled.final.text).toBe(native.final.text);
+    // Nothing reached the app for the stall's length (the recording's chunks are 80 ms apart).
+    const times = stalled.log.filter((e) => e.type === 'progress').map((e) => e.at!);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(550);
+  });
+
+  it('a drop fault on a live XHR: the network-error sequence of a real reset, and the server sees the request cut', async () => {
+    const native = await probe(plainPage, { url: '/cut', method: 'POST', body: '{}' });
+    const cut = server.cutByClient.count;
+    const dropped = await probe(s.page, POST, () => s.control.armFault({ id: 'xhr-live-drop', kind: 'drop', trigger: { kind: 'after-events', count: 2 }, scope: { kind: 'tab' }, probability: 1, once: true }));
+    expect(eventShape(dropped)).toEqual(eventShape(native));
+    // No `abort` reached the app: the native abort underneath is hidden.
+    expect(dropped.log.some((e) => e.type === 'abort')).toBe(false);
+    expect(dropped.final).toEqual(native.final);
+    expect([dropped.url, dropped.headers, dropped.contentType, dropped.response]).toEqual([native.url, native.headers, native.contentType, native.response]);
+    await expect.poll(() => server.cutByClient.count).toBe(cut + 1);
+    const conn = await waitForCapture(s.control, 'the dropped live XHR', (snap) => snap.connections.find((c) => c.summary.kind === 'xhr' && c.summary.detail === null && c.summary.end === 'network-error'));
+    expect(conn.summary.faults.map((f) => f.kind)).toEqual(['drop']);
+  });
+
   it('a mock that drops: the network-error sequence a real connection reset gives', async () => {
     const native = await probe(plainPage, { url: '/cut', method: 'POST', body: '{}' });
     expect(native.log.some((e) => e.type === 'error')).toBe(true);
@@ -226,5 +254,13 @@ describe('sse.js, an XHR-based SSE client (Chromium)', () => {
     });
     // The real cut came after two tokens too: the same text, the same error, the same states.
     expect(dropped).toEqual(real);
+  });
+
+  it('a drop fault on the live stream: sse.js reports what the real reset gives it', async () => {
+    const real = await runSse(s.page, '/cut');
+    const hits = server.hits['/sse'] ?? 0;
+    const dropped = await runSse(s.page, '/sse', () => s.control.armFault({ id: 'xhr-live-drop-2', kind: 'drop', trigger: { kind: 'after-events', count: 2 }, scope: { kind: 'tab' }, probability: 1, once: true }));
+    expect(dropped).toEqual(real);
+    expect(server.hits['/sse']).toBe(hits + 1);
   });
 });

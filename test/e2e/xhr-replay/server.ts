@@ -18,6 +18,8 @@ export interface XhrServer {
   hits: Record<string, number>;
   /** The request bodies /sse received. */
   bodies: string[];
+  /** /sse responses whose connection the client closed before the end. */
+  cutByClient: { count: number };
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export const SSE_TOKENS = ['Hello', ' from', ' the server'];
 export async function startXhrServer(page: string): Promise<XhrServer> {
   const hits: Record<string, number> = {};
   const bodies: string[] = [];
+  const cutByClient = { count: 0 };
   const sockets = new Set<Socket>();
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -44,6 +47,9 @@ export async function startXhrServer(page: string): Promise<XhrServer> {
         let body = '';
         for await (const part of req) body += part;
         bodies.push(body);
+        res.on('close', () => {
+          if (!res.writableFinished) cutByClient.count += 1;
+        });
         res.writeHead(200, 'OK', { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-run': 'one' });
         await chunks([...SSE_TOKENS.map((t) => `data: ${JSON.stringify({ t })}\n\n`), 'data: [DONE]\n\n']);
         res.end();
@@ -90,6 +96,7 @@ export async function startXhrServer(page: string): Promise<XhrServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
     bodies,
+    cutByClient,
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
