@@ -126,6 +126,17 @@ describe('a served XHR behaves as a native one (Firefox)', () => {
     expect([replayed.url, replayed.contentType, replayed.headers, replayed.response]).toEqual([native.url, native.contentType, native.headers, native.response]);
   });
 
+  it('a drop fault on a live XHR: Firefox’s network-error sequence of a real reset, no abort seen', async () => {
+    const native = await probe(plainPage, { url: '/cut', method: 'POST', body: '{}' });
+    const cut = server.cutByClient.count;
+    const dropped = await probe(page, POST, () => request('arm-fault', { tabId, fault: { id: 'ff-xhr-live-drop', kind: 'drop', trigger: { kind: 'after-events', count: 2 }, scope: { kind: 'tab' }, probability: 1, once: true } }));
+    expect(eventShape(dropped)).toEqual(eventShape(native));
+    expect(dropped.final).toEqual(native.final);
+    // What Firefox keeps after a reset, kept after the injected one: this request's own URL and head.
+    expect([dropped.url, dropped.contentType, dropped.headers]).toEqual([`${server.url}/sse`, native.contentType, '']);
+    await until('the server to see the request cut', () => server.cutByClient.count === cut + 1);
+  });
+
   it('sse.js renders the same answer from a replay, and the server is not contacted', async () => {
     type SseRun = { text: string; log: string[] };
     const runSse = async (arm: () => Promise<unknown> = async () => undefined) => {
