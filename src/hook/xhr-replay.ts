@@ -34,7 +34,7 @@ import type { FaultEngine, StreamControl } from './faults';
 import type { Replays } from './replay';
 import type { Connection } from './connection';
 import { apply, bare, get, getterOf, method } from './define';
-import { append, before, bufferOf, byteLengthOf, indexOf, lower, SafeWeakMap, SafeWeakSet, settle, slice, splitOn, trim } from '../core/builtins';
+import { append, before, bufferOf, byteLengthOf, indexOf, lower, SafeWeakMap, SafeWeakSet, settle, slice, splitOn, trim, upper } from '../core/builtins';
 import { engineTraits } from './engine';
 import { safely } from './safely';
 
@@ -126,7 +126,7 @@ export function parseHeaderBlock(raw: string): Header[] {
 }
 
 /** `name: value` lines as `getAllResponseHeaders()` gives them: sorted by name, repeats joined, CRLF. */
-function headerBlock(headers: Header[]): string {
+export function headerBlock(headers: Header[]): string {
   const names: string[] = [];
   const values: string[] = [];
   for (let i = 0; i < headers.length; i++) {
@@ -139,9 +139,12 @@ function headerBlock(headers: Header[]): string {
       append(values, headers[i]![1]);
     }
   }
-  // Insertion sort on the (few) names: no Array.prototype.sort (core/builtins.ts).
+  // Insertion sort on the (few) names: no Array.prototype.sort (core/builtins.ts). The XHR
+  // standard sorts by the names' legacy-uppercased bytes
+  // (https://xhr.spec.whatwg.org/#dom-xmlhttprequest-getallresponseheaders), which puts `_`
+  // after the letters: `xb` before `x_a` in Chromium 156 and Firefox ESR 153 alike (measured).
   for (let i = 1; i < names.length; i++) {
-    for (let j = i; j > 0 && names[j - 1]! > names[j]!; j--) {
+    for (let j = i; j > 0 && upper(names[j - 1]!) > upper(names[j]!); j--) {
       const n = names[j]!;
       const v = values[j]!;
       names[j] = names[j - 1]!;
