@@ -77,6 +77,8 @@ interface Served {
   stop(): void;
   /** The app's abort() while the request is in flight. */
   abort(): void;
+  /** The app set `timeout` while the request is in flight: it counts from the send still. */
+  retime(): void;
   connection: Connection;
   /** A live request failed by a fault: the native object underneath is UNSENT (its abort), so its own open() fires readystatechange. */
   nativeUnsent: boolean;
@@ -270,6 +272,19 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
   };
 
   wrapGetter('readyState', (s) => s.state);
+  // The native setter keeps the value (and throws what it throws); a served request then re-times itself.
+  const timeoutDesc = getOwnPropertyDescriptor(proto, 'timeout');
+  if (timeoutDesc?.set) {
+    const nativeSet = timeoutDesc.set;
+    defineProperty(proto, 'timeout', {
+      ...timeoutDesc,
+      set: method(nativeSet, (self, args) => {
+        apply(nativeSet, self, args);
+        const s = served$(self);
+        if (s?.sending) s.retime();
+      }) as (v: unknown) => void,
+    });
+  }
   wrapGetter('status', (s) => (headVisible(s) ? s.status : 0));
   wrapGetter('statusText', (s) => (headVisible(s) ? s.statusText : ''));
   wrapGetter('responseURL', (s) => (headKept(s) ? s.url : ''));
@@ -349,6 +364,7 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
         text: '', bytes: [], loaded: 0, total: null, final: null,
         stop() {},
         abort() {},
+        retime() {},
         connection,
       };
       connection.end('network-error', 'XMLHttpRequest error');
@@ -395,6 +411,7 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
           if (reader) safely(() => settle(apply(cancelReader, reader, []) as Promise<void>, undefined, () => undefined), WHERE);
         },
         abort: () => fail('abort', null),
+        retime: () => watchTimeout(),
         connection,
         nativeUnsent: false,
       };
@@ -501,17 +518,21 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
       };
       if (faults) connection.handle = safely(() => faults.register(connection.conn, control), WHERE) ?? null;
 
-      // timeout: measured from the send, re-read when it would fire (the app may change it).
+      // timeout: measured from the send (the standard's fetch start), also when the app sets it later.
       const sentAt = now();
-      const watchTimeout = () => {
+      let timeoutTimer: number | null = null;
+      function watchTimeout(): void {
+        if (timeoutTimer !== null) apply(clearTimeoutFn, g, [timeoutTimer]);
+        timeoutTimer = null;
         const ms = get(timeoutOf, xhr) as number;
-        if (!(ms > 0)) return;
+        if (stopped || !(ms > 0)) return;
         const left = sentAt + ms - now();
         if (left <= 0) return fail('timeout', 'timeout');
-        schedule(() => {
-          if (s.sending) watchTimeout();
+        timeoutTimer = later(() => {
+          if (!stopped && s.sending) watchTimeout();
         }, left);
-      };
+        append(timers, timeoutTimer);
+      }
 
       // loadstart inside send(), as the native fires it.
       fire(xhr, progressEvent('loadstart', 0, null));

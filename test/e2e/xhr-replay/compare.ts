@@ -40,6 +40,8 @@ export interface ProbeOptions {
   responseType?: XMLHttpRequestResponseType;
   timeout?: number;
   abortOnProgress?: boolean;
+  /** Sets `timeout` 40 ms after the send. */
+  timeoutAfterSend?: number;
   /** Calls send() and setRequestHeader() again right after the send. */
   misuse?: boolean;
   /** Opens the object again at loadend. */

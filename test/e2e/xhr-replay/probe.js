@@ -51,6 +51,8 @@ window.__xhrProbe = (opts) => new Promise((resolve) => {
   t0 = performance.now();
   xhr.send(opts.body ?? null);
   log.push({ type: 'after-send', ...state() });
+  // A timeout set while the request is in flight still counts from the send.
+  if (opts.timeoutAfterSend) setTimeout(() => (xhr.timeout = opts.timeoutAfterSend), 40);
   if (opts.misuse) {
     // What a native XHR in flight throws: a second send, a header after the send.
     for (const [label, f] of [['send again', () => xhr.send()], ['header after send', () => xhr.setRequestHeader('x-late', '1')]]) {
