@@ -288,7 +288,8 @@ export function installXhrServing(g: G, emitter: Emitter, faults: FaultEngine | 
   wrapGetter('status', (s) => (headVisible(s) ? s.status : 0));
   wrapGetter('statusText', (s) => (headVisible(s) ? s.statusText : ''));
   wrapGetter('responseURL', (s) => (headKept(s) ? s.url : ''));
-  wrapGetter('responseXML', () => null);
+  // responseXML is left to the native: on the never-sent object it answers null, or throws its
+  // own InvalidStateError for a responseType other than '' and 'document', as on a served one.
   // For another responseType the native getter throws the engine's own InvalidStateError: the
   // native object has the same responseType, set through the native setter.
   const nativeResponseText = getOwnPropertyDescriptor(proto, 'responseText')?.get;
