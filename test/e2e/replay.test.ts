@@ -61,7 +61,11 @@ describe('replay of a captured stream', () => {
 
   it('reproduces the failure when a drop is injected at the same point', async () => {
     await s.page.goto(`${s.demo.url}/trapped-sse/?seed=7`);
-    await s.control.replay(recording, 0);
+    // At the recorded pace (40 tokens in 1 s), not at once: the fault reaches the hook in a
+    // message of its own, and one that comes after the 10th chunk still drops the stream while
+    // it lives (a trigger counts from the stream's start). At scale 0 the whole answer could be
+    // read before the fault arrived.
+    await s.control.replay(recording, 1);
     await s.control.armFault({ id: 'replay-drop', kind: 'drop', trigger: { kind: 'after-events', count: 10 }, scope: { kind: 'tab' }, probability: 1, once: true });
     const r = await sendWithOtherSeed();
     expect(r.state).toBe('error: network error');
