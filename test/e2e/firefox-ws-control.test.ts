@@ -10,10 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { assertFirefoxReady, launchFirefox, waitInPanel, type FirefoxSession } from '../harness/firefox';
+import { assertFirefoxReady, launchFirefox, recordAndRequest, type FirefoxSession, type PanelRequest } from '../harness/firefox';
 import { startWsControlServer, until, type AppLogEntry as LogEntry, type WsControlServer } from './ws-control/server';
-import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES } from '../../src/protocol/panel';
-import { DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
 import type { ConnectionCapture, TabSnapshot } from '../../src/core/trace/model';
 import type { WsAction } from '../../src/protocol/ws-control';
 
@@ -24,7 +22,7 @@ let server: WsControlServer;
 let page: Page;
 let tabId: number;
 let run = 0;
-let requests = 0;
+let request: PanelRequest;
 
 beforeAll(async () => {
   server = await startWsControlServer();
@@ -32,30 +30,13 @@ beforeAll(async () => {
   page = await ff.browser.newPage();
   await page.goto(`${server.url}/?firefox=${Math.random().toString(36).slice(2)}`);
   tabId = await ff.tabIdOf(page);
-  // An open panel makes the tab record.
-  const panel = await ff.openStandalonePanel(tabId);
-  await waitInPanel(panel, `document.body.innerText.includes('Recording')`, 'the recording state');
-  // The bridge hands the background's replies to this page function: keep them by request id.
-  await (await ff.controlPage()).evaluate(`window.${DELIVER_BINDING} = (kind, m) => {
-    if (kind === 'message' && m && typeof m.replyTo === 'string') (window.__replies ??= {})[m.replyTo] = m;
-  }`);
+  ({ request } = await recordAndRequest(ff, tabId));
 });
 afterAll(async () => {
   await ff?.close();
   await server?.close();
 });
 
-/** A panel request through the control page's bridge, answered by its reply (the kit parses both). */
-async function request<K extends keyof PanelRequests & string>(type: K, body: PanelRequests[K]): Promise<PanelEvents[(typeof PANEL_REPLIES)[K]]> {
-  const id = `ff-${++requests}`;
-  await ff.sendToBackground(panelSide.out.make(type, body, { id }));
-  const control = await ff.controlPage();
-  await control.waitForFunction(`window.__replies?.[${JSON.stringify(id)}] !== undefined`, { timeout: 10_000 });
-  const reply = panelSide.in.parse(await control.evaluate(`window.__replies[${JSON.stringify(id)}]`));
-  if (!reply) throw new Error(`${type}: the reply did not parse`);
-  if (reply.type === 'error') throw new Error(`${type}: ${reply.message}`);
-  return reply as unknown as PanelEvents[(typeof PANEL_REPLIES)[K]];
-}
 
 const act = (conn: string, action: WsAction) => request('ws-control', { tabId, conn, action });
 const snapshot = async (): Promise<TabSnapshot> => (await request('subscribe', { tabId })).snapshot;

@@ -9,11 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { assertFirefoxReady, launchFirefox, waitInPanel, type FirefoxSession } from '../harness/firefox';
+import { assertFirefoxReady, launchFirefox, recordAndRequest, type FirefoxSession, type PanelRequest } from '../harness/firefox';
 import { until } from './ws-control/server';
 import { startReplayServer, type ReplayServer } from './ws-replay/server';
-import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES } from '../../src/protocol/panel';
-import { DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
 import type { ConnectionCapture } from '../../src/core/trace/model';
 import { socketRecordingOf, type EsRecording, type WsRecording } from '../../src/core/replay/socket-recording';
 
@@ -23,7 +21,7 @@ let ff: FirefoxSession;
 let server: ReplayServer;
 let page: Page;
 let tabId: number;
-let requests = 0;
+let request: PanelRequest;
 
 beforeAll(async () => {
   server = await startReplayServer();
@@ -31,27 +29,13 @@ beforeAll(async () => {
   page = await ff.browser.newPage();
   await page.goto(`${server.url}/?firefox=${Math.random().toString(36).slice(2)}`);
   tabId = await ff.tabIdOf(page);
-  const panel = await ff.openStandalonePanel(tabId);
-  await waitInPanel(panel, `document.body.innerText.includes('Recording')`, 'the recording state');
-  await (await ff.controlPage()).evaluate(`window.${DELIVER_BINDING} = (kind, m) => {
-    if (kind === 'message' && m && typeof m.replyTo === 'string') (window.__replies ??= {})[m.replyTo] = m;
-  }`);
+  ({ request } = await recordAndRequest(ff, tabId));
 });
 afterAll(async () => {
   await ff?.close();
   await server?.close();
 });
 
-async function request<K extends keyof PanelRequests & string>(type: K, body: PanelRequests[K]): Promise<PanelEvents[(typeof PANEL_REPLIES)[K]]> {
-  const id = `ff-${++requests}`;
-  await ff.sendToBackground(panelSide.out.make(type, body, { id }));
-  const control = await ff.controlPage();
-  await control.waitForFunction(`window.__replies?.[${JSON.stringify(id)}] !== undefined`, { timeout: 10_000 });
-  const reply = panelSide.in.parse(await control.evaluate(`window.__replies[${JSON.stringify(id)}]`));
-  if (!reply) throw new Error(`${type}: the reply did not parse`);
-  if (reply.type === 'error') throw new Error(`${type}: ${reply.message}`);
-  return reply as unknown as PanelEvents[(typeof PANEL_REPLIES)[K]];
-}
 
 const connection = (what: string, pick: (c: ConnectionCapture) => boolean) =>
   until(what, async () => (await request('subscribe', { tabId })).snapshot.connections.find(pick), 15_000);

@@ -14,7 +14,8 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { BRIDGE_GLOBAL } from '../../src/protocol/adapters/page-bridge';
+import { BRIDGE_GLOBAL, DELIVER_BINDING } from '../../src/protocol/adapters/page-bridge';
+import { panelSide, type PanelEvents, type PanelRequests, type PANEL_REPLIES } from '../../src/protocol/panel';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist/firefox');
@@ -298,4 +299,33 @@ export async function waitInPanel(panel: PanelView, expression: string, what: st
     await sleep(200);
   }
   throw new Error(`the panel never showed ${what}; last seen: ${String(last)}`);
+}
+
+/** A panel request to the background, answered by its reply. */
+export type PanelRequest = <K extends keyof PanelRequests & string>(type: K, body: PanelRequests[K]) => Promise<PanelEvents[(typeof PANEL_REPLIES)[K]]>;
+
+/**
+ * Makes the tab record (its standalone panel open, waited for until it says so) and returns a
+ * way to send panel requests to the background through the control page's bridge, as the panel
+ * does: the protocol kit makes each request and parses its reply.
+ */
+export async function recordAndRequest(ff: FirefoxSession, tabId: number): Promise<{ panel: PanelView; request: PanelRequest }> {
+  const panel = await ff.openStandalonePanel(tabId);
+  await waitInPanel(panel, `document.body.innerText.includes('Recording')`, 'the recording state');
+  // The bridge hands the background's replies to this page function: keep them by request id.
+  await (await ff.controlPage()).evaluate(`window.${DELIVER_BINDING} = (kind, m) => {
+    if (kind === 'message' && m && typeof m.replyTo === 'string') (window.__replies ??= {})[m.replyTo] = m;
+  }`);
+  let n = 0;
+  const request: PanelRequest = async (type, body) => {
+    const id = `ff-${tabId}-${++n}`;
+    await ff.sendToBackground(panelSide.out.make(type, body, { id }));
+    const control = await ff.controlPage();
+    await control.waitForFunction(`window.__replies?.[${JSON.stringify(id)}] !== undefined`, { timeout: 10_000 });
+    const reply = panelSide.in.parse(await control.evaluate(`window.__replies[${JSON.stringify(id)}]`));
+    if (!reply) throw new Error(`${type}: the reply did not parse`);
+    if (reply.type === 'error') throw new Error(`${type}: ${reply.message}`);
+    return reply as unknown as PanelEvents[(typeof PANEL_REPLIES)[typeof type]];
+  };
+  return { panel, request };
 }
