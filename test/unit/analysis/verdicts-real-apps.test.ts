@@ -69,6 +69,10 @@ describe('reconnect-resume on an id-less socket that rejoins a live room', () =>
   const ws = (start: number, tokens: string[], t0: number, step: number) =>
     connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start, events: tokens.map((t, i): [number, string] => [t0 + i * step, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]), ...(start === 0 ? { end: { time: t0 + tokens.length * step, cause: 'network-error' as const } } : {}) });
 
+  /** The socket after the rejoin: `rest` at the normal pace from 1,300 ms after a 1.2 s silence, then "done". */
+  const rejoined = (rest: string[]) =>
+    connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: rest.map((t, i): [number, string] => [1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + rest.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + rest.length * 90, cause: 'clean' } });
+
   it('FAILS when tokens go on at their pace after a long silence with no catch-up: what was generated meanwhile is lost', () => {
     const conns = analyzeWithView([ws(0, TOKENS.slice(0, 6), 10, 90), ws(1500, TOKENS.slice(11), 1600, 90)], view([2600, [...TOKENS.slice(0, 6), ...TOKENS.slice(11)].join('')]));
     const v = reconnectResumeVerdict({ conns, droppedAt: 545, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
@@ -79,8 +83,7 @@ describe('reconnect-resume on an id-less socket that rejoins a live room', () =>
   it('FAILS the same gap when the first token after it happens to repeat the last one before it (" the" … " the")', () => {
     // TOKENS[3] and TOKENS[7] are both " the": the text reads as a one-token replay, by chance.
     expect(TOKENS[3]).toBe(TOKENS[7]);
-    const rest = TOKENS.slice(7);
-    const after = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: rest.map((t, i): [number, string] => [1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + rest.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + rest.length * 90, cause: 'clean' } });
+    const after = rejoined(TOKENS.slice(7));
     const conns = analyzeWithView([ws(0, TOKENS.slice(0, 4), 10, 90), after], view([2600, [...TOKENS.slice(0, 4), ...TOKENS.slice(8)].join('')]));
     const v = reconnectResumeVerdict({ conns, droppedAt: 365, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
     expect(v.verdict, v.reason).toBe('fail');
@@ -90,8 +93,7 @@ describe('reconnect-resume on an id-less socket that rejoins a live room', () =>
   it('FAILS the same gap when the first token after it repeats a word from the middle of the text before (" the" … " answer" | " the")', () => {
     // The CI case: before ends "keeps the answer", after starts " the generation": the word
     // " the" is found inside before, which read as a 5-character duplicate the page showed once.
-    const rest = TOKENS.slice(7);
-    const after = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: rest.map((t, i): [number, string] => [1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + rest.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + rest.length * 90, cause: 'clean' } });
+    const after = rejoined(TOKENS.slice(7));
     const conns = analyzeWithView([ws(0, TOKENS.slice(0, 5), 10, 90), after], view([2600, [...TOKENS.slice(0, 5), ...TOKENS.slice(7)].join('')]));
     const v = reconnectResumeVerdict({ conns, droppedAt: 455, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
     expect(v.verdict, v.reason).toBe('fail');
