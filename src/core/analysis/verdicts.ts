@@ -54,12 +54,26 @@ export function noGenerationReason(conns: AnalyzedConnection[], action: string):
   return { reason: `No generation was streaming when the test was to ${action}: no stream was open.`, evidence: [] };
 }
 
+/** When each text delta arrived, one time per delta (a frame carrying several counts each). */
+function deltaTimes(c: AnalyzedConnection): number[] {
+  return c.recognition.events.filter((e) => e.type === 'text-delta' && e.text !== '').map((e) => c.recognition.frames[e.frame]?.time ?? 0).sort((a, b) => a - b);
+}
+
+/** How many of the first deltas after a reconnect may come before a catch-up burst starts (a repeat of the last one had, say). */
+const BURST_START_WITHIN = 3;
+
 /**
  * For an id-less stream that continued after a reconnect that asked for nothing: whether the
  * server went on generating while the client was away. The tokens then resume at their normal
  * pace after a silence many times longer than that pace, with no catch-up burst of what was
  * generated meanwhile — so what was generated meanwhile never arrived. Returns the estimated
  * number of missing deltas, or 0.
+ *
+ * `beforeTimes` are frame times (their gaps give the pace); `afterTimes` one time per delta, so
+ * that a replay packed into one frame (a polling response of many packets) counts as the burst
+ * it is. A catch-up must be worth its name: a run of deltas far faster than the pace, holding
+ * at least half of what the silence would have produced, or everything the stream still
+ * carried. Two tokens that a busy event loop delivered together are not one.
  */
 export function missedWhileAway(beforeTimes: number[], afterTimes: number[]): number {
   if (beforeTimes.length < 4 || afterTimes.length < 4) return 0;
@@ -67,9 +81,16 @@ export function missedWhileAway(beforeTimes: number[], afterTimes: number[]): nu
   const pace = gaps[Math.floor(gaps.length / 2)]!;
   if (pace <= 0) return 0;
   const silence = afterTimes[0]! - beforeTimes.at(-1)!;
-  const catchUp = afterTimes.slice(1, 4).some((t, i) => t - afterTimes[i]! < pace * 0.4);
-  if (catchUp || silence < pace * 3 + 300) return 0;
-  return Math.round(silence / pace) - 1;
+  if (silence < pace * 3 + 300) return 0;
+  const missing = Math.round(silence / pace) - 1;
+  const fast = (i: number) => afterTimes[i]! - afterTimes[i - 1]! < pace * 0.4;
+  for (let start = 0; start < BURST_START_WITHIN && start + 1 < afterTimes.length; start++) {
+    let end = start + 1;
+    while (end < afterTimes.length && fast(end)) end++;
+    const burst = end - start;
+    if (burst >= 3 && (burst * 2 >= missing || end === afterTimes.length)) return 0;
+  }
+  return missing;
 }
 
 // ── reconnect-resume ────────────────────────────────────────────────────────────────────
@@ -166,7 +187,7 @@ export function reconnectResumeVerdict(run: ReconnectResumeRun): Verdict {
   // A short unverified overlap at the junction may be chance (a common word that ends one side
   // and starts the other), so it does not exempt the stream from the timing check: a real
   // replay of what was missed comes as a catch-up burst, which the check sees.
-  const missed = a.kind === 'continuation' && !a.verified && r.request.length === 0 ? missedWhileAway(textTimes(victim).filter((t) => t <= r.before.brokeAt), textTimes(after).filter((t) => t >= r.after.openedAt)) : 0;
+  const missed = a.kind === 'continuation' && !a.verified && r.request.length === 0 ? missedWhileAway(textTimes(victim).filter((t) => t <= r.before.brokeAt), deltaTimes(after).filter((t) => t >= r.after.openedAt)) : 0;
   if (missed > 0) {
     return { ...base, verdict: 'fail', reason: `The app reconnected, but output was most likely skipped: it asked for nothing to resume from, and the stream went on at its normal pace after ${((r.after.openedAt - r.before.brokeAt) / 1000).toFixed(1)} s away, with no catch-up of the about ${missed} pieces generated meanwhile (judged by timing: the stream carries no ids).`, evidence: [dropEvidence, reconnectEvidence, detail, ...onPage, ...texts], advice: 'Give events ids or offsets and resume from the last one the client has (Socket.IO: connection state recovery; SSE: id: lines and Last-Event-ID).' };
   }

@@ -100,6 +100,30 @@ describe('reconnect-resume on an id-less socket that rejoins a live room', () =>
     expect(v.reason).toMatch(/most likely skipped/);
   });
 
+  it('FAILS the gap when a busy event loop delivers two tokens together after it: that is no catch-up of what was missed', () => {
+    // Measured in the zoo under CPU load (socketio-rooms): 2.8 s away at ~95 ms a token, then
+    // " is" and " not." 3 ms apart and the normal pace again. Two bunched tokens cannot be the
+    // ~30 generated meanwhile.
+    const rest = TOKENS.slice(9);
+    const after = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 2400, events: rest.map((t, i): [number, string] => [i === 0 ? 3300 : 3303 + (i - 1) * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[3400 + rest.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 3500 + rest.length * 90, cause: 'clean' } });
+    const conns = analyzeWithView([ws(0, TOKENS.slice(0, 6), 10, 95), after], view([6000, [...TOKENS.slice(0, 6), ...rest].join('')]));
+    const v = reconnectResumeVerdict({ conns, droppedAt: 500, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
+    expect(v.verdict, v.reason).toBe('fail');
+    expect(v.reason).toMatch(/most likely skipped/);
+  });
+
+  it('PASSES a catch-up that arrives in one task (the missed tokens replayed at once), then the normal pace', () => {
+    // Socket.IO's connection state recovery (measured in the zoo): ~0.8 s away at ~95 ms a
+    // token, then the 8 tokens generated meanwhile together, and the normal pace again.
+    const frame = (t: string) => `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`;
+    const later = TOKENS.slice(14);
+    const events: [number, string][] = [...TOKENS.slice(6, 14).map((t): [number, string] => [1300, frame(t)]), ...later.map((t, i): [number, string] => [1400 + i * 95, frame(t)]), [1500 + later.length * 95, '42["done",{"chatId":"c_1x","status":"done"}]']];
+    const after = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1250, events, end: { time: 1600 + later.length * 95, cause: 'clean' } });
+    const conns = analyzeWithView([ws(0, TOKENS.slice(0, 6), 10, 95), after], view([9000, TOKENS.join('')]));
+    const v = reconnectResumeVerdict({ conns, droppedAt: 500, droppedConnectionIds: [conns[0]!.conn.summary.id], timeoutMs: 10_000 });
+    expect(v.verdict, v.reason).toBe('pass');
+  });
+
   it('PASSES a reconnect that repeats the last token and then catches up in a burst (the missed tokens replayed)', () => {
     const burst = connection({ kind: 'websocket', url: 'ws://app/socket.io/?EIO=4&transport=websocket', start: 1200, events: TOKENS.slice(3).map((t, i): [number, string] => [i < 6 ? 1300 + i * 5 : 1300 + i * 90, `42["token",${JSON.stringify({ chatId: 'c_1x', token: t })}]`]).concat([[1300 + TOKENS.length * 90, '42["done",{"chatId":"c_1x","status":"done"}]']]), end: { time: 1400 + TOKENS.length * 90, cause: 'clean' } });
     const conns = analyzeWithView([ws(0, TOKENS.slice(0, 4), 10, 90), burst], view([9000, TOKENS.join('')]));
