@@ -25,6 +25,13 @@ export interface EngineTraits {
   wsSendMissing: string;
   wsCloseCode(code: number): string;
   wsCloseReason: string;
+  /**
+   * Whether an XMLHttpRequest that failed or was aborted after its response head still answers
+   * `responseURL` and `getResponseHeader()` (Firefox does, with `getAllResponseHeaders()` empty;
+   * Chromium answers '' and null): what a replayed XHR's failure copies (xhr-replay.ts),
+   * measured against a real server's reset in test/e2e/xhr-replay.test.ts.
+   */
+  xhrFailedKeepsHead: boolean;
 }
 
 /** Chromium's texts (verified in test/e2e/faults.test.ts against real drops). */
@@ -37,6 +44,7 @@ export const CHROMIUM: EngineTraits = {
   wsSendMissing: "Failed to execute 'send' on 'WebSocket': 1 argument required, but only 0 present.",
   wsCloseCode: (code) => `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${code} is neither.`,
   wsCloseReason: "Failed to execute 'close' on 'WebSocket': The close reason must not be greater than 123 UTF-8 bytes.",
+  xhrFailedKeepsHead: false,
 };
 
 /**

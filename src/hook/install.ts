@@ -42,7 +42,7 @@ export function installInto(w: G, parts: HookParts): void {
   if (call) safely(() => routeForeignReceivers(w, realms, call, nativeFetch), 'hook:frames');
   safely(() => installWebSocket(w, emitter, faults, wsControls, replays), 'hook:websocket');
   safely(() => installEventSource(w, emitter, faults, nativeFetch, replays), 'hook:eventsource');
-  safely(() => installXhr(w, emitter), 'hook:xhr');
+  safely(() => installXhr(w, emitter, faults, replays), 'hook:xhr');
   safely(() => installWorkerSignals(w, emitter), 'hook:page-signals');
   safely(() => installFrameReach(w, { emitter, realms, install: (child) => installInto(child, parts) }), 'hook:frames');
 }

@@ -642,7 +642,12 @@
     everyFunction('XMLHttpRequest.prototype', XMLHttpRequest.prototype);
     everyFunction('Navigator.prototype', Navigator.prototype);
     everyFunction('Function.prototype', Function.prototype);
-    for (const k of ['open', 'send', 'setRequestHeader']) log[log.length] = { xhr: k, info: fnInfo(XMLHttpRequest.prototype[k]) };
+    for (const k of ['open', 'send', 'setRequestHeader', 'abort', 'getResponseHeader', 'getAllResponseHeaders']) log[log.length] = { xhr: k, info: fnInfo(XMLHttpRequest.prototype[k]) };
+    // The accessors a replayed XHR is answered through: the same descriptor shape and getter faces.
+    for (const k of ['readyState', 'status', 'statusText', 'responseText', 'response', 'responseURL', 'responseXML', 'responseType', 'timeout']) {
+      const d = Object.getOwnPropertyDescriptor(XMLHttpRequest.prototype, k);
+      log[log.length] = { xhrAccessor: k, keys: Object.keys(d), enumerable: d.enumerable, configurable: d.configurable, get: fnInfo(d.get), set: d.set ? fnInfo(d.set) : null };
+    }
 
     // Stacks, whole, of calls that fail inside the wrapped functions, synchronously and as rejections
     // (`stacks=0` logs the errors without them).
@@ -655,6 +660,11 @@
       ['EventSource close illegal this', () => EventSource.prototype.close.call({})],
       ['xhr open bad method', () => new XMLHttpRequest().open('BAD METHOD', '/x')],
       ['xhr send before open', () => new XMLHttpRequest().send()],
+      ['xhr readyState illegal this', () => Object.getOwnPropertyDescriptor(XMLHttpRequest.prototype, 'readyState').get.call({})],
+      ['xhr getResponseHeader illegal this', () => XMLHttpRequest.prototype.getResponseHeader.call({}, 'a')],
+      ['xhr getResponseHeader no argument', () => new XMLHttpRequest().getResponseHeader()],
+      ['xhr abort illegal this', () => XMLHttpRequest.prototype.abort.call({})],
+      ['xhr responseText of a json request', () => { const x = new XMLHttpRequest(); x.responseType = 'json'; return x.responseText; }],
       ['Response url illegal this', () => Object.getOwnPropertyDescriptor(Response.prototype, 'url').get.call({})],
       ['Response clone illegal this', () => Response.prototype.clone.call({})],
       ['Headers set illegal this', () => Headers.prototype.set.call({}, 'a', 'b')],

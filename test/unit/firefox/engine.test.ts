@@ -22,6 +22,8 @@ describe('engine traits of the injected failures', () => {
       // What a replayed WebSocket throws, as a real one in Firefox ESR does (firefox-ws-replay e2e).
       wsSendConnecting: 'An attempt was made to use an object that is not, or is no longer, usable',
       wsSendMissing: 'WebSocket.send: 0 is not a valid argument count for any overload.',
+      // A failed XHR still answers responseURL and getResponseHeader() (firefox-xhr-replay e2e).
+      xhrFailedKeepsHead: true,
     });
     expect(engineTraits({ mozInnerScreenX: 0 })).toBe(GECKO);
   });
@@ -33,6 +35,7 @@ describe('engine traits of the injected failures', () => {
       eventSourceRetryMs: 3000,
       wsSendConnecting: "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.",
       wsSendMissing: "Failed to execute 'send' on 'WebSocket': 1 argument required, but only 0 present.",
+      xhrFailedKeepsHead: false,
     });
     expect(engineTraits({})).toBe(CHROMIUM);
   });
