@@ -4,9 +4,10 @@
  * memoized on the connection. A live stream's timing is refreshed at most every
  * `LIVE_REFRESH_MS`, and no more often than ten times what reading it took: re-reading a
  * growing stream per batch would be quadratic, and a 100,000-frame socket takes seconds to read.
+ * Where the stream's reading grows in place, a refresh reads only the new events.
  */
 import { signal, type Signal } from '@preact/signals';
-import { findResumes, resumeWaits, streamTiming, DEFAULT_STALL_MS, type ResumeWait, type StreamTiming } from '../src/core/analysis';
+import { findResumes, resumeWaits, timingFold, DEFAULT_STALL_MS, type ResumeWait, type StreamTiming, type TimingFold } from '../src/core/analysis';
 import type { ConnectionCapture } from '../src/core/trace/model';
 import type { Analysis } from './analysis';
 
@@ -93,6 +94,14 @@ export interface Timings {
 
 export function createTimings(analysis: Analysis, stallMs: () => number, now: () => number = Date.now): Timings {
   const cache = new WeakMap<ConnectionCapture, TimingMemo>();
+  // Each connection's fold reads only what its stream added since the last refresh, where the
+  // stream's reading grows in place (timing.ts `timingFold`).
+  const folds = new WeakMap<ConnectionCapture, TimingFold>();
+  const foldOf = (conn: ConnectionCapture): TimingFold => {
+    let f = folds.get(conn);
+    if (!f) folds.set(conn, (f = timingFold()));
+    return f;
+  };
   let waits: { key: string; at: number; cost: number; value: ResumeWait[] } | null = null;
   return {
     of(conn) {
@@ -100,7 +109,7 @@ export function createTimings(analysis: Analysis, stallMs: () => number, now: ()
       const hit = cache.get(conn);
       const t = now();
       if (hit && (hit.key === key || (conn.summary.state !== 'ended' && hit.key.endsWith(`:${stallMs()}`) && fresh(hit, t)))) return hit.value;
-      const value = streamTiming(analysis.analyzed(conn), { stallMs: stallMs() });
+      const value = foldOf(conn).update(analysis.analyzed(conn), { stallMs: stallMs() });
       cache.set(conn, { key, at: t, cost: now() - t, value });
       return value;
     },

@@ -13,7 +13,8 @@
  *
  * Gaps are measured between consecutive frames that carried content (several deltas in one
  * frame arrived together). Everything is one pass over the recognized events plus one sort of
- * the gaps, so 100,000 events cost milliseconds.
+ * the gaps, so 100,000 events cost milliseconds; `timingFold` keeps that pass going as a live
+ * stream grows, so a panel refreshing it reads only the new events.
  */
 import type { AiEvent } from '../protocols/types';
 import type { Frame } from '../parse/types';
@@ -127,18 +128,47 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-export function gapStats(gaps: readonly number[] | Float64Array): GapStats {
-  const counts = new Array<number>(GAP_BUCKET_BOUNDS.length + 1).fill(0);
-  for (const g of gaps) counts[bucketOf(g)]! += 1;
-  const first = counts.findIndex((c) => c > 0);
-  const last = counts.length - 1 - [...counts].reverse().findIndex((c) => c > 0);
-  const histogram: HistogramBucket[] = [];
-  if (first >= 0) {
-    for (let i = first; i <= last; i++) histogram.push({ fromMs: i === 0 ? 0 : GAP_BUCKET_BOUNDS[i - 1]!, toMs: GAP_BUCKET_BOUNDS[i] ?? null, count: counts[i]! });
+/**
+ * The gap statistics of a growing list of gaps: the histogram's counts and the gaps kept sorted,
+ * each batch sorted alone and merged in, so a live stream's stats cost its new gaps, not all of them.
+ */
+class GapAcc {
+  private readonly counts = new Array<number>(GAP_BUCKET_BOUNDS.length + 1).fill(0);
+  private sorted = new Float64Array(0);
+
+  add(batch: readonly number[] | Float64Array): void {
+    if (batch.length === 0) return;
+    for (const g of batch) this.counts[bucketOf(g)]! += 1;
+    const fresh = Float64Array.from(batch).sort();
+    const old = this.sorted;
+    const out = new Float64Array(old.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < fresh.length) out[k++] = old[i]! <= fresh[j]! ? old[i++]! : fresh[j++]!;
+    while (i < old.length) out[k++] = old[i++]!;
+    while (j < fresh.length) out[k++] = fresh[j++]!;
+    this.sorted = out;
   }
-  if (gaps.length === 0) return { count: 0, p50Ms: null, p95Ms: null, maxMs: null, histogram };
-  const sorted = Float64Array.from(gaps).sort();
-  return { count: sorted.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted[sorted.length - 1]!, histogram };
+
+  stats(): GapStats {
+    const counts = this.counts;
+    const first = counts.findIndex((c) => c > 0);
+    const last = counts.length - 1 - [...counts].reverse().findIndex((c) => c > 0);
+    const histogram: HistogramBucket[] = [];
+    if (first >= 0) {
+      for (let i = first; i <= last; i++) histogram.push({ fromMs: i === 0 ? 0 : GAP_BUCKET_BOUNDS[i - 1]!, toMs: GAP_BUCKET_BOUNDS[i] ?? null, count: counts[i]! });
+    }
+    const sorted = this.sorted;
+    if (sorted.length === 0) return { count: 0, p50Ms: null, p95Ms: null, maxMs: null, histogram };
+    return { count: sorted.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted[sorted.length - 1]!, histogram };
+  }
+}
+
+export function gapStats(gaps: readonly number[] | Float64Array): GapStats {
+  const acc = new GapAcc();
+  acc.add(gaps);
+  return acc.stats();
 }
 
 interface MessageAcc {
@@ -153,71 +183,101 @@ function rate(tokens: number, fromMs: number, toMs: number): number | null {
   return span > 0 ? (tokens * 1000) / span : null;
 }
 
-/**
- * Output tokens a protocol reported per message. Reports are cumulative in some protocols
- * (Anthropic's message_delta) and final in others, so the largest report of a message counts.
- */
-function usageTokens(events: readonly AiEvent[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const e of events) {
-    if (e.type !== 'usage' || e.outputTokens === undefined) continue;
-    const key = messageKey(e);
-    out.set(key, Math.max(out.get(key) ?? 0, e.outputTokens));
-  }
-  return out;
-}
-
 /** The time of a frame as the page received it: its last carrying event. */
 function frameTime(frames: readonly Frame[], index: number): number | null {
   return frames[index]?.time ?? null;
 }
 
-export function streamTiming(a: AnalyzedConnection, options: TimingOptions = {}): StreamTiming {
-  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
-  if (!(stallMs > 0)) throw new RangeError(`the stall threshold must be a positive number of ms, not ${String(options.stallMs)}`);
+/** A stream's timing, kept up to date as its recognized events grow. */
+export interface TimingFold {
+  /**
+   * The timing of `a` as `streamTiming` gives it. When `a`'s events extend the ones the last
+   * call read (the same event objects, more of them: a growing WebSocket or EventSource
+   * reading), only the new ones are read; otherwise (another reading, a new threshold) it starts over.
+   */
+  update(a: AnalyzedConnection, options?: TimingOptions): StreamTiming;
+}
+
+interface FoldState {
+  conn: AnalyzedConnection['conn'];
+  stallMs: number;
+  /** Recognized events read so far, and the last of them, by identity. */
+  fed: number;
+  lastEvent: AiEvent | null;
+  gaps: GapAcc;
+  stalls: Stall[];
+  messages: Map<string, MessageAcc>;
+  /** The largest output-token report of each message (cumulative in some protocols, final in others). */
+  usage: Map<string, number>;
+  firstToken: number | null;
+  lastToken: number | null;
+  lastFrame: number;
+  lastSeq: number;
+  chars: number;
+}
+
+export function timingFold(): TimingFold {
+  let st: FoldState | null = null;
+  return {
+    update(a, options = {}) {
+      const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+      if (!(stallMs > 0)) throw new RangeError(`the stall threshold must be a positive number of ms, not ${String(options.stallMs)}`);
+      const events = a.recognition.events;
+      const continues = st !== null && st.conn === a.conn && st.stallMs === stallMs && st.fed <= events.length && (st.fed === 0 || events[st.fed - 1] === st.lastEvent);
+      if (!continues) {
+        st = { conn: a.conn, stallMs, fed: 0, lastEvent: null, gaps: new GapAcc(), stalls: [], messages: new Map(), usage: new Map(), firstToken: null, lastToken: null, lastFrame: -1, lastSeq: -1, chars: 0 };
+      }
+      const s = st!;
+      const frames = a.recognition.frames;
+      const newGaps: number[] = [];
+      for (let i = s.fed; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.type === 'usage' && e.outputTokens !== undefined) {
+          const key = messageKey(e);
+          s.usage.set(key, Math.max(s.usage.get(key) ?? 0, e.outputTokens));
+          continue;
+        }
+        if (!isContent(e)) continue;
+        const t = frameTime(frames, e.frame);
+        if (t === null) continue;
+        const n = contentChars(e);
+        s.chars += n;
+        const key = messageKey(e);
+        const m = s.messages.get(key);
+        if (m) {
+          m.last = t;
+          m.chars += n;
+        } else s.messages.set(key, { first: t, last: t, chars: n, usage: null });
+        if (e.frame !== s.lastFrame) {
+          const seq = frames[e.frame]!.at.last;
+          if (s.lastToken !== null) {
+            // Chunks arrive in order; an imported trace may not be: out of order counts as together.
+            const gap = Math.max(0, t - s.lastToken);
+            newGaps.push(gap);
+            if (gap >= stallMs) s.stalls.push({ start: s.lastToken, end: t, durationMs: gap, fromSeq: s.lastSeq, toSeq: seq });
+          }
+          s.lastFrame = e.frame;
+          s.lastSeq = seq;
+          s.lastToken = t;
+        }
+        s.firstToken ??= t;
+      }
+      s.gaps.add(newGaps);
+      s.fed = events.length;
+      s.lastEvent = events.at(-1) ?? null;
+      return timingOf(a, s);
+    },
+  };
+}
+
+/** The timing the fold's state gives, with what is read from the connection as it is now (start, end, first byte). */
+function timingOf(a: AnalyzedConnection, st: FoldState): StreamTiming {
   const s = a.conn.summary;
   const events = a.conn.events;
-  const frames = a.recognition.frames;
   const firstIn = events.find((e) => e.dir === 'in' && crossed(e));
   const lastTime = events.at(-1)?.time ?? null;
   const end = s.endedAt ?? lastTime;
-
-  const gaps: number[] = [];
-  const stalls: Stall[] = [];
-  const messages = new Map<string, MessageAcc>();
-  let firstToken: number | null = null;
-  let lastToken: number | null = null;
-  let lastFrame = -1;
-  let lastSeq = -1;
-  let chars = 0;
-  for (const e of a.recognition.events) {
-    if (!isContent(e)) continue;
-    const t = frameTime(frames, e.frame);
-    if (t === null) continue;
-    const n = contentChars(e);
-    chars += n;
-    const key = messageKey(e);
-    const m = messages.get(key);
-    if (m) {
-      m.last = t;
-      m.chars += n;
-    } else messages.set(key, { first: t, last: t, chars: n, usage: null });
-    if (e.frame !== lastFrame) {
-      const seq = frames[e.frame]!.at.last;
-      if (lastToken !== null) {
-        // Chunks arrive in order; an imported trace may not be: out of order counts as together.
-        const gap = Math.max(0, t - lastToken);
-        gaps.push(gap);
-        if (gap >= stallMs) stalls.push({ start: lastToken, end: t, durationMs: gap, fromSeq: lastSeq, toSeq: seq });
-      }
-      lastFrame = e.frame;
-      lastSeq = seq;
-      lastToken = t;
-    }
-    firstToken ??= t;
-  }
-
-  const usage = usageTokens(a.recognition.events);
+  const { messages, usage, chars, firstToken, lastToken } = st;
   const messageTimings: MessageTiming[] = [...messages].map(([key, m]) => {
     const reported = usage.get(key);
     const tokens: TokenCount = reported !== undefined ? { tokens: reported, source: 'usage', chars: m.chars } : { tokens: estimate(m.chars), source: 'estimate-chars', chars: m.chars };
@@ -241,11 +301,16 @@ export function streamTiming(a: AnalyzedConnection, options: TimingOptions = {})
     totalMs: end === null ? null : end - s.startedAt,
     tokens,
     tokensPerSecond: firstToken === null || lastToken === null ? null : rate(tokens.tokens, firstToken, lastToken),
-    gaps: gapStats(gaps),
-    stallMs,
-    stalls,
+    gaps: st.gaps.stats(),
+    stallMs: st.stallMs,
+    // The stalls found so far, as a list of their own (the fold goes on adding to its list).
+    stalls: [...st.stalls],
     messages: messageTimings,
   };
+}
+
+export function streamTiming(a: AnalyzedConnection, options: TimingOptions = {}): StreamTiming {
+  return timingFold().update(a, options);
 }
 
 /** Across one reconnect: when the last text before it and the first new text after it arrived. */
