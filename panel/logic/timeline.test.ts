@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTicks, laneIndex, nearestIndex, pan, silences, tickXs, toX, zoom } from './timeline';
+import { axisTicks, laneIndex, nearestIndex, pan, gapBetween, silences, tickXs, toX, zoom } from './timeline';
 
 const at = (xs: number[]) => (i: number) => xs[i]!;
 
@@ -52,6 +52,9 @@ describe('timeline math', () => {
 
   it('finds long silences and the nearest event', () => {
     expect(silences(4, at([0, 10, 700, 720]), 500)).toEqual([{ t0: 10, t1: 700 }]);
+    // A lane's first and last silence (open → first event, last event → end) are one pair each.
+    expect(gapBetween(10, 700, 500)).toEqual([{ t0: 10, t1: 700 }]);
+    expect(gapBetween(10, 509, 500)).toEqual([]);
     expect(nearestIndex(4, at([0, 10, 700, 720]), 300)).toBe(1);
     expect(nearestIndex(4, at([0, 10, 700, 720]), 5000)).toBe(3);
     expect(nearestIndex(0, at([]), 1)).toBe(-1);

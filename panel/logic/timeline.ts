@@ -78,6 +78,11 @@ export function silences(count: number, timeAt: (i: number) => number, minGap: n
   return out;
 }
 
+/** The one silence between two instants, if they are at least `minGap` ms apart. */
+export function gapBetween(a: number, b: number, minGap: number): Span[] {
+  return b - a >= minGap ? [{ t0: a, t1: b }] : [];
+}
+
 export interface LaneIndex {
   /** Gaps of at least the index's minGap between consecutive events. */
   gaps: Span[];

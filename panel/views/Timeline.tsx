@@ -8,7 +8,7 @@ import type { ConnectionCapture } from '../../src/core/trace/model';
 import type { Stall } from '../../src/core/analysis';
 import { formatDuration, shortUrl } from '../format';
 import type { ConnectionRow } from '../logic/rows';
-import { axisTicks, laneIndex, nearestIndex, pan, silences, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
+import { axisTicks, gapBetween, laneIndex, nearestIndex, pan, tickXs, toTime, toX, zoom, type Span } from '../logic/timeline';
 import { rowContaining } from '../logic/rows';
 import { selectConnection, selectEvent, type PanelStore } from '../store';
 import { lastTimeOf, offlineWindows } from '../source';
@@ -47,8 +47,8 @@ function Lane({ row, conn, stalls, y, view, w, selected, cursorX, now }: { row: 
   // between events are kept as the lane grows; the first and the last (to "now" while live)
   // are measured here.
   const index = laneIndex(ev, SILENCE_MS);
-  const head = silences(2, (i) => (i === 0 ? row.startedAt : (ev[0]?.time ?? end)), SILENCE_MS);
-  const tail = ev.length > 0 ? silences(2, (i) => (i === 0 ? ev.at(-1)!.time : end), SILENCE_MS) : [];
+  const head = gapBetween(row.startedAt, ev[0]?.time ?? end, SILENCE_MS);
+  const tail = ev.length > 0 ? gapBetween(ev.at(-1)!.time, end, SILENCE_MS) : [];
   const quiet = [...head, ...index.gaps, ...tail];
   const ticks = tickXs(ev.length, (i) => ev[i]!.time, view, w).filter((t) => t >= 0 && t <= w);
   const sent = index.sent;
