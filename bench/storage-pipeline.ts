@@ -151,7 +151,9 @@ async function oneRun(opts: { demoUrl: string; extensionDir: string; tabs: numbe
     }
     const c0 = cpuByPid(browser.profile);
     const sw0 = threadCpuMs(browser.profile, 'ServiceWorker t');
-    void sampler.evaluate('window.__sample(100)');
+    // Settles when sampling stops; a failure before that is the one reported, not this.
+    const sampling = sampler.evaluate('window.__sample(100)');
+    sampling.catch(() => undefined);
     const resumedAt = await sampler.evaluate<number>('performance.timeOrigin + performance.now()');
     if (opts.burst) await browser.cdp.send('Debugger.resume', {}, sw!);
     else spans = await consume();
@@ -166,6 +168,7 @@ async function oneRun(opts: { demoUrl: string; extensionDir: string; tabs: numbe
       return (tl.at(-1)?.[1] ?? 0) >= expected ? tl : null;
     }, 'every event to be stored', 120_000, 250).catch(samplesOf);
     await sampler.evaluate('(window.__sampling = false)');
+    await sampling;
     const swThreadMs = threadCpuMs(browser.profile, 'ServiceWorker t') - sw0;
     const cpuByKind = cpuDeltaByKind(c0, cpuByPid(browser.profile));
     let profile: Profile | undefined;
