@@ -7,8 +7,8 @@
 import { launch, openSubscriber, sleep } from './lib/browser';
 import { cpuByPid, cpuDeltaByKind, waitQuiet } from './lib/proc';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number; }
+export interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
+export interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number; }
 
 export interface Hotspot { fn: string; selfMs: number; pct: number; }
 export interface HotspotsResult {
@@ -20,7 +20,7 @@ export interface HotspotsResult {
   page: { totalMs: number; top: Hotspot[]; byFile: Hotspot[] };
 }
 
-function topOf(p: Profile, limit = 12): { totalMs: number; top: Hotspot[]; byFile: Hotspot[] } {
+export function topOf(p: Profile, limit = 12): { totalMs: number; top: Hotspot[]; byFile: Hotspot[] } {
   const byNode = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) byNode.set(p.samples[i]!, (byNode.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
   const fn = new Map<string, number>();

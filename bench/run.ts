@@ -24,6 +24,7 @@ import { runPanelScale, type PanelScaleResult } from './panel-scale';
 import { consoleTable, markdown, rows } from './report';
 import { runSearch, type SearchBenchResult } from './search';
 import { runStorage, type StorageResult } from './storage';
+import { runStoragePipeline, type StoragePipelineResult } from './storage-pipeline';
 
 export interface BenchResults {
   startedAt: string;
@@ -36,6 +37,8 @@ export interface BenchResults {
   panelScale?: PanelScaleResult;
   memory?: MemoryResult;
   storage?: StorageResult;
+  /** The extension's write capacity through the real pipeline: several tabs at once, live and as a burst. */
+  storagePipeline?: { live: StoragePipelineResult; burst: StoragePipelineResult };
   exportImport?: ExportImportResult;
   search?: SearchBenchResult;
   hotspots?: HotspotsResult;
@@ -99,6 +102,14 @@ try {
   if (only.includes('storage')) {
     log('storage…');
     results.storage = await runStorage({ demoUrl: demo.url, events: 30_000, reps: quick ? 1 : 3, batches: [100, 1000], log });
+    // One tab produces about 23,000 events/s while recording, below the 50,000 events/s target:
+    // four tabs at once (live), and the same four with the worker paused until all is offered
+    // (burst), so the offered load is not what bounds the stored rate.
+    const pipeline = { demoUrl: demo.url, extensionDir, tabs: 4, reps: quick ? 1 : 3, log };
+    results.storagePipeline = {
+      live: await runStoragePipeline({ ...pipeline, eventsPerTab: 50_000, burst: false }),
+      burst: await runStoragePipeline({ ...pipeline, eventsPerTab: 100_000, burst: true }),
+    };
   }
   if (only.includes('export')) {
     log('export/import…');

@@ -49,7 +49,7 @@ const WRITE = (events: number, batch: number, db: string) => `(async () => {
     }
     session.events = seq; summary.events = seq;
     const w0 = performance.now();
-    await store.write({ session: { ...session }, connections: [{ ...summary }], events: list });
+    await store.write([{ session: { ...session }, connections: [{ ...summary }], events: list }]);
     writes.push(performance.now() - w0);
   }
   const ms = performance.now() - t0;

@@ -91,3 +91,31 @@ export function loadAverage(): string {
     return 'n/a';
   }
 }
+
+/**
+ * CPU ms (utime+stime) of the threads of the tree whose name (/proc/PID/task/TID/comm, 15
+ * characters at most) starts with `prefix`: e.g. "ServiceWorker t", the extension's service
+ * worker thread, which shares its process with the extension's pages.
+ */
+export function threadCpuMs(marker: string, prefix: string): number {
+  let ms = 0;
+  for (const { pid } of pidsOf(marker)) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone
+    }
+    for (const tid of tids) {
+      try {
+        if (!readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith(prefix)) continue;
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ms += ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+      } catch {
+        // gone
+      }
+    }
+  }
+  return ms;
+}

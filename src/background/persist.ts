@@ -7,7 +7,7 @@
  */
 import type { ConnectionSummary, TraceEvent } from '../core/trace/model';
 import type { Eviction } from '../core/trace/budget';
-import type { CaptureStore, RetentionPolicy, StoredSession } from './store';
+import type { CaptureStore, RetentionPolicy, StoredSession, WriteBatch } from './store';
 import type { StorageStatus } from '../core/trace/session';
 
 export type { StorageStatus };
@@ -56,23 +56,32 @@ export function createPersister(store: CaptureStore, opts: PersisterOptions): Pe
   const writeAll = async (): Promise<void> => {
     const batches = [...pending.values()];
     pending.clear();
-    for (const b of batches) {
-      const batch = { session: b.session, connections: [...b.connections.values()], events: b.events };
+    if (batches.length === 0) return report({ ok: true, error: null });
+    const toWrite = (b: Pending): WriteBatch => ({ session: b.session, connections: [...b.connections.values()], events: b.events });
+    // Every session's batch in one transaction (one commit per flush, however many tabs record).
+    try {
+      await store.write(batches.map(toWrite));
+      return report({ ok: true, error: null });
+    } catch (first) {
+      // Make room by dropping old sessions, then try each session once more on its own: a batch
+      // that can never be stored must not hold back the other sessions' batches.
       try {
-        await store.write(batch);
-      } catch (first) {
-        // Make room by dropping old sessions, then try once more before giving up on this flush.
+        await store.enforce({ maxSessions: Math.max(1, Math.floor(opts.retention.maxSessions / 2)), maxEvents: Math.floor(opts.retention.maxEvents / 2) }, opts.liveSessions());
+      } catch {
+        for (const b of batches) requeue(b);
+        return report({ ok: false, error: errorText(first) });
+      }
+      let failed = false;
+      for (const b of batches) {
         try {
-          await store.enforce({ maxSessions: Math.max(1, Math.floor(opts.retention.maxSessions / 2)), maxEvents: Math.floor(opts.retention.maxEvents / 2) }, opts.liveSessions());
-          await store.write(batch);
+          await store.write([toWrite(b)]);
         } catch {
+          failed = true;
           requeue(b);
-          report({ ok: false, error: errorText(first) });
-          continue;
         }
       }
+      report(failed ? { ok: false, error: errorText(first) } : { ok: true, error: null });
     }
-    if (pending.size === 0) report({ ok: true, error: null });
   };
 
   /** Bounds a session's queue: the oldest events go first, and are counted as lost. */

@@ -52,7 +52,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = { maxSessions: 100, maxEvents:
 const connKey = (sessionId: string, connId: string): string => `${sessionId}|${connId}`;
 
 export interface CaptureStore {
-  write(batch: WriteBatch): Promise<void>;
+  /** Writes the batches (of one or more sessions) in one transaction: all of them, or none. */
+  write(batches: readonly WriteBatch[]): Promise<void>;
   load(sessionId: string): Promise<{ session: StoredSession; snapshot: TabSnapshot } | null>;
   /** The newest session of a tab in this run of the browser (tab ids are reused after a restart). */
   latestOfTab(tabId: number, browserRun: string): Promise<StoredSession | null>;
@@ -96,18 +97,26 @@ export async function openCaptureStore(name = DB_NAME): Promise<CaptureStore> {
   };
 
   return {
-    async write({ session, connections, events }) {
+    async write(batches) {
+      // One transaction for every session of a flush: a commit is a round trip to the browser's
+      // IndexedDB backend, and the persister waited for one per session per flush.
       const tx = db.transaction(['sessions', 'connections', 'chunks'], 'readwrite');
-      const puts: Promise<unknown>[] = [tx.objectStore('sessions').put(session)];
-      for (const summary of connections) puts.push(tx.objectStore('connections').put({ key: connKey(session.id, summary.id), sessionId: session.id, summary }));
-      const byConn = new Map<string, TraceEvent[]>();
-      for (const { connId, event } of events) {
-        const list = byConn.get(connId);
-        if (list) list.push(event);
-        else byConn.set(connId, [event]);
-      }
-      for (const [connId, list] of byConn) {
-        puts.push(tx.objectStore('chunks').put({ connKey: connKey(session.id, connId), sessionId: session.id, firstSeq: list[0]!.seq, events: list }));
+      const sessions = tx.objectStore('sessions');
+      const conns = tx.objectStore('connections');
+      const chunks = tx.objectStore('chunks');
+      const puts: Promise<unknown>[] = [];
+      for (const { session, connections, events } of batches) {
+        puts.push(sessions.put(session));
+        for (const summary of connections) puts.push(conns.put({ key: connKey(session.id, summary.id), sessionId: session.id, summary }));
+        const byConn = new Map<string, TraceEvent[]>();
+        for (const { connId, event } of events) {
+          const list = byConn.get(connId);
+          if (list) list.push(event);
+          else byConn.set(connId, [event]);
+        }
+        for (const [connId, list] of byConn) {
+          puts.push(chunks.put({ connKey: connKey(session.id, connId), sessionId: session.id, firstSeq: list[0]!.seq, events: list }));
+        }
       }
       await Promise.all([...puts, tx.done]);
     },

@@ -189,7 +189,7 @@ describe('retention', () => {
   it('deletes the oldest sessions first, never a live one', async () => {
     const { store } = await setup();
     const base = { tabId: 1, browserRun: 'r', url: 'http://app/', connections: 0, bytes: 0, correlationIds: [], signals: [], faults: [], testRuns: [] };
-    for (let i = 1; i <= 4; i++) await store.write({ session: { ...base, id: `s${i}`, startedAt: i, updatedAt: i, events: 10 }, connections: [], events: [] });
+    for (let i = 1; i <= 4; i++) await store.write([{ session: { ...base, id: `s${i}`, startedAt: i, updatedAt: i, events: 10 }, connections: [], events: [] }]);
     const deleted = await store.enforce({ maxSessions: 2, maxEvents: 1000 }, new Set(['s1']));
     expect(deleted).toEqual(['s2', 's3']);
     expect((await store.list()).map((s) => s.id)).toEqual(['s4', 's1']);
