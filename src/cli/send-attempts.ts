@@ -8,7 +8,7 @@ import type { ElementHandle, Page } from 'playwright-core';
 import { BUTTON_SELECTOR, INPUT_SELECTOR, controlLabel, curly, rankButtons, rankInputs, type ElementInfo } from './composer';
 import { describeElements, editableState, requestSubmit } from './controls-dom';
 import { inPage } from './page-fn';
-import { looksLikeSend, type Traffic, type TrafficWatch } from './traffic';
+import { carriesPrompt, looksLikeSend, type Traffic, type TrafficWatch } from './traffic';
 import type { Attempt, SendOutcome } from './send-outcome';
 
 export interface SendOptions {
@@ -87,6 +87,10 @@ async function attemptAll(page: Page, prompt: string, opts: SendOptions, compose
     return notSent();
   }
   const baseline = opts.traffic.baseline();
+  // Traffic with the prompt in it is the send. Other new traffic also follows a key press on a
+  // page still starting (a socket finishing its upgrade, a typing indicator): it counts only once
+  // the app has taken the prompt from its input.
+  const carries = (t: Traffic): boolean => carriesPrompt(t.text(), prompt);
   const ok = (t: Traffic): boolean => looksLikeSend(t, baseline, prompt);
   // An earlier attempt may have added a line (Enter in a textarea) or emptied the input.
   const refill = async (): Promise<void> => {
@@ -98,15 +102,21 @@ async function attemptAll(page: Page, prompt: string, opts: SendOptions, compose
     const mark = opts.traffic.mark();
     let error: string | null = null;
     await act().catch((e: unknown) => (error = firstLine(e)));
-    let seen = await opts.traffic.next(mark, error ? 0 : waitMs, ok);
-    // An app that emptied (or replaced) its input took the prompt: its request may be slow to leave.
+    let seen = await opts.traffic.next(mark, error ? 0 : waitMs, carries);
+    // An app that emptied (or replaced) its input took the prompt: its request may be slow to
+    // leave, and may not show the prompt (a binary frame, a streamed body).
     if (!seen && !error) {
       const s = await state();
       if (!s.connected || s.text.trim() === '') seen = await opts.traffic.next(mark, WAIT.cleared, ok);
     }
     if (seen) attempts.push({ control, result: 'sent', detail: `then ${seen.what}` });
     else if (error) attempts.push({ control, result: 'failed', detail: error });
-    else attempts.push({ control, result: 'no-traffic', detail: `no request or socket message within ${(waitMs / 1000).toFixed(1)} s` });
+    else {
+      const other = await opts.traffic.next(mark, 0, ok);
+      const within = `within ${(waitMs / 1000).toFixed(1)} s`;
+      const detail = other ? `only ${other.what} followed ${within}, without the prompt, and the input kept it` : `no request or socket message ${within}`;
+      attempts.push({ control, result: 'no-traffic', detail });
+    }
     return seen;
   };
 

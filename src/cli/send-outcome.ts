@@ -36,7 +36,7 @@ export function notSentVerdict(test: TestId, o: Extract<SendOutcome, { sent: fal
   const tried = o.attempts.map(attemptText).join('; ');
   const reason = o.missing
     ? `The prompt was not sent: ${o.missing}. ${FLAGS}`
-    : `The prompt was not sent: ${tried}; none made a request or sent a socket message. ${FLAGS}`;
+    : `The prompt was not sent: ${tried}; none made a request or sent a socket message that carried the prompt. ${FLAGS}`;
   return {
     test,
     verdict: 'inconclusive',

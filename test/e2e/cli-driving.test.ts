@@ -51,6 +51,14 @@ go.addEventListener('click', () => { chat('c', q.value); q.value = ''; });
   // A rich-text editor: a contenteditable div and an Ask button.
   d: `<div id="ed" contenteditable="true" role="textbox" aria-label="Prompt" style="min-height: 3em; border: 1px solid"></div><button id="ask">Ask</button>
 <script>ask.addEventListener('click', () => { chat('d', ed.innerText.trim()); ed.textContent = ''; });</script>`,
+  // Enter in the textarea adds a line, and the page's first key press opens its presence
+  // connection: traffic right after Enter that is not the send (as a socket finishing its start is).
+  h: `<form id="f"><textarea name="q" placeholder="Message"></textarea><button type="submit">Send</button></form>
+<script>
+let present = false;
+f.q.addEventListener('keydown', () => { if (!present) { present = true; fetch('/presence?page=h', { method: 'POST' }); } });
+f.addEventListener('submit', (e) => { e.preventDefault(); chat('h', f.q.value); f.q.value = ''; });
+</script>`,
   // Nothing sends: a Send button without a handler, and no form.
   e: `<textarea placeholder="Message"></textarea><button type="button">Send</button>`,
   // A form whose Send stays disabled and whose submit goes nowhere.
@@ -61,6 +69,8 @@ go.addEventListener('click', () => { chat('c', q.value); q.value = ''; });
 
 const chats: Array<{ page: string; prompt: string }> = [];
 const elsewhere: string[] = [];
+/** Pages that opened their presence connection. */
+const presence: string[] = [];
 let server: http.Server;
 let base = '';
 
@@ -91,6 +101,7 @@ beforeAll(async () => {
       res.end(`<!doctype html><meta charset="utf-8"><title>composer ${page}</title><body>${CHAT}${PAGES[page]}</body>`);
       return;
     }
+    if (url.pathname === '/presence') presence.push(url.searchParams.get('page') ?? '');
     if (url.pathname.startsWith('/api/')) elsewhere.push(`${req.method} ${url.pathname}`);
     res.writeHead(url.pathname.startsWith('/api/') ? 204 : 404).end();
   });
@@ -134,6 +145,7 @@ describe('the CLI finds the composer and sends the prompt', () => {
     ['b', 'an input where Enter submits, below a search box', 'input “Ask anything” + Enter'],
     ['c', 'an icon-only button with aria-label="Send message"', 'button “Send message”'],
     ['d', 'a contenteditable div and an Ask button', 'button “Ask”'],
+    ['h', 'the page\'s own request right after Enter, without the prompt, is not the send', 'button “Send”'],
   ];
   for (const [page, what, via] of cases) {
     it(`${page}: ${what}`, async () => {
@@ -144,6 +156,7 @@ describe('the CLI finds the composer and sends the prompt', () => {
       expect(elsewhere, r.output).toEqual([]);
       expect(r.output).toContain(`reconnect-resume: sent with ${via} (POST /api/chat)`);
       expect(r.report?.tests[0]?.reason ?? '', r.output).not.toMatch(/not sent|No generation was streaming/);
+      if (page === 'h') expect(presence, 'the presence request went out after Enter').toEqual(['h']);
     });
   }
 

@@ -16,7 +16,7 @@ describe('notSentVerdict', () => {
     });
     expect(v).toMatchObject({ test: 'multi-surface', verdict: 'inconclusive', advice: null });
     expect(v.reason).toBe(
-      'The prompt was not sent: textarea "Message" + Enter; button "Send" (disabled); form.requestSubmit(); none made a request or sent a socket message. ' +
+      'The prompt was not sent: textarea "Message" + Enter; button "Send" (disabled); form.requestSubmit(); none made a request or sent a socket message that carried the prompt. ' +
         'Name the input with --input SELECTOR and the send control with --send SELECTOR, or drive the app with --driver FILE.',
     );
     expect(v.evidence.map((e) => e.label)).toEqual([
