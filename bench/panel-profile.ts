@@ -7,7 +7,12 @@
  * number of frames the panel rendered in the window (the event table's `data-rows` changes) and
  * the self time per rendered batch.
  *
- *   npx tsx bench/panel-profile.ts [--rate=1000] [--seconds=40] [--from=30] [--json=out.json]
+ *   npx tsx bench/panel-profile.ts [--rate=1000] [--seconds=40] [--from=30] [--json=out.json] [--trace[=trace.json]]
+ *
+ * With --trace, a browser trace over the same window adds the panel process's rendering steps
+ * (style, layout, paint: count and time per batch), how many layout objects each layout touched,
+ * and which script forced them; --trace=FILE also writes the trace, which DevTools' Performance
+ * panel loads.
  *
  * The window reported starts when the event table first shows `--from` seconds' worth of rows
  * and ends with the last rendered batch.
@@ -28,6 +33,83 @@ const rate = arg('rate', 1000);
 const seconds = arg('seconds', 40);
 const from = Math.min(arg('from', 30), seconds - 1);
 const jsonOut = process.argv.find((a) => a.startsWith('--json='))?.slice(7);
+/** --trace: also record the rendering pipeline (style, layout, paint) over the window. */
+const traceOut = process.argv.find((a) => a.startsWith('--trace='))?.slice(8);
+const wantTrace = process.argv.includes('--trace') || traceOut !== undefined;
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: Record<string, any> }
+
+/**
+ * Starts a browser trace of the rendering pipeline once the page has seen `fromEvents` events,
+ * stops it when the stream ends; resolves to the trace's events.
+ */
+async function traceWindow(tab: { evaluate<T>(e: string): Promise<T> }, fromEvents: number, secs: number): Promise<Promise<TraceEvent[]>> {
+  await poll(() => tab.evaluate<boolean>(`window.__n >= ${fromEvents}`), 'the window to start', (secs + 60) * 1000, 100);
+  const events: TraceEvent[] = [];
+  browser.cdp.on<{ value: TraceEvent[] }>('Tracing.dataCollected', (p) => events.push(...p.value));
+  const complete = new Promise<void>((ok) => browser.cdp.on('Tracing.tracingComplete', () => ok()));
+  await browser.cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'blink.user_timing'] },
+  });
+  return (async () => {
+    await poll(() => tab.evaluate<boolean>('window.__done'), 'the stream to end', (secs + 60) * 1000, 200);
+    await browser.cdp.send('Tracing.end');
+    await complete;
+    return events;
+  })();
+}
+
+/** Per rendering step in the panel's process: count, time, and what layout and style touched. */
+function renderingSummary(events: TraceEvent[], batches: number): string[] {
+  // The panel's renderer: the process whose frame is the extension's panel page.
+  const frames = events.flatMap((e) => (e.name === 'TracingStartedInBrowser' ? ((e.args?.data?.frames ?? []) as { url: string; processId: number }[]) : []));
+  const panelPid = frames.find((f) => f.url.includes('/panel/index.html'))?.processId;
+  const mine = events.filter((e) => e.pid === panelPid && (e.ph === 'X' || e.ph === 'B' || e.ph === 'E'));
+  // Complete events carry dur; B/E pairs are matched per thread.
+  const open = new Map<string, TraceEvent>();
+  const done: TraceEvent[] = [];
+  for (const e of mine.sort((a, b) => a.ts - b.ts)) {
+    if (e.ph === 'X') done.push(e);
+    else if (e.ph === 'B') open.set(`${e.tid} ${e.name}`, e);
+    else {
+      const b = open.get(`${e.tid} ${e.name}`);
+      if (b) done.push({ ...b, dur: e.ts - b.ts, args: { ...b.args, ...e.args } });
+      open.delete(`${e.tid} ${e.name}`);
+    }
+  }
+  const steps = ['RunTask', 'FunctionCall', 'FireAnimationFrame', 'TimerFire', 'EventDispatch', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'ParseHTML', 'MinorGC', 'MajorGC'];
+  const out = [`  rendering in the panel's process (pid ${panelPid ?? 'not found'}), per rendered batch (${batches}):`];
+  for (const name of steps) {
+    const list = done.filter((e) => e.name === name);
+    if (!list.length) continue;
+    const total = list.reduce((a, e) => a + (e.dur ?? 0), 0) / 1000;
+    const max = Math.max(...list.map((e) => e.dur ?? 0)) / 1000;
+    out.push(`  ${name.padEnd(20)} ${String(list.length).padStart(6)}×  ${total.toFixed(0).padStart(6)} ms  ${(total / Math.max(1, batches)).toFixed(2).padStart(6)} ms/batch  max ${max.toFixed(1)} ms`);
+  }
+  const layouts = done.filter((e) => e.name === 'Layout');
+  if (layouts.length) {
+    const stat = (f: (e: TraceEvent) => number) => {
+      const v = layouts.map(f).filter(Number.isFinite).sort((a, b) => a - b);
+      return v.length ? `median ${v[v.length >> 1]} max ${v.at(-1)}` : 'n/a';
+    };
+    out.push(`  layout objects: dirty ${stat((e) => Number(e.args?.beginData?.dirtyObjects))}, total ${stat((e) => Number(e.args?.beginData?.totalObjects))}`);
+    // Who forced each layout: the top JS frame of the forcing stack, by time.
+    const byStack = new Map<string, number>();
+    for (const e of layouts) {
+      const top = (e.args?.beginData?.stackTrace as { functionName: string; url: string; lineNumber: number }[] | undefined)?.[0];
+      const k = top ? `${top.functionName || '(anonymous)'} ${top.url.split('/').at(-1)}:${top.lineNumber + 1}` : '(not forced by script: the frame\'s own layout)';
+      byStack.set(k, (byStack.get(k) ?? 0) + (e.dur ?? 0) / 1000);
+    }
+    for (const [k, ms] of [...byStack].sort((a, b) => b[1] - a[1]).slice(0, 6)) out.push(`    ${ms.toFixed(0).padStart(6)} ms  ${k}`);
+  }
+  const styles = done.filter((e) => e.name === 'UpdateLayoutTree');
+  if (styles.length) {
+    const v = styles.map((e) => Number(e.args?.elementCount ?? e.args?.beginData?.elementCount)).filter(Number.isFinite).sort((a, b) => a - b);
+    if (v.length) out.push(`  style recalc elements: median ${v[v.length >> 1]} max ${v.at(-1)}`);
+  }
+  return out;
+}
 
 const keyOf = (n: ProfileNode): string => {
   const name = n.callFrame.functionName || '(anonymous)';
@@ -112,6 +194,7 @@ try {
     window.__profObserver.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-rows'] });
     return performance.now();
   })()`);
+  const trace = wantTrace ? await traceWindow(page, rate * from, seconds) : null;
   await poll(() => page.evaluate<boolean>('window.__done'), 'the stream to end', (seconds + 60) * 1000, 200);
   const { profile } = await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, panel.sessionId);
   const batchList = await panel.evaluate<[number, number][]>('window.__batches');
@@ -142,6 +225,12 @@ try {
   ];
   const inclusive = inclusiveTimes(keep);
   lines.push('  inclusive (itself and callees):', ...inclusive.slice(0, 25).map(([k, v]) => `  ${v.toFixed(0).padStart(6)} ms  ${(v / Math.max(1, batches)).toFixed(3).padStart(7)} ms/batch  ${k}`));
+  if (trace) {
+    const events = await trace;
+    // The whole trace, for DevTools' Performance panel (Load profile…).
+    if (traceOut) writeFileSync(traceOut, JSON.stringify({ traceEvents: events }));
+    lines.push(...renderingSummary(events, batches));
+  }
   process.stdout.write(lines.join('\n') + '\n');
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rate, seconds, from, wallMs, batches, rows0, rows1, totalMs, top: byFn.slice(0, 40), inclusive: inclusive.slice(0, 60) }, null, 1));
 } finally {

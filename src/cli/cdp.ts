@@ -17,10 +17,14 @@ type Pending = { resolve(v: unknown): void; reject(e: Error): void; method: stri
 export class CdpClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();
+  private listeners = new Map<string, Set<(params: unknown, sessionId?: string) => void>>();
   private constructor(private ws: WebSocket) {
     ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: { message: string } };
-      if (msg.id === undefined) return;
+      const msg = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: unknown; sessionId?: string };
+      if (msg.id === undefined) {
+        if (msg.method) for (const l of this.listeners.get(msg.method) ?? []) l(msg.params, msg.sessionId);
+        return;
+      }
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -48,6 +52,15 @@ export class CdpClient {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
       this.ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
     });
+  }
+
+  /** Calls `listener` with each event `method` (any session); returns the unsubscribe. */
+  on<T = unknown>(method: string, listener: (params: T, sessionId?: string) => void): () => void {
+    const set = this.listeners.get(method) ?? new Set();
+    this.listeners.set(method, set);
+    const l = listener as (params: unknown, sessionId?: string) => void;
+    set.add(l);
+    return () => set.delete(l);
   }
 
   async targets(): Promise<TargetInfo[]> {

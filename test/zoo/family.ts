@@ -51,7 +51,11 @@ export function zooFamily(family: string, title: string, variants: readonly ZooV
             const got = cli.report?.tests.find((t) => t.id === test);
             rows.push({ variant: variant.id, test, truth, cli: got ? { verdict: got.verdict, reason: got.reason } : null });
             const said = `${variant.id} / ${test}: the oracle measured ${truth.verdict} (${truth.why}); the CLI said ${got?.verdict ?? 'nothing'} (${got?.reason ?? 'no result for this test'})`;
-            expect.soft(got?.verdict, got?.verdict === truth.verdict ? said : `${said}\nwhat the CLI captured:\n${traceSummary(trace)}`).toBe(truth.verdict);
+            // How the CLI sent (which control, which traffic it took for the send): a wrong pick
+            // shows as a test waiting for a generation nobody asked for.
+            const sending = cli.output.split('\n').filter((l) => l.startsWith(`${test}: `) && /\bsent\b/.test(l));
+            const why = `${said}\nhow the CLI sent: ${sending.join(' | ') || 'no line says'}\nwhat the CLI captured:\n${traceSummary(trace)}`;
+            expect.soft(got?.verdict, got?.verdict === truth.verdict ? said : why).toBe(truth.verdict);
           }
         } finally {
           await app.close();
