@@ -152,11 +152,14 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
             </tr>
           </thead>
           <tbody>
-            {rows.slice(start, end).map((r) => {
+            {rows.slice(start, end).map((r, slot) => {
               const cls = [r.index === selected && 'selected', hits?.has(r.index) && 'hit', r.index === currentRow && 'current-hit', r.error && 'bad', r.request && 'request-start'].filter(Boolean).join(' ');
               return (
                 <tr
-                  key={r.index}
+                  // Keyed by its place in the window, not by event: following a stream shifts
+                  // the window by a whole batch, and a reused row only changes its text where
+                  // new rows would be built, styled and laid out from nothing.
+                  key={slot}
                   aria-rowindex={r.index + 2}
                   aria-selected={r.index === selected}
                   data-index={r.index}
