@@ -156,10 +156,12 @@ export function EventTable({ store, startedAt, live, compact }: { store: PanelSt
               const cls = [r.index === selected && 'selected', hits?.has(r.index) && 'hit', r.index === currentRow && 'current-hit', r.error && 'bad', r.request && 'request-start'].filter(Boolean).join(' ');
               return (
                 <tr
-                  // Keyed by its place in the window, not by event: following a stream shifts
-                  // the window by a whole batch, and a reused row only changes its text where
-                  // new rows would be built, styled and laid out from nothing.
-                  key={slot}
+                  // While following a stream, keyed by its place in the window: each batch shifts
+                  // the window by whole rows, and a reused row only changes its text where new
+                  // rows would be built, styled and laid out from nothing. A reader's scroll
+                  // moves a few rows at a time, so there the event's index keeps the rest as
+                  // they are (slot keys made wheel steps slower: 13 -> 20 ms p95).
+                  key={followTop !== null ? slot : r.index}
                   aria-rowindex={r.index + 2}
                   aria-selected={r.index === selected}
                   data-index={r.index}
