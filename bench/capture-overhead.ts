@@ -44,7 +44,7 @@ export interface CaptureOverheadResult {
 }
 
 /** The page's consumer: reads everything, counts events, as a minimal app would. */
-function consumer(kind: Kind, httpBase: string, n: number, size: number): string {
+export function consumer(kind: Kind, httpBase: string, n: number, size: number): string {
   const q = `n=${n}&size=${size}`;
   const wsBase = httpBase.replace(/^http/, 'ws');
   return `(async () => {
