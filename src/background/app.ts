@@ -373,6 +373,25 @@ export function createBackground(deps: BackgroundDeps): Background {
       relay.transport.post(backgroundToRelay.make('ws-control', { conn: m.conn, action: m.action }));
       return {};
     },
+    async 'flush-capture'(m) {
+      const relays = [...routes.relaysOf(m.tabId)].filter((r) => r.docId !== null);
+      const unanswered = await Promise.all(
+        relays.map(async (relay) => {
+          try {
+            await relay.client.request('flush', {}, { timeoutMs: RELAY_WAIT_MS });
+          } catch {
+            // A document going away (a frame removed, a navigation) cannot answer: what it sent is folded below.
+            return 1;
+          }
+          // The answer came after the batches it flushed: wait until they are folded.
+          await Promise.all([...relay.inflight]);
+          return 0;
+        }),
+      );
+      const missing = unanswered.reduce<number>((a, b) => a + b, 0);
+      if (missing > 0) console.warn(`durable-sessions: ${missing} of ${relays.length} documents of tab ${m.tabId} did not answer a capture flush`);
+      return {};
+    },
     async 'find-tabs'(m) {
       const shown = await Promise.all(
         routes.topRelays().map(async ({ tabId, relay }) => {
@@ -449,6 +468,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     },
     'stop-control': answeredToClient,
     location: answeredToClient,
+    flushed: answeredToClient,
     error: answeredToClient,
   };
   const relayRouter = createRouter({ in: relayToBackground, out: backgroundToRelay, replies: {} }, relayHandlers, (type, e) => failed(`relay ${type}`, e));
@@ -487,11 +507,16 @@ export function createBackground(deps: BackgroundDeps): Background {
         transport.close();
         return;
       }
-      const relay: RelayLink = { transport, client: createClient(backgroundRelaySide, transport), origin: originOf(sender.url), isTop: (sender.frameId ?? 0) === 0, docId: null, url: sender.url ?? null };
+      const relay: RelayLink = { transport, client: createClient(backgroundRelaySide, transport), origin: originOf(sender.url), isTop: (sender.frameId ?? 0) === 0, docId: null, url: sender.url ?? null, inflight: new Set() };
       routes.addRelay(tabId, relay);
       const ctx: RelayCtx = { tabId, relay };
       transport.onDisconnect(() => routes.removeRelay(tabId, relay));
-      transport.onMessage((raw) => void relayRouter.handle(raw, ctx, () => undefined));
+      transport.onMessage((raw) => {
+        // The router reports its handlers' failures itself, so a handled message always settles.
+        const handled = relayRouter.handle(raw, ctx, () => undefined);
+        relay.inflight.add(handled);
+        void handled.finally(() => relay.inflight.delete(handled));
+      });
     },
     connectPanel(transport, sender) {
       // Only our own pages may read captures: a content script (or a page through it) may not.

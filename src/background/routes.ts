@@ -15,6 +15,8 @@ export interface RelayLink {
   docId: string | null;
   /** The document's URL when it connected, as the browser says (or the relay, without one). */
   url: string | null;
+  /** Its messages still being handled (a batch being folded): a flush waits for them. */
+  inflight: Set<Promise<void>>;
 }
 
 /** A relay whose document said hello. */

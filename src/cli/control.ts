@@ -136,6 +136,8 @@ export async function openControl(context: BrowserContext, extensionId: string, 
       return (await control.session()).snapshot;
     },
     async session() {
+      // What the page's hooks still hold, or is on its way, belongs to the capture asked for now.
+      await client.request('flush-capture', { tabId });
       const parts = partsOf('snapshot-part');
       try {
         const { sessionId, snapshot, parts: count } = await client.request('subscribe', { tabId });

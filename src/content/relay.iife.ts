@@ -71,6 +71,34 @@ const batches = createBatches();
 let awaitingResend = true;
 let resendTimer: ReturnType<typeof setTimeout> | null = null;
 let lastPosted = 0;
+/** Answers to `flush` held until the batches buffered behind a pending `resend` are posted. */
+let afterResend: Array<() => void> = [];
+
+/**
+ * `flush` requests waiting for their hook's answer, by token. A hook that never answers (none
+ * runs in this frame, or it failed) must not hold the background's flush: it is answered anyway.
+ */
+const flushes = new Map<number, () => void>();
+let flushToken = 0;
+const HOOK_FLUSH_WAIT_MS = 2000;
+
+function flushHook(): Promise<Record<never, never>> {
+  return new Promise((resolve) => {
+    const token = ++flushToken;
+    const timer = setTimeout(() => {
+      flushes.delete(token);
+      resolve({});
+    }, HOOK_FLUSH_WAIT_MS);
+    flushes.set(token, () => {
+      clearTimeout(timer);
+      flushes.delete(token);
+      // A batch held for a pending resend goes out before the answer that says it was sent.
+      if (awaitingResend) afterResend.push(() => resolve({}));
+      else resolve({});
+    });
+    hook.post(hookCommands.make('flush', { token }));
+  });
+}
 
 function postBatch(b: Batch): void {
   port.post(relayToBackground.make('capture', { seq: b.seq, records: b.records, ...(b.errors.length > 0 ? { errors: b.errors } : {}) }));
@@ -81,6 +109,9 @@ function postAfter(seq: number): void {
   for (const b of batches.after(seq)) {
     postBatch(b);
   }
+  const answers = afterResend;
+  afterResend = [];
+  for (const answer of answers) answer();
 }
 
 const port = createReconnectingPort({
@@ -135,6 +166,7 @@ const handlers: Handlers<BackgroundToRelay, RelayToBackground, typeof RELAY_REPL
     mine(m, 'get-location');
     return { url: location.href };
   },
+  flush: flushHook,
 };
 // A failed command is answered with an error (the background reports it) and logged here.
 const router = createRouter(relaySide, handlers, (type, error) => console.error(`durable-sessions: the relay could not carry out ${type}`, error));
@@ -162,13 +194,16 @@ hook.onMessage((raw) => {
   }
   const checked = identity.check(batch.hook, records);
   // Our hook's failures ride along with its records (and only a pinned hook's are kept).
-  const errors = identity.pinned(batch.hook) ? sanitizeInternalErrors(batch.errors) : [];
-  if (checked.length === 0 && errors.length === 0) return;
-  const b = batches.add(checked, errors);
-  // Reconnect first if the port dropped (worker restart): that starts a new wait for `resend`.
-  port.connect();
-  if (awaitingResend) return;
-  postBatch(b);
+  const pinned = identity.pinned(batch.hook);
+  const errors = pinned ? sanitizeInternalErrors(batch.errors) : [];
+  if (checked.length > 0 || errors.length > 0) {
+    const b = batches.add(checked, errors);
+    // Reconnect first if the port dropped (worker restart): that starts a new wait for `resend`.
+    port.connect();
+    if (!awaitingResend) postBatch(b);
+  }
+  // Only the pinned hook answers a flush: another script's batch says nothing of what ours holds.
+  if (batch.flushed !== undefined && pinned) flushes.get(batch.flushed)?.();
 });
 
 // Connect at once so the background knows about this document (and a navigation) before any

@@ -45,7 +45,7 @@ export interface Emitter {
    */
   stoppedHearing(conn: string, wake: () => void): void;
   /** Other commands from the extension (faults) go to this listener. */
-  onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void): void;
+  onCommand(listener: (cmd: Exclude<HookCommand, { type: 'set-recording' | 'flush' }>) => void): void;
 }
 
 const FLUSH_DELAY_MS = 10;
@@ -90,21 +90,28 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     for (let i = 0; i < pending.length; i++) keepLate(pending[i]!);
   };
   let everRecorded = false;
-  let commandListener: ((cmd: Exclude<HookCommand, { type: 'set-recording' }>) => void) | null = null;
+  let commandListener: ((cmd: Exclude<HookCommand, { type: 'set-recording' | 'flush' }>) => void) | null = null;
 
   /** Set while a batch is posted: an error recorded by the post itself must not schedule another. */
   let flushing = false;
 
-  /** `hello`: send even an empty batch, so the relay pins this hook's id at once. */
-  const flush = (hello = false): void => {
+  /**
+   * `hello`: send even an empty batch, so the relay pins this hook's id at once. `flushed`: the
+   * relay's flush token, answered by a batch even when nothing is queued or nothing records.
+   */
+  const flush = (hello = false, flushed?: number): void => {
     scheduled = false;
-    if (mode !== 'recording') return;
+    const answer = flushed === undefined ? {} : { flushed };
+    if (mode !== 'recording') {
+      if (flushed !== undefined) safely(() => channel.post(hookToRelay.make('capture', { hook: prefix, records: [], ...answer })), 'hook:emit');
+      return;
+    }
     // Our own failures ride with the records (counts since the last batch), not in a channel of their own.
     const errors = internalErrors.pending() ? internalErrors.take() : null;
-    if (queue.length === 0 && !hello && !errors?.length) return;
+    if (queue.length === 0 && !hello && !errors?.length && flushed === undefined) return;
     const records = queue;
     queue = [];
-    const batch = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}) });
+    const batch = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}), ...answer });
     flushing = true;
     safely(() => channel.post(batch), 'hook:emit');
     flushing = false;
@@ -123,6 +130,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
         safely(() => {
           const cmd = hookCommands.parse(data);
           if (!cmd) return;
+          if (cmd.type === 'flush') return flush(false, cmd.token);
           if (cmd.type !== 'set-recording') {
             commandListener?.(cmd);
             return;

@@ -38,7 +38,8 @@ export const LIMITS = {
 // ── hook → relay ────────────────────────────────────────────────────────────────────────
 export interface HookToRelay {
   /** `hook` is the hook's random id for this document: the relay pins the first one it sees. */
-  capture: { hook: string; records: CaptureRecord[]; errors?: InternalErrorReport[] };
+  /** `flushed`: this batch answers the relay's `flush` with that token (it may carry no records). */
+  capture: { hook: string; records: CaptureRecord[]; errors?: InternalErrorReport[]; flushed?: number };
 }
 
 // ── relay/background → hook ─────────────────────────────────────────────────────────────
@@ -51,6 +52,8 @@ export interface HookCommands {
   'arm-replay': { recording: AnyRecording; scale: number };
   /** WebSocket control on one connection (the relay strips its docId, as for a connection fault). */
   'ws-control': { conn: string; action: WsAction };
+  /** Post what the queue holds now, and answer with a batch marked `flushed: token` even if empty. */
+  flush: { token: number };
 }
 
 // ── relay → background ──────────────────────────────────────────────────────────────────
@@ -75,12 +78,14 @@ export interface RelayToBackground {
   /** What `press-stop` found: pressed when found, enabled and asked to press. */
   'stop-control': Omit<StopPress, 'at'>;
   location: { url: string };
+  /** Answers `flush`: every batch the hook held is posted before this message. */
+  flushed: Record<never, never>;
   /** A request the relay could not carry out. */
   error: ErrorReply;
 }
 
 // ── background → relay ──────────────────────────────────────────────────────────────────
-export interface BackgroundToRelay extends HookCommands {
+export interface BackgroundToRelay extends Omit<HookCommands, 'flush'> {
   /** After a (re)connect: send again the batches after `after`, which storage does not have. */
   resend: { after: number };
   /**
@@ -91,12 +96,19 @@ export interface BackgroundToRelay extends HookCommands {
   'press-stop': { docId: string; selector: string | null; press: boolean };
   /** The document's URL now (the app may have changed it with history.pushState since hello). */
   'get-location': { docId: string };
+  /**
+   * Bring what this document's hook holds to the background: answered after the batches it
+   * held (the background then waits for them to be folded), so a capture taken next has all
+   * the page saw up to the request.
+   */
+  flush: Record<never, never>;
 }
 
 /** Which relay message answers each of the background's requests. */
 export const RELAY_REPLIES = {
   'press-stop': 'stop-control',
   'get-location': 'location',
+  flush: 'flushed',
 } as const satisfies { [K in keyof BackgroundToRelay]?: keyof RelayToBackground };
 
 export type HookCommand = MessageOf<HookCommands>;
@@ -119,6 +131,7 @@ const commandParsers: Parsers<HookCommands> = {
   'release-fault': releaseOf,
   'arm-replay': replayOf,
   'ws-control': wsControlOf,
+  flush: (x) => (Number.isSafeInteger(x.token) ? { token: x.token as number } : null),
 };
 
 /**
@@ -131,7 +144,8 @@ export const hookCommands = direction<HookCommands>(commandParsers);
 export const hookToRelay = direction<HookToRelay>({
   capture: (x) => {
     const r = records(x);
-    return typeof x.hook === 'string' && x.hook.length <= 64 && r ? { hook: x.hook, records: r as CaptureRecord[], ...errors(x) } : null;
+    if (typeof x.hook !== 'string' || x.hook.length > 64 || !r) return null;
+    return { hook: x.hook, records: r as CaptureRecord[], ...errors(x), ...(Number.isSafeInteger(x.flushed) ? { flushed: x.flushed as number } : {}) };
   },
 });
 
@@ -147,13 +161,17 @@ export const relayToBackground = direction<RelayToBackground>({
   view: (x) => (Array.isArray(x.samples) ? { samples: x.samples as ViewObservation[] } : null),
   'stop-control': stopFoundOf,
   location: (x) => (typeof x.url === 'string' && x.url.length <= LIMITS.urlLength ? { url: x.url } : null),
+  flushed: () => ({}),
   error: parseErrorReply,
 });
 
 const docIdOf = (x: Record<string, unknown>) => (typeof x.docId === 'string' && x.docId.length <= 64 ? x.docId : null);
 
+const { flush: _hookFlush, ...relayCommandParsers } = commandParsers;
+
 export const backgroundToRelay = direction<BackgroundToRelay>({
-  ...commandParsers,
+  ...relayCommandParsers,
+  flush: () => ({}),
   resend: (x) => (Number.isSafeInteger(x.after) ? { after: x.after as number } : null),
   'press-stop': (x) => {
     const docId = docIdOf(x);

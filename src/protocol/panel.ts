@@ -78,6 +78,12 @@ export interface PanelRequests {
    * once the tab's hook was told; what it did comes back as a `control` capture record.
    */
   'ws-control': Tab & { conn: string; action: WsAction };
+  /**
+   * Bring into the capture what the tab's documents hold or have on the way: answered once each
+   * document answered (or could not, within a bound), so a `subscribe` next has all the page saw.
+   * The check runner and the Playwright fixture send it before reading a capture.
+   */
+  'flush-capture': Tab;
 }
 
 export interface StopPress {
@@ -166,6 +172,7 @@ export const PANEL_REPLIES = {
   'find-tabs': 'tabs',
   'set-deep-capture': 'ack',
   'ws-control': 'ack',
+  'flush-capture': 'ack',
 } as const satisfies { [K in keyof PanelRequests]: keyof PanelEvents };
 
 export type PanelRequest<K extends keyof PanelRequests = keyof PanelRequests> = MessageOf<PanelRequests, K>;
@@ -260,6 +267,7 @@ const requestParsers: Parsers<PanelRequests> = {
   'find-tabs': (x) => (typeof x.url === 'string' && x.url.length <= 16 * 1024 ? { url: x.url } : null),
   'set-deep-capture': withTab((x) => (typeof x.enabled === 'boolean' ? { enabled: x.enabled } : null)),
   'ws-control': withTab(wsControlOf),
+  'flush-capture': only,
 };
 
 /**

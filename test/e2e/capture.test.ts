@@ -109,6 +109,17 @@ describe('each transport from small test pages', () => {
     await waitForConnection(panel, 'the NDJSON stream', (r) => r.url.includes('/ndjson') && r.kind === 'fetch-NDJSON' && r.events === c.events.length && r.status === '200 ended');
   });
 
+  it('a capture read while the page is busy still holds what the page did before it was asked', async () => {
+    const told = srv.told('busy-after-read');
+    const loaded = app.goto(`${srv.url}/p/busy-after-read`);
+    // The page has sent its request and is now busy: the hook still holds that request's record.
+    await told;
+    const snap = await control.snapshot();
+    expect(snap.connections.map((c) => new URL(c.summary.url).pathname)).toEqual(expect.arrayContaining(['/ndjson', '/told']));
+    expect(received(snap.connections.find((c) => c.summary.url.includes('/ndjson'))!)).toBe(NDJSON_BODY);
+    await loaded;
+  });
+
   it('fetch text/plain in one piece: captured as a maybe-stream, listed under "All requests" until it streams', async () => {
     const page = await run<{ text: string }>('plain');
     expect(page.text).toBe(PLAIN_BODY);

@@ -26,6 +26,17 @@ const scenarios = {
     const res = await fetch('/ndjson');
     return { text: await readAll(res.body) };
   },
+  async 'busy-after-read'() {
+    // Reads a stream, tells the server, and keeps the main thread busy in the same task: the
+    // hook holds the telling request's record, and its own timer cannot send it until the task ends.
+    const res = await fetch('/ndjson');
+    const text = await readAll(res.body);
+    const told = fetch('/told?key=busy-after-read', { method: 'POST' });
+    const until = Date.now() + 700;
+    while (Date.now() < until);
+    await told;
+    return { text };
+  },
   async plain() {
     const res = await fetch('/plain');
     return { text: await res.text() };

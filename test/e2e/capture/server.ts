@@ -55,6 +55,8 @@ export interface CaptureServer {
   uploads: Map<string, Buffer>;
   /** Binary frames the WebSocket endpoint received, in order. */
   wsFrames: Buffer[];
+  /** Resolves when a page posts `/told?key=` (the page's word that its app has read a stream). */
+  told(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,16 @@ export async function startCaptureServer(): Promise<CaptureServer> {
   const uploads = new Map<string, Buffer>();
   const wsFrames: Buffer[] = [];
   const sockets = new Set<Socket>();
+  const toldKeys = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const toldOf = (key: string) => {
+    let t = toldKeys.get(key);
+    if (!t) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      toldKeys.set(key, (t = { promise, resolve }));
+    }
+    return t;
+  };
 
   const handle = async (req: Req, res: Out): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -109,6 +121,10 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     if (path === '/pages.js') return send(200, 'text/javascript; charset=utf-8', readFileSync(PAGES_JS));
     if (path === '/worker.js') return send(200, 'text/javascript', WORKER_JS);
     if (path === '/shared-worker.js') return send(200, 'text/javascript', SHARED_WORKER_JS);
+    if (path === '/told') {
+      toldOf(url.searchParams.get('key') ?? '').resolve();
+      return send(204, 'text/plain', '');
+    }
     if (path === '/plain') return send(200, 'text/plain; charset=utf-8', PLAIN_BODY);
     if (path === '/ndjson') {
       res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
@@ -192,6 +208,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     secureUrl: `https://127.0.0.1:${(secure.address() as AddressInfo).port}`,
     uploads,
     wsFrames,
+    told: (key) => toldOf(key).promise,
     async close() {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy();

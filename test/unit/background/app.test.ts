@@ -36,6 +36,43 @@ describe('the background over in-memory transports', () => {
     expect(snapshot.connections.map((c) => [c.summary.id, c.events.length])).toEqual([['doc-a:h-1', 1]]);
   });
 
+  it('a capture flush answers after what each document held is folded in, so the next snapshot has it', async () => {
+    const bg = boot(env());
+    const top = relay(bg, 6, 'doc-top');
+    const frame = relay(bg, 6, 'doc-frame', 'http://widget/', 3);
+    top.hello();
+    frame.hello();
+    const { client } = panel(bg);
+    await client.request('subscribe', { tabId: 6 });
+    await until(() => top.got.some((m) => m.type === 'set-recording' && m.recording) && frame.got.some((m) => m.type === 'set-recording' && m.recording), 'recording');
+    // As the relay does: the batches its hook held go out first, then the answer.
+    const held = { top: [open('h-1', CONVERSATION), data('h-1', 'data: one\n\n')], frame: [open('w-1', 'http://widget/stream'), data('w-1', 'data: two\n\n')] };
+    for (const [r, records] of [[top, held.top], [frame, held.frame]] as const) {
+      r.answer((m) => {
+        if (m.type !== 'flush') throw new Error(`unexpected ${m.type}`);
+        r.capture(records);
+        return { type: 'flushed', body: {} };
+      });
+    }
+    await client.request('flush-capture', { tabId: 6 });
+    const { snapshot } = await client.request('subscribe', { tabId: 6 });
+    expect(snapshot.connections.map((c) => [c.summary.id, c.events.length]).sort()).toEqual([['doc-frame:w-1', 1], ['doc-top:h-1', 1]]);
+  });
+
+  it('a capture flush does not wait for ever on a document that never answers', async () => {
+    const bg = boot(env());
+    const r = relay(bg, 8, 'doc-silent');
+    r.hello();
+    const { client } = panel(bg);
+    await client.request('subscribe', { tabId: 8 });
+    r.capture([open('h-1', CONVERSATION)]);
+    // The relay's wait for an answer is bounded; the flush then gives what did arrive.
+    await expect(client.request('flush-capture', { tabId: 8 }, { timeoutMs: 20_000 })).resolves.toMatchObject({ type: 'ack' });
+    expect(r.got.some((m) => m.type === 'flush')).toBe(true);
+    const { snapshot } = await client.request('subscribe', { tabId: 8 });
+    expect(snapshot.connections.map((c) => c.summary.id)).toEqual(['doc-silent:h-1']);
+  });
+
   it('lets only the extension’s own pages read captures', async () => {
     const bg = boot(env());
     const pair = memoryPair();

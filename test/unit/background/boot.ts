@@ -92,7 +92,7 @@ export function relay(bg: Background, tabId: number, docId: string, url = 'http:
     hello: (firstConnect = true) => pair.a.post(relayToBackground.make('hello', { url, docId, firstConnect, nextSeq: seq + 1 })),
     capture: (records: CaptureRecord[], errors?: unknown[]) => pair.a.post(relayToBackground.make('capture', { seq: ++seq, records, ...(errors ? { errors: errors as never } : {}) })),
     /** Answers the background's requests as the relay's router does: `reply` gives the answer's type and body. */
-    answer: (reply: (m: BackgroundToRelayMessage) => { type: 'stop-control' | 'location'; body: object }) =>
+    answer: (reply: (m: BackgroundToRelayMessage) => { type: 'stop-control' | 'location' | 'flushed'; body: object }) =>
       pair.a.onMessage((raw) => {
         const m = backgroundToRelay.parse(raw);
         if (!m?.id) return;
