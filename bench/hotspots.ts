@@ -15,7 +15,7 @@
  * extension says what recording adds, and where.
  */
 import { launch, openSubscriber, sleep, type BenchBrowser, type Tab } from './lib/browser';
-import { cpuByPid, cpuDeltaByKind, waitQuiet } from './lib/proc';
+import { cpuByPid, cpuDeltaByKind, threadCpuByName, waitQuiet } from './lib/proc';
 import { consumer, KINDS, type Kind } from './capture-overhead';
 
 export interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; }
@@ -31,6 +31,11 @@ export interface HotspotArm {
   consumeMs: number;
   wallMs: number;
   cpuByKind: Record<string, number>;
+  /**
+   * CPU ms per thread name (≥ 10 ms) of the page's renderer and of the extension's processes:
+   * where their time goes besides JS (the profiler's own event thread, v8:ProfEvntProc, among it).
+   */
+  threads: { renderer: Record<string, number>; extension: Record<string, number> };
   page: { totalMs: number; stages: Record<Stage, number>; top: Hotspot[] };
   /** Recording only. */
   serviceWorker?: { totalMs: number; top: Hotspot[]; byFile: Hotspot[] };
@@ -92,15 +97,12 @@ export function stagesOf(p: Profile): { totalMs: number; stages: Record<Stage, n
   return { totalMs, stages };
 }
 
-async function profileOne(browser: BenchBrowser, tab: Tab, kind: Kind, url: string, demoUrl: string, events: number, withWorker: boolean): Promise<HotspotArm> {
+/** `worker`: the CDP session of the extension's service worker, profiled beside the page; null without the extension. */
+async function profileOne(browser: BenchBrowser, tab: Tab, kind: Kind, url: string, demoUrl: string, events: number, worker: string | null): Promise<HotspotArm> {
   await tab.goto(url);
   // Let the hook hear from the background (recording) before the stream starts.
   await sleep(400);
-  const sessions = [tab.sessionId];
-  if (withWorker) {
-    const sw = (await browser.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId!))!;
-    sessions.push(await browser.cdp.attach(sw.targetId));
-  }
+  const sessions = worker === null ? [tab.sessionId] : [tab.sessionId, worker];
   for (const s of sessions) {
     await browser.cdp.send('Profiler.enable', {}, s);
     await browser.cdp.send('Profiler.setSamplingInterval', { interval: 500 }, s);
@@ -108,14 +110,22 @@ async function profileOne(browser: BenchBrowser, tab: Tab, kind: Kind, url: stri
   await waitQuiet(browser.profile, { windowMs: 250, maxBusy: 0.1, timeoutMs: 10_000 });
   for (const s of sessions) await browser.cdp.send('Profiler.start', {}, s);
   const c0 = cpuByPid(browser.profile);
+  const th0 = { renderer: threadCpuByName(browser.profile, 'renderer'), extension: threadCpuByName(browser.profile, 'extension') };
   const t0 = Date.now();
   const { ms } = await tab.evaluate<{ ms: number; events: number }>(consumer(kind, demoUrl, events, 100));
   await waitQuiet(browser.profile, { windowMs: 300, maxBusy: 0.1, timeoutMs: 30_000 });
   const wallMs = Date.now() - t0;
   const cpuByKind = cpuDeltaByKind(c0, cpuByPid(browser.profile));
+  const threads: HotspotArm['threads'] = { renderer: {}, extension: {} };
+  for (const cat of ['renderer', 'extension'] as const) {
+    for (const [name, ms] of threadCpuByName(browser.profile, cat)) {
+      const d = ms - (th0[cat].get(name) ?? 0);
+      if (d >= 10) threads[cat][name] = d;
+    }
+  }
   const { profile: pageProfile } = await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, tab.sessionId);
-  const arm: HotspotArm = { consumeMs: ms, wallMs, cpuByKind, page: { ...stagesOf(pageProfile), top: topOf(pageProfile).top } };
-  if (withWorker) arm.serviceWorker = topOf((await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, sessions[1])).profile);
+  const arm: HotspotArm = { consumeMs: ms, wallMs, cpuByKind, threads, page: { ...stagesOf(pageProfile), top: topOf(pageProfile).top } };
+  if (worker !== null) arm.serviceWorker = topOf((await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, worker)).profile);
   return arm;
 }
 
@@ -130,18 +140,24 @@ export async function runHotspots(opts: { demoUrl: string; extensionDir: string;
     const sub = await openSubscriber(withExt);
     await sub.subscribe(await sub.tabIdOf(url));
     await page.send('Page.bringToFront');
+    // One session on the service worker for every run (the subscriber's port keeps it alive).
+    const sw = (await withExt.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(withExt.extensionId!));
+    if (!sw) throw new Error('hotspots: the extension has no service worker to profile');
+    const worker = await withExt.cdp.attach(sw.targetId);
     const result = { events } as HotspotsResult;
     const ms = (v: number) => v.toFixed(0);
     for (const kind of KINDS) {
       // A short untimed stream first in each (JIT, connections, IndexedDB creation).
-      await profileOne(plain, plainTab, kind, url, demoUrl, events / 10, false);
-      await profileOne(withExt, page, kind, url, demoUrl, events / 10, true);
-      const none = await profileOne(plain, plainTab, kind, url, demoUrl, events, false);
-      const recording = await profileOne(withExt, page, kind, url, demoUrl, events, true);
+      await profileOne(plain, plainTab, kind, url, demoUrl, events / 10, null);
+      await profileOne(withExt, page, kind, url, demoUrl, events / 10, worker);
+      const none = await profileOne(plain, plainTab, kind, url, demoUrl, events, null);
+      const recording = await profileOne(withExt, page, kind, url, demoUrl, events, worker);
       result[kind] = { none, recording };
       const cpu = (a: HotspotArm) => Object.entries(a.cpuByKind).filter(([, v]) => v >= 20).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
       log(`  hotspots ${kind}: ${events} events consumed in ${ms(none.consumeMs)} ms without the extension, ${ms(recording.consumeMs)} ms recording; CPU [${cpu(none)}] → [${cpu(recording)}] ms`);
       log(`    page JS ${ms(none.page.totalMs)} → ${ms(recording.page.totalMs)} ms: ${STAGES.map((s) => `${s} ${ms(none.page.stages[s])} → ${ms(recording.page.stages[s])}`).join('; ')}`);
+      const threads = (t: Record<string, number>) => Object.entries(t).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+      log(`    renderer threads: [${threads(none.threads.renderer)}] → [${threads(recording.threads.renderer)}] ms; extension threads (recording): [${threads(recording.threads.extension)}] ms`);
       log(`    page top (recording): ${recording.page.top.slice(0, 8).map((h) => `${h.fn} ${ms(h.selfMs)}`).join('; ')}`);
       log(`    service worker JS ${ms(recording.serviceWorker!.totalMs)} ms: ${recording.serviceWorker!.top.slice(0, 6).map((h) => `${h.fn} ${ms(h.selfMs)}`).join('; ')}`);
     }

@@ -44,17 +44,24 @@ function pidsOf(marker: string): { pid: number; cat: string }[] {
 
 export type CpuSample = Map<number, { ms: number; cat: string }>;
 
+/** utime+stime (ms) from a /proc stat file (a process's or a thread's), or null once it is gone. */
+function cpuMsOf(statPath: string): number | null {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    // The command name in parentheses may hold spaces: fields are counted after its ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** utime+stime (ms) per pid of the tree. */
 export function cpuByPid(marker: string): CpuSample {
   const m: CpuSample = new Map();
   for (const { pid, cat } of pidsOf(marker)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      m.set(pid, { ms: ((Number(f[11]) + Number(f[12])) * 1000) / TICKS, cat });
-    } catch {
-      // gone
-    }
+    const ms = cpuMsOf(`/proc/${pid}/stat`);
+    if (ms !== null) m.set(pid, { ms, cat });
   }
   return m;
 }
@@ -93,29 +100,41 @@ export function loadAverage(): string {
 }
 
 /**
- * CPU ms (utime+stime) of the threads of the tree whose name (/proc/PID/task/TID/comm, 15
- * characters at most) starts with `prefix`: e.g. "ServiceWorker t", the extension's service
- * worker thread, which shares its process with the extension's pages.
+ * CPU ms (utime+stime) per thread name (/proc/PID/task/TID/comm, 15 characters at most) of the
+ * tree's processes of one kind (`cat`, as `cpuDeltaByKind` names them; all kinds when null),
+ * threads of the same name summed: e.g. the renderer's main thread beside its IO and
+ * compositor threads, which a page's JS profile does not see.
  */
-export function threadCpuMs(marker: string, prefix: string): number {
-  let ms = 0;
-  for (const { pid } of pidsOf(marker)) {
+export function threadCpuByName(marker: string, cat: string | null = null): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of pidsOf(marker)) {
+    if (cat !== null && p.cat !== cat) continue;
     let tids: string[];
     try {
-      tids = readdirSync(`/proc/${pid}/task`);
+      tids = readdirSync(`/proc/${p.pid}/task`);
     } catch {
       continue; // gone
     }
     for (const tid of tids) {
+      let name: string;
       try {
-        if (!readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith(prefix)) continue;
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ms += ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+        name = readFileSync(`/proc/${p.pid}/task/${tid}/comm`, 'utf8').trim();
       } catch {
-        // gone
+        continue; // gone
       }
+      const ms = cpuMsOf(`/proc/${p.pid}/task/${tid}/stat`);
+      if (ms !== null) out.set(name, (out.get(name) ?? 0) + ms);
     }
   }
+  return out;
+}
+
+/**
+ * CPU ms of the tree's threads whose name starts with `prefix`: e.g. "ServiceWorker t", the
+ * extension's service worker thread, which shares its process with the extension's pages.
+ */
+export function threadCpuMs(marker: string, prefix: string): number {
+  let ms = 0;
+  for (const [name, v] of threadCpuByName(marker)) if (name.startsWith(prefix)) ms += v;
   return ms;
 }

@@ -175,7 +175,6 @@ interface MessageAcc {
   first: number;
   last: number;
   chars: number;
-  usage: number | null;
 }
 
 function rate(tokens: number, fromMs: number, toMs: number): number | null {
@@ -247,7 +246,7 @@ export function timingFold(): TimingFold {
         if (m) {
           m.last = t;
           m.chars += n;
-        } else s.messages.set(key, { first: t, last: t, chars: n, usage: null });
+        } else s.messages.set(key, { first: t, last: t, chars: n });
         if (e.frame !== s.lastFrame) {
           const seq = frames[e.frame]!.at.last;
           if (s.lastToken !== null) {
