@@ -82,7 +82,12 @@ const flushes = new Map<number, () => void>();
 let flushToken = 0;
 const HOOK_FLUSH_WAIT_MS = 2000;
 
+/** Whether a hook handed its port over: a frame without one (no hook ran there) holds nothing. */
+let hookPresent = false;
+hook.onConnect(() => (hookPresent = true));
+
 function flushHook(): Promise<Record<never, never>> {
+  if (!hookPresent) return Promise.resolve({});
   return new Promise((resolve) => {
     const token = ++flushToken;
     const timer = setTimeout(() => {
