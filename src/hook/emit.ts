@@ -9,7 +9,7 @@ import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol
 import { openChannel } from './channel';
 import type { CaptureRecord, Direction, FrameMark } from '../core/trace/records';
 import { apply } from './define';
-import { append, copyBytes, lengthOf, SafeMap } from '../core/builtins';
+import { appendOwn, copyBytes, lengthOf, ownList, SafeMap, type OwnList } from '../core/builtins';
 import { bytesToBase64 } from './encode';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
@@ -71,7 +71,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   const origin = perf.timeOrigin;
   const prefix = Array.from(win.crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-  let queue: CaptureRecord[] = [];
+  // Appended to once per captured message: a list without a prototype is the cheap safe append.
+  let queue: OwnList<CaptureRecord> = ownList();
   let scheduled = false;
   let counter = 0;
   let mode: Mode = 'pending';
@@ -86,7 +87,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   };
   const dropPending = (): void => {
     const pending = queue;
-    queue = [];
+    queue = ownList();
     for (let i = 0; i < pending.length; i++) keepLate(pending[i]!);
   };
   let everRecorded = false;
@@ -109,8 +110,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     // Our own failures ride with the records (counts since the last batch), not in a channel of their own.
     const errors = internalErrors.pending() ? internalErrors.take() : null;
     if (queue.length === 0 && !hello && !errors?.length && flushed === undefined) return;
-    const records = queue;
-    queue = [];
+    const records = queue as CaptureRecord[];
+    queue = ownList();
     const batch = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}), ...answer });
     flushing = true;
     safely(() => channel.post(batch), 'hook:emit');
@@ -149,10 +150,10 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
               if (lost > 0 || joined.uncountedConnections > 0) {
                 const unheard = joined.uncountedConnections > 0 ? `${lost > 0 ? '; and ' : ''}frames of ${joined.uncountedConnections} streams already open were neither captured nor counted after their first ${LATE_FRAMES_PER_CONNECTION}` : '';
                 const detail = `${lost > 0 ? `${lost} records of streams already open were not captured` : ''}${unheard} while nothing was recording`;
-                append(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail } as CaptureRecord);
+                appendOwn(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail } as CaptureRecord);
               }
               missed = 0;
-              for (let i = 0; i < joined.records.length; i++) append(queue, joined.records[i]!);
+              for (let i = 0; i < joined.records.length; i++) appendOwn(queue, joined.records[i]!);
             } else if (was === 'pending') {
               for (let i = 0; i < queue.length; i++) late.posted(queue[i]!);
             }
@@ -180,7 +181,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     }
     if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
     // Not push, nor an index assignment: see core/builtins.ts.
-    append(queue, record);
+    appendOwn(queue, record);
     if (mode === 'pending') return;
     late.posted(record);
     if (queue.length >= LIMITS.recordsPerBatch) flush();
