@@ -11,9 +11,9 @@ import type { ConnectionCapture, TabSnapshot, TraceEvent } from './model';
 export const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 
 /**
- * Events a live tab's snapshot carries inline before the rest follow in parts. The panel lists
- * the connections from the snapshot (their summaries hold the counts), so a small snapshot shows
- * the list at once: a 16 MiB one (100,000 WebSocket frames, bench/panel-scale.ts) cost the worker
+ * Events a listing-first snapshot (subscribe `listFirst`, what the panel asks for) carries inline
+ * before the rest follow in parts. The panel lists the connections from the snapshot (their
+ * summaries hold the counts), so a small snapshot shows the list at once: a 16 MiB one (100,000 WebSocket frames, bench/panel-scale.ts) cost the worker
  * ~300 ms to serialize and the panel ~200 ms to parse, then analysis, before the first row
  * appeared; what is inline is still analyzed before that paint (the timeline's lanes), ~10 ms per
  * 1,000 events. 256 KiB still holds the first events of most connections (the protocol column
