@@ -56,9 +56,10 @@ export function connectPanelOver(store: PanelStore, transport: Transport): Panel
   };
   transport.onConnect(() => {
     // A new connection (first, or after the worker restarted) gets a fresh snapshot, which the
-    // store takes like any event.
+    // store takes like any event. The list first: a long capture's events follow the reply in
+    // parts (the store holds new records until the last), so its connections show at once.
     store.connected.value = true;
-    void shown('Subscribing to the tab', client.request('subscribe', { tabId }));
+    void shown('Subscribing to the tab', client.request('subscribe', { tabId, listFirst: true }));
   });
   transport.onDisconnect(() => (store.connected.value = false));
   return {

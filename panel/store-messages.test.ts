@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backgroundPanelSide, type PanelEvents } from '../src/protocol/panel';
 import type { CaptureRecord } from '../src/core/trace/records';
 import { foldRecords, snapshotOf, type TabSnapshot } from '../src/core/trace/model';
-import { splitSnapshot } from '../src/core/trace/snapshot-parts';
+import { eventWeight, splitSnapshot } from '../src/core/trace/snapshot-parts';
 import type { SessionInfo, TestRunRecord } from '../src/core/trace/session';
 import type { PanelConnection } from './connect';
 import { armFromForm, cancelTest, disarm, firedCount, loadSession, openSessions, release, startTest } from './actions';
@@ -219,6 +219,25 @@ describe('a snapshot too large for one message', () => {
     expect(events('d:1')).toEqual(whole.connections[0]!.events.map((e) => e.text));
     expect(events('d:2')).toEqual(whole.connections[1]!.events.map((e) => e.text));
     expect(store.live.capture.size).toBe(3);
+  });
+
+  it('reads its findings once whole, not from its first events, without waiting for a deferral', () => {
+    const state = { capture: new Map(), signals: [], faults: [] } as unknown as Parameters<typeof foldRecords>[0];
+    foldRecords(state, 'd', trapped('1', 1000));
+    const whole: TabSnapshot = snapshotOf(state.capture);
+    const first = whole.connections[0]!.events.slice(0, 2).reduce((w, e) => w + eventWeight(e), 0);
+    const { snapshot, parts } = splitSnapshot(whole, 500, first);
+    expect(snapshot.connections[0]!.events).toHaveLength(2);
+    const { store } = manualStore();
+    // Read before, as the panel's first render reads them.
+    expect(store.findings.flags.value).toEqual([]);
+    send(store, { type: 'snapshot', sessionId: 's', snapshot, parts: parts.length });
+    // Listed from its summary meanwhile.
+    expect(store.rows.value.map((r) => r.id)).toEqual(['d:1']);
+    // Not read from its first events (they alone would flag the request-bound stream only).
+    expect(store.findings.flags.value).toEqual([]);
+    for (const p of parts) send(store, { type: 'snapshot-part', sessionId: 's', connectionId: p.connectionId, events: p.events });
+    expect(store.findings.flags.value.map((f) => f.id)).toEqual(['request-bound-stream', 'sse-without-ids']);
   });
 
   it('a stored session too large for one message opens only once its parts are in, whole', () => {

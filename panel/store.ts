@@ -289,15 +289,23 @@ export function applyMessage(store: PanelStore, msg: PanelEvent): void {
   const live = store.source.peek().kind === 'live';
   batch(() => {
     switch (msg.type) {
-      case 'snapshot':
+      case 'snapshot': {
+        const hadConnections = store.live.capture.size > 0;
         store.live = tabDataOf(msg.snapshot);
         store.snapshotParts = { pending: msg.parts ?? 0, held: [] };
         store.sessions.liveId.value = msg.sessionId;
         // The session's mocks (armed from this or an earlier panel) are offered again.
         addMocks(store.mocks, msg.snapshot.mocks ?? []);
-        store.findings.invalidate(true);
-        store.pageView.invalidate(true);
+        // A snapshot whose events still come in parts is analyzed once whole (snapshot-part):
+        // flags read from its first events would be of part of it, and reading them here kept
+        // the connection list from its first paint. Only what an earlier snapshot showed (a
+        // reconnect) is replaced at once, so no flags of other data stay up meanwhile.
+        if (store.snapshotParts.pending === 0 || hadConnections) {
+          store.findings.invalidate(true);
+          store.pageView.invalidate(true);
+        }
         break;
+      }
       case 'reset': {
         const previous = store.live;
         store.snapshotParts = { pending: 0, held: [] };

@@ -25,7 +25,7 @@ import { createTestRuns } from './test-runs';
 import type { ScenarioDeps, StopControl } from './scenarios/context';
 import type { DeepCapture } from './deep-capture';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
-import { splitSnapshot, type SnapshotPart } from '../core/trace/snapshot-parts';
+import { SNAPSHOT_INLINE_BYTES, SNAPSHOT_PART_BYTES, splitSnapshot, type SnapshotPart } from '../core/trace/snapshot-parts';
 import { parseConnectionId } from '../core/trace/connection-id';
 
 export interface BackgroundServices {
@@ -270,7 +270,9 @@ export function createBackground(deps: BackgroundDeps): Background {
       void updateRecording(m.tabId).catch((e: unknown) => failed('subscribe', e));
       // A long capture does not fit one message: the events past the limit follow the reply,
       // to this panel only, and it holds new records until the last part (snapshot-parts.ts).
-      const { snapshot, parts } = splitSnapshot(whole);
+      // A panel that lists first gets only SNAPSHOT_INLINE_BYTES of events in the reply, so it
+      // shows the connections before the bulk of a long capture has been serialized and parsed.
+      const { snapshot, parts } = splitSnapshot(whole, SNAPSHOT_PART_BYTES, m.listFirst ? SNAPSHOT_INLINE_BYTES : SNAPSHOT_PART_BYTES);
       postAfterReply(parts, (p) => ctx.transport.post(backgroundPanelSide.out.make('snapshot-part', { tabId: m.tabId, sessionId, connectionId: p.connectionId, events: p.events })));
       return { tabId: m.tabId, sessionId, snapshot, ...(parts.length > 0 ? { parts: parts.length } : {}) };
     },

@@ -38,8 +38,14 @@ interface Tab {
 
 /** Panel → background. */
 export interface PanelRequests {
-  /** Watch the tab: answered with its snapshot, then its events follow. */
-  subscribe: Tab;
+  /**
+   * Watch the tab: answered with its snapshot, then its events follow. `listFirst`: the reply
+   * carries only the first events (core/trace/snapshot-parts.ts SNAPSHOT_INLINE_BYTES) and the
+   * rest follow in parts, so a panel lists a long capture's connections before all of its events
+   * have crossed; without it, a snapshot under a message's limit comes whole, as callers that read
+   * only the reply expect.
+   */
+  subscribe: Tab & { listFirst?: boolean };
   clear: Tab;
   /** Keep recording this tab's origin from page load on, even with no panel open. */
   'set-record-on-load': Tab & { enabled: boolean };
@@ -241,7 +247,7 @@ export function releaseOf(x: Record<string, unknown>): { faultId: string; delive
 }
 
 const requestParsers: Parsers<PanelRequests> = {
-  subscribe: only,
+  subscribe: withTab((x) => (x.listFirst === true ? { listFirst: true } : {})),
   clear: only,
   'set-record-on-load': withTab((x) => (typeof x.enabled === 'boolean' ? { enabled: x.enabled } : null)),
   'list-sessions': only,

@@ -10,6 +10,17 @@ import type { ConnectionCapture, TabSnapshot, TraceEvent } from './model';
 /** Payload and per-event overhead a message may carry: well under Chrome's 64 MiB. */
 export const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Events a listing-first snapshot (subscribe `listFirst`, what the panel asks for) carries inline
+ * before the rest follow in parts. The panel lists the connections from the snapshot (their
+ * summaries hold the counts), so a small snapshot shows the list at once: a 16 MiB one (100,000 WebSocket frames, bench/panel-scale.ts) cost the worker
+ * ~300 ms to serialize and the panel ~200 ms to parse, then analysis, before the first row
+ * appeared; what is inline is still analyzed before that paint (the timeline's lanes), ~10 ms per
+ * 1,000 events. 256 KiB still holds the first events of most connections (the protocol column
+ * reads the first 64), and a capture under it needs no parts at all.
+ */
+export const SNAPSHOT_INLINE_BYTES = 256 * 1024;
+
 /** What one event costs a message, roughly: its payload as JSON plus its fields. */
 export function eventWeight(e: TraceEvent): number {
   return (e.text?.length ?? 0) + (e.base64?.length ?? 0) + (e.event?.length ?? 0) + (e.id?.length ?? 0) + 96;
@@ -22,11 +33,11 @@ export interface SnapshotPart {
 }
 
 /**
- * The snapshot with at most `limit` of events (by weight) and the rest as parts of at most
+ * The snapshot with at most `inline` of events (by weight) and the rest as parts of at most
  * `limit` each. The summaries, signals and everything else stay in the snapshot.
  */
-export function splitSnapshot(snapshot: TabSnapshot, limit = SNAPSHOT_PART_BYTES): { snapshot: TabSnapshot; parts: SnapshotPart[] } {
-  let room = limit;
+export function splitSnapshot(snapshot: TabSnapshot, limit = SNAPSHOT_PART_BYTES, inline = limit): { snapshot: TabSnapshot; parts: SnapshotPart[] } {
+  let room = inline;
   const parts: SnapshotPart[] = [];
   let part: SnapshotPart | null = null;
   let partRoom = 0;

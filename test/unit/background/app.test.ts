@@ -112,6 +112,33 @@ describe('the background over in-memory transports', () => {
     expect(new Set(parts.map((p) => p.connectionId))).toEqual(new Set(['doc-a:big']));
   });
 
+  it('gives a panel that lists first only the first events of a long capture in the reply, the rest in parts; others get it whole', async () => {
+    const bg = boot(env());
+    const r = relay(bg, 10, 'doc-a');
+    r.hello();
+    const { client } = panel(bg);
+    await client.request('subscribe', { tabId: 10 });
+    await until(() => r.got.some((m) => m.type === 'set-recording' && m.recording), 'recording');
+    // 2 MiB: one message would carry it, but not within the 256 KiB a listing-first reply holds.
+    const kib = 'y'.repeat(64 * 1024);
+    r.capture([open('long', CONVERSATION), ...Array.from({ length: 32 }, (_, i) => data('long', `${i}${kib}`))]);
+    const texts = Array.from({ length: 32 }, (_, i) => `${i}${kib}`);
+    const eventsOf = (snapshot: { connections: { summary: { id: string }; events: { text: string | null }[] }[] }) => snapshot.connections.find((c) => c.summary.id === 'doc-a:long')?.events ?? [];
+    for (let i = 0; eventsOf((await client.request('subscribe', { tabId: 10 })).snapshot).length < 32; i++) {
+      if (i > 1000) throw new Error('the capture never came whole in a plain reply');
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    const parts: string[][] = [];
+    client.on('snapshot-part', (m) => parts.push(m.events.map((e) => e.text ?? '')));
+    const listed = await client.request('subscribe', { tabId: 10, listFirst: true });
+    const inline = eventsOf(listed.snapshot).map((e) => e.text ?? '');
+    expect(inline.length).toBeGreaterThan(0);
+    expect(inline.length).toBeLessThan(8);
+    expect(listed.parts).toBeGreaterThan(0);
+    await until(() => parts.length >= listed.parts!, 'every part');
+    expect([...inline, ...parts.flat()]).toEqual(texts);
+  });
+
   it('answers a request it cannot carry out with a reason, not silence', async () => {
     const bg = boot(env());
     const { client } = panel(bg);

@@ -37,6 +37,17 @@ describe('a snapshot split to fit the browser’s message limit', () => {
     expect(parts.map((p) => p.events.length)).toEqual([1, 1, 1]);
   });
 
+  it('keeps at most `inline` of events in the snapshot, the rest in parts of at most `limit`', () => {
+    const s = snap(conn('a', 100, 300));
+    const w = eventWeight(s.connections[0]!.events[0]!);
+    const { snapshot, parts } = splitSnapshot(s, 40 * w, 5 * w);
+    expect(snapshot.connections[0]!.events).toHaveLength(5);
+    expect(parts.map((p) => p.events.length)).toEqual([40, 40, 15]);
+    expect([...snapshot.connections[0]!.events, ...parts.flatMap((p) => p.events)]).toEqual(s.connections[0]!.events);
+    // Under the inline budget, nothing is split.
+    expect(splitSnapshot(s, 40 * w, 100 * w).parts).toHaveLength(0);
+  });
+
   it('puts the parts back with appendPart: every connection whole and in order; a part of an unknown connection changes nothing', () => {
     const s = snap(conn('a', 30, 300), conn('b', 30, 300));
     const { snapshot, parts } = splitSnapshot(s, 10 * eventWeight(s.connections[0]!.events[0]!));
