@@ -27,6 +27,7 @@ import type { DeepCapture } from './deep-capture';
 import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
 import { SNAPSHOT_INLINE_BYTES, SNAPSHOT_PART_BYTES, splitSnapshot, type SnapshotPart } from '../core/trace/snapshot-parts';
 import { parseConnectionId } from '../core/trace/connection-id';
+import { mergeFrames } from '../core/trace/frame-columns';
 
 export interface BackgroundServices {
   capture: CaptureService;
@@ -451,7 +452,7 @@ export function createBackground(deps: BackgroundDeps): Background {
         addInternalErrors(tally, reported.map((r) => ({ ...r, where: r.where.startsWith('hook:') ? r.where : `hook:${r.where}` })));
         void sendCaptureState(tabId);
       }
-      const { records: accepted, evicted } = await capture.apply(tabId, docId, m.records, m.seq);
+      const { records: accepted, evicted } = await capture.apply(tabId, docId, mergeFrames(m.records, m.frames), m.seq);
       for (const r of accepted) if (r.type === 'fault') faults.fired(r.faultId);
       // A new connection may carry the ids that link this tab to another: tell watching panels.
       if (accepted.some((r) => r.type === 'open')) for (const t of routes.watchedTabs()) void sendCaptureState(t);

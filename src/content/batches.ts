@@ -5,6 +5,7 @@
  * What is no longer here is reported by the background as lost, never silently dropped.
  */
 import type { CaptureRecord } from '../core/trace/records';
+import type { FrameColumns } from '../core/trace/frame-columns';
 import type { InternalErrorReport } from '../protocol/internal-errors';
 
 const KEEP = 200;
@@ -12,13 +13,15 @@ const KEEP = 200;
 export interface Batch {
   seq: number;
   records: CaptureRecord[];
+  /** Its data frames, as columns (core/trace/frame-columns.ts). */
+  frames: FrameColumns | null;
   /** The hook's failures reported with these records. */
   errors: InternalErrorReport[];
 }
 
 export interface Batches {
   next(): number;
-  add(records: CaptureRecord[], errors?: InternalErrorReport[]): Batch;
+  add(records: CaptureRecord[], frames: FrameColumns | null, errors?: InternalErrorReport[]): Batch;
   after(seq: number): Batch[];
 }
 
@@ -27,8 +30,8 @@ export function createBatches(): Batches {
   const ring: Batch[] = [];
   return {
     next: () => seq + 1,
-    add(records, errors = []) {
-      const b = { seq: (seq += 1), records, errors };
+    add(records, frames, errors = []) {
+      const b = { seq: (seq += 1), records, frames, errors };
       ring.push(b);
       if (ring.length > KEEP) ring.shift();
       return b;

@@ -9,7 +9,7 @@
 import { LIMITS, RELAY_PORT, RELAY_REPLIES, hookCommands, hookToRelay, relaySide, relayToBackground, type BackgroundToRelay, type HookCommand, type RelayToBackground } from '../protocol/page';
 import { createRouter, type Handlers } from '../protocol/kit';
 import { sanitizeInternalErrors } from '../protocol/internal-errors';
-import { sanitizeRecord, type CaptureRecord } from '../core/trace/records';
+import { sanitizeBatch } from '../core/trace/frame-columns';
 import { parseConnectionId } from '../core/trace/connection-id';
 import { createReconnectingPort } from '../protocol/adapters/reconnecting-port';
 import { acceptHookPort } from '../protocol/adapters/hook-port';
@@ -106,7 +106,7 @@ function flushHook(): Promise<Record<never, never>> {
 }
 
 function postBatch(b: Batch): void {
-  port.post(relayToBackground.make('capture', { seq: b.seq, records: b.records, ...(b.errors.length > 0 ? { errors: b.errors } : {}) }));
+  port.post(relayToBackground.make('capture', { seq: b.seq, records: b.records, ...(b.frames ? { frames: b.frames } : {}), ...(b.errors.length > 0 ? { errors: b.errors } : {}) }));
   lastPosted = b.seq;
 }
 
@@ -192,17 +192,14 @@ port.onConnect((first) => {
 hook.onMessage((raw) => {
   const batch = hookToRelay.parse(raw);
   if (!batch) return;
-  const records: CaptureRecord[] = [];
-  for (const raw of batch.records.slice(0, LIMITS.recordsPerBatch)) {
-    const r = sanitizeRecord(raw, LIMITS);
-    if (r) records.push(r);
-  }
-  const checked = identity.check(batch.hook, records);
+  const { records, frames } = sanitizeBatch(batch.records, batch.frames, LIMITS);
+  const checked = identity.checkBatch(batch.hook, records, frames);
   // Our hook's failures ride along with its records (and only a pinned hook's are kept).
   const pinned = identity.pinned(batch.hook);
   const errors = pinned ? sanitizeInternalErrors(batch.errors) : [];
-  if (checked.length > 0 || errors.length > 0) {
-    const b = batches.add(checked, errors);
+  const kept = checked.frames && checked.frames.conn.length > 0 ? checked.frames : null;
+  if (checked.records.length > 0 || kept || errors.length > 0) {
+    const b = batches.add(checked.records, kept, errors);
     // Reconnect first if the port dropped (worker restart): that starts a new wait for `resend`.
     port.connect();
     if (!awaitingResend) postBatch(b);

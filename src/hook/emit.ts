@@ -9,7 +9,8 @@ import { LIMITS, hookCommands, hookToRelay, type HookCommand } from '../protocol
 import { openChannel } from './channel';
 import type { CaptureRecord, Direction, FrameMark } from '../core/trace/records';
 import { apply } from './define';
-import { appendOwn, copyBytes, lengthOf, ownList, SafeMap, type OwnList } from '../core/builtins';
+import { copyBytes, lengthOf, SafeMap } from '../core/builtins';
+import { createBatchWriter } from '../core/trace/frame-columns';
 import { bytesToBase64 } from './encode';
 import { safely } from './safely';
 import { internalErrors } from './internal-errors';
@@ -71,8 +72,9 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
   const origin = perf.timeOrigin;
   const prefix = Array.from(win.crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-  // Appended to once per captured message: a list without a prototype is the cheap safe append.
-  let queue: OwnList<CaptureRecord> = ownList();
+  // Appended to once per captured message. While recording, data frames are held as columns
+  // (frame-columns.ts): no object per message is built, cloned or rebuilt in the page.
+  const queue = createBatchWriter();
   let scheduled = false;
   let counter = 0;
   let mode: Mode = 'pending';
@@ -86,8 +88,7 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     if (!late.keep(r) && everRecorded) missed += 1;
   };
   const dropPending = (): void => {
-    const pending = queue;
-    queue = ownList();
+    const pending = queue.drain();
     for (let i = 0; i < pending.length; i++) keepLate(pending[i]!);
   };
   let everRecorded = false;
@@ -110,9 +111,8 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
     // Our own failures ride with the records (counts since the last batch), not in a channel of their own.
     const errors = internalErrors.pending() ? internalErrors.take() : null;
     if (queue.length === 0 && !hello && !errors?.length && flushed === undefined) return;
-    const records = queue as CaptureRecord[];
-    queue = ownList();
-    const batch = hookToRelay.make('capture', { hook: prefix, records, ...(errors?.length ? { errors } : {}), ...answer });
+    const { records, frames } = queue.take();
+    const batch = hookToRelay.make('capture', { hook: prefix, records, ...(frames ? { frames } : {}), ...(errors?.length ? { errors } : {}), ...answer });
     flushing = true;
     safely(() => channel.post(batch), 'hook:emit');
     flushing = false;
@@ -150,12 +150,17 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
               if (lost > 0 || joined.uncountedConnections > 0) {
                 const unheard = joined.uncountedConnections > 0 ? `${lost > 0 ? '; and ' : ''}frames of ${joined.uncountedConnections} streams already open were neither captured nor counted after their first ${LATE_FRAMES_PER_CONNECTION}` : '';
                 const detail = `${lost > 0 ? `${lost} records of streams already open were not captured` : ''}${unheard} while nothing was recording`;
-                appendOwn(queue, { type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail } as CaptureRecord);
+                queue.record({ type: 'page', conn: 'page', time: now(), signal: 'capture-paused', detail } as CaptureRecord);
               }
               missed = 0;
-              for (let i = 0; i < joined.records.length; i++) appendOwn(queue, joined.records[i]!);
+              for (let i = 0; i < joined.records.length; i++) queue.record(joined.records[i]!);
             } else if (was === 'pending') {
-              for (let i = 0; i < queue.length; i++) late.posted(queue[i]!);
+              // While pending every record is an object (see `data`): the registry learns of them now.
+              const pending = queue.drain();
+              for (let i = 0; i < pending.length; i++) {
+                late.posted(pending[i]!);
+                queue.record(pending[i]!);
+              }
             }
             everRecorded = true;
             flush(true);
@@ -180,10 +185,12 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
       return keepLate(record);
     }
     if (mode === 'pending' && queue.length >= PENDING_LIMIT) return;
-    // Not push, nor an index assignment: see core/builtins.ts.
-    appendOwn(queue, record);
+    queue.record(record);
     if (mode === 'pending') return;
     late.posted(record);
+    queued();
+  };
+  const queued = (): void => {
     if (queue.length >= LIMITS.recordsPerBatch) flush();
     else schedule();
   };
@@ -208,6 +215,11 @@ export function createEmitter(win: Window & typeof globalThis): Emitter {
         return;
       }
       const base64 = bytes ? encode(bytes) : null;
+      if (mode === 'recording' && !mark) {
+        // The common case: a frame's fields go to the batch's columns, no record is built.
+        queue.frame(conn, time, dir, text, base64, size, event, id);
+        return queued();
+      }
       // Only frames the WebSocket control touched carry a mark (a literal: no setter on Object.prototype runs).
       emit(conn, mark ? { type: 'data', dir, text, base64, size, event, id, mark } : { type: 'data', dir, text, base64, size, event, id }, time);
     },

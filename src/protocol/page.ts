@@ -9,6 +9,7 @@
  * a message. The page itself cannot reach the hook ⇄ relay channel (see HANDOVER_KEY).
  */
 import type { CaptureRecord } from '../core/trace/records';
+import { isFrameColumns, type FrameColumns } from '../core/trace/frame-columns';
 import type { ViewObservation } from '../core/view/sample';
 import type { FaultSpec } from '../core/faults/spec';
 import type { AnyRecording } from '../core/replay/any';
@@ -39,7 +40,8 @@ export const LIMITS = {
 export interface HookToRelay {
   /** `hook` is the hook's random id for this document: the relay pins the first one it sees. */
   /** `flushed`: this batch answers the relay's `flush` with that token (it may carry no records). */
-  capture: { hook: string; records: CaptureRecord[]; errors?: InternalErrorReport[]; flushed?: number };
+  /** `frames`: the batch's data frames as columns (core/trace/frame-columns.ts), beside the other records. */
+  capture: { hook: string; records: CaptureRecord[]; frames?: FrameColumns; errors?: InternalErrorReport[]; flushed?: number };
 }
 
 // ── relay/background → hook ─────────────────────────────────────────────────────────────
@@ -68,8 +70,11 @@ export interface RelayToBackground {
     /** The seq its next batch will carry. */
     nextSeq: number;
   };
-  /** `seq` numbers the relay's batches per document, so a lost or repeated batch is noticed. */
-  capture: { seq: number; records: CaptureRecord[]; errors?: InternalErrorReport[] };
+  /**
+   * `seq` numbers the relay's batches per document, so a lost or repeated batch is noticed.
+   * `frames` are its data frames as columns, merged with `records` by the background (`mergeFrames`).
+   */
+  capture: { seq: number; records: CaptureRecord[]; frames?: FrameColumns; errors?: InternalErrorReport[] };
   /**
    * What the page showed: text samples the relay itself took (a MutationObserver in the
    * ISOLATED world), never anything the page posted. Rebuilt by `sanitizeViewSamples`.
@@ -140,12 +145,16 @@ const commandParsers: Parsers<HookCommands> = {
  */
 export const hookCommands = direction<HookCommands>(commandParsers);
 
-/** Records are rebuilt one by one by the relay (`sanitizeRecord`); here only the batch is checked. */
+/**
+ * Records are rebuilt one by one by the relay (`sanitizeRecord`), frames column by column
+ * (`sanitizeFrames`); here only the batch is checked.
+ */
 export const hookToRelay = direction<HookToRelay>({
   capture: (x) => {
     const r = records(x);
     if (typeof x.hook !== 'string' || x.hook.length > 64 || !r) return null;
-    return { hook: x.hook, records: r as CaptureRecord[], ...errors(x), ...(Number.isSafeInteger(x.flushed) ? { flushed: x.flushed as number } : {}) };
+    const frames = x.frames === undefined ? {} : { frames: x.frames as FrameColumns };
+    return { hook: x.hook, records: r as CaptureRecord[], ...frames, ...errors(x), ...(Number.isSafeInteger(x.flushed) ? { flushed: x.flushed as number } : {}) };
   },
 });
 
@@ -156,7 +165,9 @@ export const relayToBackground = direction<RelayToBackground>({
       : null,
   capture: (x) => {
     const r = records(x);
-    return Number.isSafeInteger(x.seq) && r ? { seq: x.seq as number, records: r as CaptureRecord[], ...errors(x) } : null;
+    if (!Number.isSafeInteger(x.seq) || !r) return null;
+    if (x.frames !== undefined && !(isFrameColumns(x.frames) && x.frames.at.length === r.length)) return null;
+    return { seq: x.seq as number, records: r as CaptureRecord[], ...(x.frames ? { frames: x.frames } : {}), ...errors(x) };
   },
   view: (x) => (Array.isArray(x.samples) ? { samples: x.samples as ViewObservation[] } : null),
   'stop-control': stopFoundOf,

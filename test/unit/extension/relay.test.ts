@@ -28,7 +28,7 @@ describe('hook identity (forged records on the hook channel)', () => {
 describe('relay batches', () => {
   it('numbers batches and keeps the last ones for re-sending', () => {
     const b = createBatches();
-    for (let i = 0; i < 250; i++) b.add([open(`h-${i}`)]);
+    for (let i = 0; i < 250; i++) b.add([open(`h-${i}`)], null);
     expect(b.next()).toBe(251);
     expect(b.after(245).map((x) => x.seq)).toEqual([246, 247, 248, 249, 250]);
     // Only the last 200 are kept: older ones are reported lost by the background.
