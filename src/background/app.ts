@@ -377,6 +377,10 @@ export function createBackground(deps: BackgroundDeps): Background {
       return {};
     },
     async 'flush-capture'(m) {
+      // A hello still being handled first: it tells the hook whether to record, and the flush
+      // must reach the hook after that, so that what the flush answers holds for the mode the
+      // hook is now in (and a document that just connected is flushed too).
+      await Promise.all([...routes.relaysOf(m.tabId)].flatMap((r) => [...r.inflight]));
       const relays = [...routes.relaysOf(m.tabId)].filter((r) => r.docId !== null);
       const unanswered = await Promise.all(
         relays.map(async (relay) => {

@@ -26,6 +26,8 @@ interface StreamLog {
   received: string[];
   /** Sends the frames after the attach and ends the stream. */
   release?: () => void;
+  /** With `hold=1`: sends the first frames, which the server holds until then. */
+  start?: () => void;
 }
 
 interface LateServer {
@@ -47,8 +49,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>late join</title><scri
   const q = new URLSearchParams(location.search);
   const run = q.get('run');
   window.__late = { ws: [], sse: '', wsClosed: false, sseDone: false };
-  const ws = new WebSocket('ws://' + location.host + '/ws?run=' + run + '&frames=' + q.get('frames') + '&size=' + q.get('size'));
-  ws.onopen = () => { if (q.get('hello') === '1') ws.send('hello from the page, café'); };
+  const ws = new WebSocket('ws://' + location.host + '/ws?run=' + run + '&frames=' + q.get('frames') + '&size=' + q.get('size') + '&hold=' + q.get('hold'));
+  ws.onopen = () => { window.__late.wsOpen = true; if (q.get('hello') === '1') ws.send('hello from the page, café'); };
   ws.onmessage = (e) => window.__late.ws.push(e.data);
   ws.onclose = () => { window.__late.wsClosed = true; };
   if (q.get('sse') === '1') {
@@ -108,7 +110,11 @@ async function startLateServer(): Promise<LateServer> {
       log.sent.push(text);
       ws.send(text);
     };
-    for (let i = 0; i < frames; i++) send(i);
+    const first = () => {
+      for (let i = 0; i < frames; i++) send(i);
+    };
+    if (url.searchParams.get('hold') === '1') log.start = first;
+    else first();
     log.release = () => {
       for (let i = frames; i < frames + 5; i++) send(i);
       ws.close(1000, 'done');
@@ -146,15 +152,28 @@ const outTexts = (c: ConnectionCapture) => c.events.filter((e) => e.dir === 'out
 /**
  * Loads the page with nothing recording its tab, waits until the page itself has received
  * what the server sent before the attach, then attaches a control (as an opening panel does).
+ *
+ * `dormantFirst` (a run whose WebSocket was opened with `hold=1`): the server sends its first
+ * frames only once the hook is dormant. Until the extension answers, the hook is pending and
+ * keeps everything for a panel that may be open (emit.ts); on a loaded machine that answer can
+ * come after a fast stream's frames, which then would not be heard as a dormant hook hears them.
+ * A capture flush reaches the hook after the extension's answer (app.ts `flush-capture`), so
+ * once it is answered the hook has gone dormant.
  */
-async function loadThenAttach(query: string, ready: string): Promise<{ control: Control; attachedAt: number; page: Page; close: () => Promise<void> }> {
+async function loadThenAttach(query: string, ready: string, dormantFirst: string | null = null): Promise<{ control: Control; attachedAt: number; page: Page; close: () => Promise<void> }> {
   const page = await browser.context.newPage();
   const url = `${server.origin}/?${query}`;
   await page.goto(url);
-  await page.waitForFunction(ready, null, { timeout: 20_000 });
   const control = await openControl(browser.context, browser.extensionId!);
+  const tabId = await tabIdOf(control, url);
+  if (dormantFirst) {
+    await page.waitForFunction('window.__late.wsOpen === true', null, { timeout: 20_000 });
+    await control.client.request('flush-capture', { tabId });
+    server.logs.get(`ws:${dormantFirst}`)!.start!();
+  }
+  await page.waitForFunction(ready, null, { timeout: 20_000 });
   const attachedAt = Date.now();
-  await control.attach(await tabIdOf(control, url));
+  await control.attach(tabId);
   return {
     control,
     attachedAt,
@@ -244,7 +263,7 @@ describe('a long stream while nothing records: the hook stops listening after it
   it('joins with its first frames byte-exact and the gap said to be uncounted; after the join it is heard again, and a stall it can no longer apply is refused, saying why', async () => {
     const run = 'unheard';
     const frames = LATE_FRAMES_PER_CONNECTION + 40;
-    const s = await loadThenAttach(`run=${run}&frames=${frames}&size=60&sse=0&hello=0`, `window.__late.ws.length === ${frames}`);
+    const s = await loadThenAttach(`run=${run}&frames=${frames}&size=60&sse=0&hello=0&hold=1`, `window.__late.ws.length === ${frames}`, run);
     try {
       const ws = await waitForCapture(s.control, 'the WebSocket, joined late', (snap) => snap.connections.find((c) => c.summary.kind === 'websocket' && c.summary.url.includes(`run=${run}`)));
       const log = server.logs.get(`ws:${run}`)!;
