@@ -19,8 +19,8 @@ function e2eLane(name: string, files: { include: string[]; exclude?: string[] })
 
 export default defineConfig({
   test: {
-    // Vitest's default on 2 cores is one worker in all, which would run the e2e lanes one after
-    // the other.
+    // Vitest's default on 2 cores is one worker in all; the unit project takes both cores
+    // (74 s with another process keeping a core busy, 94 s on one worker on a quiet machine).
     maxWorkers: 2,
     projects: [
       {
@@ -34,8 +34,8 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      // The e2e suite in two lanes that run at once (Vitest runs projects in parallel), each one
-      // file at a time. Most of an e2e test's time is waiting: for a generation to stream, a
+      // The e2e suite in two lanes that run at once (scripts/test-e2e-lanes.mjs, one Vitest
+      // process each: in one process Vitest ran them one after the other), each one file at a time. Most of an e2e test's time is waiting: for a generation to stream, a
       // reconnect, a stall to end. Lane b is the zoo families whose variants each run the oracle
       // and then `durable-sessions check` (1,027 s of the 2,062 s a one-lane run took here on
       // 2026-12-03), lane a everything else (1,035 s). Every test waits for conditions, never
