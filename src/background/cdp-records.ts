@@ -49,7 +49,11 @@ export interface Translated {
 export interface CdpTranslator {
   /** One Network event of the worker's session. Events of other domains are ignored. */
   event(method: string, params: CdpParams): Translated;
-  /** The answer of `Network.streamResourceContent`: the body bytes received before streaming began. */
+  /**
+   * The answer of `Network.streamResourceContent`: the body bytes received before streaming
+   * began ('' when the call failed). Until it comes, that body's later events are held: they
+   * are what came after those bytes, and an end must not close the body before them.
+   */
   buffered(requestId: string, bufferedData: string): CaptureRecord[];
   /** Connections opened and not ended (the background ends them when the worker goes). */
   openConnections(): number;
@@ -64,7 +68,15 @@ interface Tracked {
   /** Text bodies are decoded as a stream (a UTF-8 character may straddle two chunks). */
   decoder: TextDecoder | null;
   ended: boolean;
+  /**
+   * Body events that came while `Network.streamResourceContent` was unanswered, in order; null
+   * when none is awaited. On a busy machine the answer can come after the body has ended.
+   */
+  held: Array<[string, CdpParams]> | null;
 }
+
+/** The events of a streamed body that follow the bytes `Network.streamResourceContent` answers with. */
+const BODY_EVENTS = new Set(['Network.dataReceived', 'Network.loadingFinished', 'Network.loadingFailed']);
 
 const NONE: Translated = { records: [], streamRequestId: null };
 
@@ -97,7 +109,7 @@ export function createCdpTranslator(worker: WorkerTarget, deps: { now(): number 
   const timeOf = (p: CdpParams): number => (clockOffset !== null && typeof p.timestamp === 'number' ? p.timestamp * 1000 + clockOffset : deps.now());
 
   const open = (requestId: string, kind: ConnectionKind, url: string, method: string, p: CdpParams, headers: CdpParams | undefined, postData: string | null): CaptureRecord => {
-    const t: Tracked = { conn: `d${nextConn++}`, kind, url, decoder: null, ended: false };
+    const t: Tracked = { conn: `d${nextConn++}`, kind, url, decoder: null, ended: false, held: null };
     tracked.set(requestId, t);
     return {
       type: 'open', conn: t.conn, time: timeOf(p), kind, url, method,
@@ -126,8 +138,13 @@ export function createCdpTranslator(worker: WorkerTarget, deps: { now(): number 
     return { type: 'data', conn: t.conn, time, dir: 'in', text, base64: text === null ? b64 : null, size: bytes.length, event: null, id: null };
   };
 
-  return {
+  const translator: CdpTranslator = {
     event(method, p) {
+      const waiting = BODY_EVENTS.has(method) ? live(p) : null;
+      if (waiting?.held) {
+        waiting.held.push([method, p]);
+        return NONE;
+      }
       switch (method) {
         case 'Network.requestWillBeSent': {
           learnClock(p);
@@ -157,6 +174,7 @@ export function createCdpTranslator(worker: WorkerTarget, deps: { now(): number 
           const decision = streamDecision(headers, t.url);
           const read = decision !== 'no';
           if (read && isTextual(contentTypeOf(headers))) t.decoder = new TextDecoder();
+          if (read) t.held = [];
           return { records: [{ type: 'response', conn: t.conn, time, status, statusText, headers, streaming: decision === 'stream' }], streamRequestId: read ? (p.requestId as string) : null };
         }
         case 'Network.dataReceived': {
@@ -239,9 +257,13 @@ export function createCdpTranslator(worker: WorkerTarget, deps: { now(): number 
 
     buffered(requestId, bufferedData) {
       const t = tracked.get(requestId);
-      if (!t || t.ended || bufferedData === '') return [];
-      const r = bodyChunk(t, deps.now(), bufferedData);
-      return r ? [r] : [];
+      if (!t || t.ended) return [];
+      const held = t.held ?? [];
+      t.held = null;
+      const r = bufferedData === '' ? null : bodyChunk(t, deps.now(), bufferedData);
+      const out = r ? [r] : [];
+      for (const [method, p] of held) out.push(...translator.event(method, p).records);
+      return out;
     },
 
     openConnections() {
@@ -256,4 +278,5 @@ export function createCdpTranslator(worker: WorkerTarget, deps: { now(): number 
       return out;
     },
   };
+  return translator;
 }

@@ -140,8 +140,13 @@ export function createDeepCapture(deps: DeepCaptureDeps): DeepCapture {
           const records = typeof data === 'string' ? w.translator.buffered(requestId, data) : [];
           if (records.length > 0) deps.onRecords(tabId, w.docId, records);
         },
-        // A body that finished before we asked cannot be streamed: its records say it ended.
-        (e: unknown) => deps.onError('deep capture: streaming a worker response body', e),
+        // A body that finished before we asked cannot be streamed: what was held of it comes
+        // now (its end among it), without the bytes.
+        (e: unknown) => {
+          deps.onError('deep capture: streaming a worker response body', e);
+          const records = w.translator.buffered(requestId, '');
+          if (records.length > 0) deps.onRecords(tabId, w.docId, records);
+        },
       );
     }
   });

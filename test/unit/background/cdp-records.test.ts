@@ -48,6 +48,21 @@ describe('CDP events of a worker → capture records', () => {
     expect(streamed).toEqual([recorded.find((e) => e.method === 'Network.responseReceived' && e.params.type === 'Fetch')!.params.requestId]);
   });
 
+  it('reassembles the same body when the answer to streamResourceContent comes after the body has ended (a busy service worker)', () => {
+    const answer = recorded.find((e) => e.method === 'Network.streamResourceContent.result')!;
+    const requestId = answer.params.requestId;
+    // A worker's fetch read to its end is reported as a cancelled load (see cdp-records.ts).
+    const finished = recorded.findIndex((e) => (e.method === 'Network.loadingFinished' || e.method === 'Network.loadingFailed') && e.params.requestId === requestId);
+    expect(recorded.indexOf(answer)).toBeLessThan(finished);
+    const late = recorded.filter((e) => e !== answer);
+    late.splice(finished, 0, answer);
+    const { byKind } = replay(late);
+    const sent = SSE_EVENTS.map((t) => `data: ${JSON.stringify({ delta: t })}\n\n`).join('');
+    expect(byKind('fetch').events.map((e) => e.text).join('')).toBe(sent);
+    expect(byKind('fetch').summary.state).toBe('ended');
+    expect(byKind('fetch').summary.bytesIn).toBe(Buffer.byteLength(sent));
+  });
+
   it('keeps the EventSource messages as the browser dispatched them, with their ids', () => {
     const es = replay().byKind('eventsource');
     expect(es.events.map((e) => e.text)).toEqual([...SSE_EVENTS.map((t) => JSON.stringify({ delta: t })), '[DONE]']);
@@ -70,6 +85,8 @@ describe('CDP events of a worker → capture records', () => {
     const t = createCdpTranslator({ type: 'worker', url: 'http://x/w.js' }, { now: () => 1 });
     t.event('Network.requestWillBeSent', { requestId: 'r', type: 'Fetch', timestamp: 1, wallTime: 1000, request: { url: 'http://x/s', method: 'POST', headers: {}, postData: '{"q":1}' } });
     t.event('Network.responseReceived', { requestId: 'r', type: 'Fetch', timestamp: 1, response: { status: 200, statusText: 'OK', headers: { 'content-type': 'text/event-stream' } } });
+    // Streaming began before any byte came.
+    expect(t.buffered('r', '')).toEqual([]);
     const bytes = Buffer.from('data: é\n\n');
     const a = t.event('Network.dataReceived', { requestId: 'r', timestamp: 1.1, data: bytes.subarray(0, 7).toString('base64') }).records;
     const b = t.event('Network.dataReceived', { requestId: 'r', timestamp: 1.2, data: bytes.subarray(7).toString('base64') }).records;
