@@ -879,7 +879,10 @@
     await rb.done();
     // Abrupt destroy after a message: error, then close 1006.
     const c = new WebSocket(wsUrl('/ws/destroy'));
-    await recordSocket(c, log, 'destroyed').done();
+    const rc = recordSocket(c, log, 'destroyed');
+    // The server destroys the connection when told the message arrived.
+    c.addEventListener('message', () => c.send('got it'));
+    await rc.done();
     // Connection refused.
     const d = new WebSocket(`ws://127.0.0.1:${params.refused}/`);
     await recordSocket(d, log, 'refused').done();

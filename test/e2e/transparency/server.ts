@@ -293,8 +293,10 @@ export async function startTransparencyServer(): Promise<TransparencyServer> {
       return;
     }
     if (mode === '/ws/destroy') {
+      // Destroyed once the page has the message: a reset while it is still in flight loses it
+      // in the browser or not depending on timing (seen without the extension on a busy machine).
       ws.send('about to die');
-      setTimeout(() => ws.terminate(), 30);
+      ws.on('message', () => ws.terminate());
       return;
     }
     ws.on('message', (data, isBinary) => {
